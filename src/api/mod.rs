@@ -1,0 +1,107 @@
+//! The embedding API: a [`Lua`] state with the standard libraries.
+
+use crate::value::Value;
+use crate::vm::{LuaError, Vm};
+
+/// An error returned to the host.
+#[derive(Debug, Clone)]
+pub enum Error {
+    /// The source did not compile (message like `chunk:line: ... near 'x'`).
+    Syntax(String),
+    /// A runtime error escaped the script; `message` is the error value as text.
+    Runtime { message: String, traceback: String },
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Syntax(m) => write!(f, "{m}"),
+            Error::Runtime { message, .. } => write!(f, "{message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// A Lua state with the standard libraries loaded.
+///
+/// ```
+/// let mut lua = mani::Lua::new();
+/// assert_eq!(lua.eval_int(b"return 2^10 // 1", "t").unwrap(), 1024);
+/// ```
+pub struct Lua {
+    pub vm: Vm,
+}
+
+impl Default for Lua {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Lua {
+    /// A state with all standard libraries.
+    pub fn new() -> Self {
+        let mut vm = Vm::new();
+        crate::stdlib::open_all(&mut vm);
+        Lua { vm }
+    }
+
+    /// Compiles and runs a chunk, discarding its results.
+    pub fn exec(&mut self, src: &[u8], chunkname: &str) -> Result<(), Error> {
+        self.eval(src, chunkname).map(|_| ())
+    }
+
+    /// Compiles and runs a chunk, returning its results.
+    pub fn eval(&mut self, src: &[u8], chunkname: &str) -> Result<Vec<Value>, Error> {
+        let f = self.vm.load(src, chunkname).map_err(Error::Syntax)?;
+        self.call(f, &[])
+    }
+
+    /// Calls a function value.
+    pub fn call(&mut self, f: Value, args: &[Value]) -> Result<Vec<Value>, Error> {
+        self.vm.last_traceback = None;
+        self.vm.call(f, args).map_err(|e| self.runtime_error(e))
+    }
+
+    /// Runs a chunk that returns one integer.
+    pub fn eval_int(&mut self, src: &[u8], chunkname: &str) -> Result<i64, Error> {
+        let r = self.eval(src, chunkname)?;
+        match r.first() {
+            Some(Value::Int(i)) => Ok(*i),
+            other => Err(Error::Runtime {
+                message: format!("expected an integer result, got {:?}", other),
+                traceback: String::new(),
+            }),
+        }
+    }
+
+    /// Converts a VM error into a host error with the message text.
+    pub fn runtime_error(&mut self, e: LuaError) -> Error {
+        let v = self.vm.error_value(e);
+        let message = match v {
+            Value::Str(s) => String::from_utf8_lossy(s.as_bytes()).into_owned(),
+            Value::Nil => "nil".to_string(),
+            Value::Int(_) | Value::Num(_) => {
+                let mut b = Vec::new();
+                self.vm.append_strnum(&mut b, v);
+                String::from_utf8_lossy(&b).into_owned()
+            }
+            _ => {
+                let tm = self.vm.metamethod(v, crate::vm::Tm::ToString);
+                if tm.is_nil() {
+                    format!("(error object is a {} value)", v.type_name())
+                } else {
+                    match self.vm.tostring(v) {
+                        Ok(Value::Str(s)) => String::from_utf8_lossy(s.as_bytes()).into_owned(),
+                        _ => format!("(error object is a {} value)", v.type_name()),
+                    }
+                }
+            }
+        };
+        Error::Runtime {
+            message,
+            traceback: self.vm.last_traceback.take().unwrap_or_default(),
+        }
+    }
+}

@@ -1,0 +1,76 @@
+//! Constant folding of numeric expressions, following Lua 5.4's rules: never fold an
+//! operation that would raise an error at run time or produce NaN or a zero float.
+
+use crate::bytecode::Constant;
+use crate::syntax::ast::{BinOp, Expr, ExprKind, UnOp};
+use crate::vm::arith::{self, ArithOp};
+
+/// The constant value of `e`, if it is a literal or a foldable expression of literals.
+pub(crate) fn const_value(e: &Expr) -> Option<Constant> {
+    match &e.kind {
+        ExprKind::Nil => Some(Constant::Nil),
+        ExprKind::True => Some(Constant::Bool(true)),
+        ExprKind::False => Some(Constant::Bool(false)),
+        ExprKind::Str(s) => Some(Constant::Str(s.clone().into_boxed_slice())),
+        _ => numeric(e),
+    }
+}
+
+/// The numeric constant value of `e`, folding arithmetic.
+pub(crate) fn numeric(e: &Expr) -> Option<Constant> {
+    match &e.kind {
+        ExprKind::Int(i) => Some(Constant::Int(*i)),
+        ExprKind::Float(f) => Some(Constant::Num(*f)),
+        ExprKind::Paren(inner) => numeric(inner),
+        ExprKind::Unop(op, x) => {
+            let v = numeric(x)?;
+            let aop = match op {
+                UnOp::Neg => ArithOp::Unm,
+                UnOp::BNot => ArithOp::BNot,
+                _ => return None,
+            };
+            fold(aop, &v, &v)
+        }
+        ExprKind::Binop(op, a, b) => {
+            let aop = arith_op(*op)?;
+            let (x, y) = (numeric(a)?, numeric(b)?);
+            fold(aop, &x, &y)
+        }
+        _ => None,
+    }
+}
+
+/// Maps an AST operator to its arithmetic operation, if it is one.
+pub(crate) fn arith_op(op: BinOp) -> Option<ArithOp> {
+    Some(match op {
+        BinOp::Add => ArithOp::Add,
+        BinOp::Sub => ArithOp::Sub,
+        BinOp::Mul => ArithOp::Mul,
+        BinOp::Div => ArithOp::Div,
+        BinOp::IDiv => ArithOp::IDiv,
+        BinOp::Mod => ArithOp::Mod,
+        BinOp::Pow => ArithOp::Pow,
+        BinOp::BAnd => ArithOp::BAnd,
+        BinOp::BOr => ArithOp::BOr,
+        BinOp::BXor => ArithOp::BXor,
+        BinOp::Shl => ArithOp::Shl,
+        BinOp::Shr => ArithOp::Shr,
+        _ => return None,
+    })
+}
+
+fn fold(op: ArithOp, a: &Constant, b: &Constant) -> Option<Constant> {
+    use crate::value::Value;
+    let to_v = |c: &Constant| match c {
+        Constant::Int(i) => Some(Value::Int(*i)),
+        Constant::Num(f) => Some(Value::Num(*f)),
+        _ => None,
+    };
+    let (x, y) = (to_v(a)?, to_v(b)?);
+    let r = arith::arith_numbers(op, x, y)?.ok()?;
+    match r {
+        Value::Int(i) => Some(Constant::Int(i)),
+        Value::Num(f) if !f.is_nan() && f != 0.0 => Some(Constant::Num(f)),
+        _ => None,
+    }
+}

@@ -1,0 +1,280 @@
+//! The garbage-collected heap: allocation, the `Gc<T>` handle, marking and sweeping.
+//!
+//! This is the one module that holds unsafe code for object lifetime. Its invariants:
+//!
+//! 1. Every `Gc<T>` points to a `GcBox<T>` allocated by [`Heap::alloc`] and listed in
+//!    `Heap::objects`. The box is freed only by [`Heap::sweep`], and only when it was not
+//!    marked in the mark phase that precedes it.
+//! 2. The VM runs a collection only at safe points where every `Gc` it will use again is
+//!    reachable from the roots it passes to the marker (stacks, frames, globals,
+//!    registry, open upvalues). Native functions never hold unrooted `Gc`s across a call
+//!    that may collect.
+//! 3. A State and its heap are used by one thread at a time, so no two threads touch an
+//!    object; within the thread, `get_mut` borrows are short and never overlap another
+//!    borrow of the same object (table operations do not call back into the VM while
+//!    holding one).
+//!
+//! Under these invariants dereferencing a `Gc` is always a valid, unaliased access.
+
+use std::cell::Cell;
+use std::marker::PhantomData;
+use std::ptr::NonNull;
+
+/// Header shared by every heap object.
+pub struct GcHeader {
+    marked: Cell<bool>,
+    /// Identity number shown by `tostring`, assigned on first use (0: none yet).
+    id: Cell<u32>,
+}
+
+/// A heap allocation: header followed by the payload.
+#[repr(C)]
+pub struct GcBox<T> {
+    header: GcHeader,
+    value: T,
+}
+
+/// A copyable handle to a garbage-collected object of type `T`.
+///
+/// Equality and hashing are by identity.
+pub struct Gc<T> {
+    ptr: NonNull<GcBox<T>>,
+    _marker: PhantomData<T>,
+}
+
+impl<T> Clone for Gc<T> {
+    #[inline(always)]
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Gc<T> {}
+
+impl<T> PartialEq for Gc<T> {
+    #[inline(always)]
+    fn eq(&self, other: &Self) -> bool {
+        self.ptr == other.ptr
+    }
+}
+impl<T> Eq for Gc<T> {}
+
+impl<T> std::fmt::Debug for Gc<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Gc({:p})", self.ptr)
+    }
+}
+
+impl<T> Gc<T> {
+    /// Shared access to the object.
+    #[inline(always)]
+    pub fn get(&self) -> &T {
+        // SAFETY: invariant 1 (the box is alive while reachable) and 3 (no overlapping
+        // mutable borrow).
+        unsafe { &(*self.ptr.as_ptr()).value }
+    }
+
+    /// Mutable access to the object. Callers keep the borrow short (invariant 3).
+    #[inline(always)]
+    #[allow(clippy::mut_from_ref)]
+    pub fn get_mut(&self) -> &mut T {
+        // SAFETY: see `get`; the heap is single-threaded and borrows do not overlap.
+        unsafe { &mut (*self.ptr.as_ptr()).value }
+    }
+
+    /// The address, used for identity hashing only (never shown to scripts).
+    #[inline(always)]
+    pub fn addr(&self) -> usize {
+        self.ptr.as_ptr() as usize
+    }
+
+    #[inline(always)]
+    fn header(&self) -> &GcHeader {
+        // SAFETY: as in `get`.
+        unsafe { &(*self.ptr.as_ptr()).header }
+    }
+
+    /// Marks the object; returns true if it was not marked before.
+    #[inline]
+    pub fn mark(&self) -> bool {
+        let h = self.header();
+        !h.marked.replace(true)
+    }
+
+    /// The identity number assigned by [`set_id`](Self::set_id), or 0.
+    #[inline]
+    pub fn id(&self) -> u32 {
+        self.header().id.get()
+    }
+
+    /// Assigns the identity number shown by `tostring`.
+    #[inline]
+    pub fn set_id(&self, id: u32) {
+        self.header().id.set(id)
+    }
+
+    /// Whether the object is marked in the current cycle.
+    #[inline]
+    pub fn is_marked(&self) -> bool {
+        self.header().marked.get()
+    }
+}
+
+impl<T> std::ops::Deref for Gc<T> {
+    type Target = T;
+    #[inline(always)]
+    fn deref(&self) -> &T {
+        self.get()
+    }
+}
+
+/// Type-erased reference to any heap object, used by the object list and the marker.
+#[derive(Clone, Copy, Debug)]
+pub enum ObjRef {
+    Str(Gc<crate::value::LuaStr>),
+    Table(Gc<crate::value::Table>),
+    LuaFn(Gc<crate::value::LuaClosure>),
+    NatFn(Gc<crate::value::NativeClosure>),
+    UpVal(Gc<crate::value::UpVal>),
+    Proto(Gc<crate::value::ProtoInst>),
+    UData(Gc<crate::value::UserData>),
+    Thread(Gc<crate::vm::thread::Thread>),
+}
+
+/// Objects that know how to allocate themselves into the type-erased list.
+pub trait HeapObject: Sized {
+    /// Wraps the handle into an [`ObjRef`].
+    fn erase(gc: Gc<Self>) -> ObjRef;
+    /// Approximate bytes held by the object, including owned buffers.
+    fn size(&self) -> usize;
+}
+
+/// The heap: owns every object and the bookkeeping that decides when to collect.
+pub struct Heap {
+    objects: Vec<ObjRef>,
+    /// Bytes currently accounted to live (or not yet swept) objects.
+    pub bytes: usize,
+    /// Collection is due when `bytes` exceeds this.
+    pub threshold: usize,
+    /// Gray stack used while marking (kept to reuse its allocation).
+    pub(crate) gray: Vec<ObjRef>,
+}
+
+impl Default for Heap {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Heap {
+    /// An empty heap with the initial collection threshold.
+    pub fn new() -> Self {
+        Heap {
+            objects: Vec::new(),
+            bytes: 0,
+            threshold: 1 << 20,
+            gray: Vec::new(),
+        }
+    }
+
+    /// Moves `value` into a new heap box and returns its handle.
+    pub fn alloc<T: HeapObject>(&mut self, value: T) -> Gc<T> {
+        let size = std::mem::size_of::<GcBox<T>>() + value.size();
+        let boxed = Box::new(GcBox {
+            header: GcHeader {
+                marked: Cell::new(false),
+                id: Cell::new(0),
+            },
+            value,
+        });
+        let gc = Gc {
+            // SAFETY-free: Box::into_raw never returns null.
+            ptr: NonNull::from(Box::leak(boxed)),
+            _marker: PhantomData,
+        };
+        self.objects.push(T::erase(gc));
+        self.bytes += size;
+        gc
+    }
+
+    /// Adds (or with a negative delta, removes) bytes owned by an existing object.
+    #[inline]
+    pub fn account(&mut self, delta: isize) {
+        self.bytes = (self.bytes as isize + delta).max(0) as usize;
+    }
+
+    /// True when enough has been allocated since the last cycle to collect again.
+    #[inline(always)]
+    pub fn should_collect(&self) -> bool {
+        self.bytes >= self.threshold
+    }
+
+    /// Number of live objects (after the last sweep, plus allocations since).
+    pub fn object_count(&self) -> usize {
+        self.objects.len()
+    }
+
+    /// Frees every unmarked object and clears the marks of survivors.
+    ///
+    /// `is_dead_string` lets the string table drop its entries for unmarked strings
+    /// before they are freed.
+    pub fn sweep(&mut self) {
+        let mut live_bytes = 0usize;
+        self.objects.retain(|obj| {
+            // SAFETY: each ObjRef in the list points to a live box allocated by `alloc`
+            // (invariant 1); an unmarked box is unreachable (invariant 2), so freeing it
+            // cannot leave a dangling handle that will be used.
+            unsafe {
+                macro_rules! sweep_one {
+                    ($g:expr) => {{
+                        let g = $g;
+                        if g.header().marked.replace(false) {
+                            live_bytes += size_of_box(g);
+                            true
+                        } else {
+                            drop(Box::from_raw(g.ptr.as_ptr()));
+                            false
+                        }
+                    }};
+                }
+                match *obj {
+                    ObjRef::Str(g) => sweep_one!(g),
+                    ObjRef::Table(g) => sweep_one!(g),
+                    ObjRef::LuaFn(g) => sweep_one!(g),
+                    ObjRef::NatFn(g) => sweep_one!(g),
+                    ObjRef::UpVal(g) => sweep_one!(g),
+                    ObjRef::Proto(g) => sweep_one!(g),
+                    ObjRef::UData(g) => sweep_one!(g),
+                    ObjRef::Thread(g) => sweep_one!(g),
+                }
+            }
+        });
+        self.bytes = live_bytes;
+        // Next cycle when the heap has doubled (the classic stop-the-world pacing).
+        self.threshold = (live_bytes * 2).max(1 << 20);
+    }
+}
+
+fn size_of_box<T: HeapObject>(g: Gc<T>) -> usize {
+    std::mem::size_of::<GcBox<T>>() + g.get().size()
+}
+
+impl Drop for Heap {
+    fn drop(&mut self) {
+        for obj in self.objects.drain(..) {
+            // SAFETY: the heap is being dropped, so no handle will be used again; every
+            // listed box was allocated by `alloc` and is freed exactly once here.
+            unsafe {
+                match obj {
+                    ObjRef::Str(g) => drop(Box::from_raw(g.ptr.as_ptr())),
+                    ObjRef::Table(g) => drop(Box::from_raw(g.ptr.as_ptr())),
+                    ObjRef::LuaFn(g) => drop(Box::from_raw(g.ptr.as_ptr())),
+                    ObjRef::NatFn(g) => drop(Box::from_raw(g.ptr.as_ptr())),
+                    ObjRef::UpVal(g) => drop(Box::from_raw(g.ptr.as_ptr())),
+                    ObjRef::Proto(g) => drop(Box::from_raw(g.ptr.as_ptr())),
+                    ObjRef::UData(g) => drop(Box::from_raw(g.ptr.as_ptr())),
+                    ObjRef::Thread(g) => drop(Box::from_raw(g.ptr.as_ptr())),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,508 @@
+//! The basic library (§6.1 of the manual).
+
+use super::args::{arg_error, Args};
+use crate::heap::Gc;
+use crate::value::{NativeClosure, NativeKind, Table, Value};
+use crate::vm::{LuaError, Tm, Vm};
+
+/// Registers the basic functions in the globals table.
+pub fn open(vm: &mut Vm) {
+    let g = Value::Table(vm.globals);
+    vm.set_global("_G", g);
+    let v = vm.new_str(b"Lua 5.4");
+    vm.set_global("_VERSION", v);
+    let fns: &[(&'static str, crate::value::NativeFn)] = &[
+        ("assert", assert),
+        ("collectgarbage", collectgarbage),
+        ("error", error),
+        ("getmetatable", getmetatable),
+        ("ipairs", ipairs),
+        ("load", load),
+        ("next", next),
+        ("pairs", pairs),
+        ("print", print),
+        ("rawequal", rawequal),
+        ("rawget", rawget),
+        ("rawlen", rawlen),
+        ("rawset", rawset),
+        ("select", select),
+        ("setmetatable", setmetatable),
+        ("tonumber", tonumber),
+        ("tostring", tostring),
+        ("type", type_),
+    ];
+    for (name, f) in fns {
+        let v = vm.new_native(name, *f);
+        vm.set_global(name, v);
+    }
+    for (name, kind) in [("pcall", NativeKind::Pcall), ("xpcall", NativeKind::Xpcall)] {
+        let f = vm.heap.alloc(NativeClosure {
+            kind,
+            name,
+            upvals: Box::new([]),
+        });
+        vm.set_global(name, Value::NatFn(f));
+    }
+}
+
+fn assert(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let a = Args::new(base, n, "assert");
+    let v = a.check_any(vm, 1)?;
+    if v.is_truthy() {
+        // Return all arguments.
+        for i in 0..n {
+            let v = vm.stack[base + i];
+            vm.push(v);
+        }
+        return Ok(n);
+    }
+    if n >= 2 {
+        return Err(LuaError::Value(a.get(vm, 2)));
+    }
+    Err(LuaError::msg("assertion failed!"))
+}
+
+fn collectgarbage(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let a = Args::new(base, n, "collectgarbage");
+    let opt = match a.opt_str(vm, 1)? {
+        Some(s) => String::from_utf8_lossy(s.as_bytes()).into_owned(),
+        None => "collect".into(),
+    };
+    match opt.as_str() {
+        "collect" | "step" => {
+            vm.collect_garbage();
+            vm.push(if opt == "step" { Value::Bool(true) } else { Value::Int(0) });
+        }
+        "count" => {
+            let b = vm.heap.bytes as f64;
+            vm.push(Value::Num(b / 1024.0));
+        }
+        "isrunning" => vm.push(Value::Bool(true)),
+        "incremental" | "generational" => {
+            let s = vm.new_str(b"incremental");
+            vm.push(s);
+        }
+        "stop" | "restart" | "setpause" | "setstepmul" => vm.push(Value::Int(0)),
+        _ => {
+            return Err(arg_error(
+                "collectgarbage",
+                1,
+                &format!("invalid option '{opt}'"),
+            ))
+        }
+    }
+    Ok(1)
+}
+
+fn error(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let a = Args::new(base, n, "error");
+    let v = a.get(vm, 1);
+    let level = a.opt_int(vm, 2, 1)?;
+    if let (Value::Str(s), true) = (v, level > 0) {
+        let pos = vm.where_level(level as usize);
+        if !pos.is_empty() {
+            let mut b = pos.into_bytes();
+            b.extend_from_slice(s.as_bytes());
+            return Err(LuaError::Value(vm.new_str_vec(b)));
+        }
+    }
+    Err(LuaError::Value(v))
+}
+
+fn getmetatable(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let a = Args::new(base, n, "getmetatable");
+    let v = a.check_any(vm, 1)?;
+    match vm.metatable(v) {
+        Some(mt) => {
+            let protected = mt.get().get_str(vm.tm_name(Tm::Metatable));
+            vm.push(if protected.is_nil() {
+                Value::Table(mt)
+            } else {
+                protected
+            });
+        }
+        None => vm.push(Value::Nil),
+    }
+    Ok(1)
+}
+
+fn setmetatable(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let a = Args::new(base, n, "setmetatable");
+    let t = a.check_table(vm, 1)?;
+    let mt = match a.get(vm, 2) {
+        Value::Nil => None,
+        Value::Table(m) => Some(m),
+        _ => return Err(arg_error("setmetatable", 2, "nil or table expected")),
+    };
+    if let Some(old) = t.meta {
+        if !old.get().get_str(vm.tm_name(Tm::Metatable)).is_nil() {
+            return Err(LuaError::msg("cannot change a protected metatable"));
+        }
+    }
+    t.get_mut().meta = mt;
+    vm.push(Value::Table(t));
+    Ok(1)
+}
+
+fn ipairs_aux(vm: &mut Vm, base: usize, _n: usize) -> Result<usize, LuaError> {
+    let t = vm.stack[base];
+    let i = match vm.stack[base + 1] {
+        Value::Int(i) => i.wrapping_add(1),
+        _ => 1,
+    };
+    let v = match t {
+        Value::Table(tb) if tb.meta.is_none() => tb.get().get_int(i),
+        _ => vm.index(t, Value::Int(i))?,
+    };
+    if v.is_nil() {
+        vm.push(Value::Nil);
+        Ok(1)
+    } else {
+        vm.push(Value::Int(i));
+        vm.push(v);
+        Ok(2)
+    }
+}
+
+fn ipairs(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let a = Args::new(base, n, "ipairs");
+    let t = a.check_any(vm, 1)?;
+    let f = vm.get_registry_fn("ipairs_aux", ipairs_aux);
+    vm.push(f);
+    vm.push(t);
+    vm.push(Value::Int(0));
+    Ok(3)
+}
+
+fn next(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let a = Args::new(base, n, "next");
+    let t = a.check_table(vm, 1)?;
+    let k = a.get(vm, 2);
+    match t.get().next(k) {
+        Ok(Some((k, v))) => {
+            vm.push(k);
+            vm.push(v);
+            Ok(2)
+        }
+        Ok(None) => {
+            vm.push(Value::Nil);
+            Ok(1)
+        }
+        Err(()) => Err(LuaError::msg("invalid key to 'next'")),
+    }
+}
+
+fn pairs(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let a = Args::new(base, n, "pairs");
+    let t = a.check_any(vm, 1)?;
+    let tm = vm.metamethod(t, Tm::Pairs);
+    if !tm.is_nil() {
+        let r = vm.call(tm, &[t])?;
+        for i in 0..3 {
+            vm.push(r.get(i).copied().unwrap_or(Value::Nil));
+        }
+        return Ok(3);
+    }
+    if !matches!(t, Value::Table(_)) {
+        return Err(a.expected(vm, 1, "table"));
+    }
+    let f = vm.get_global_fn_next();
+    vm.push(f);
+    vm.push(t);
+    vm.push(Value::Nil);
+    Ok(3)
+}
+
+fn print(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let mut out = Vec::new();
+    for i in 0..n {
+        if i > 0 {
+            out.push(b'\t');
+        }
+        let v = vm.stack[base + i];
+        match v {
+            Value::Str(s) => out.extend_from_slice(s.as_bytes()),
+            Value::Int(_) | Value::Num(_) => vm.append_strnum(&mut out, v),
+            _ => {
+                let s = vm.tostring(v)?;
+                out.extend_from_slice(s.as_str().unwrap_or(b""));
+            }
+        }
+    }
+    out.push(b'\n');
+    use std::io::Write;
+    let _ = vm.out.write_all(&out);
+    Ok(0)
+}
+
+fn rawequal(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let a = Args::new(base, n, "rawequal");
+    let x = a.check_any(vm, 1)?;
+    let y = a.check_any(vm, 2)?;
+    vm.push(Value::Bool(x.raw_eq(&y)));
+    Ok(1)
+}
+
+fn rawget(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let a = Args::new(base, n, "rawget");
+    let t = a.check_table(vm, 1)?;
+    let k = a.check_any(vm, 2)?;
+    let v = t.get().get(k);
+    vm.push(v);
+    Ok(1)
+}
+
+fn rawlen(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let a = Args::new(base, n, "rawlen");
+    let len = match a.get(vm, 1) {
+        Value::Table(t) => t.len(),
+        Value::Str(s) => s.len(),
+        _ => return Err(arg_error("rawlen", 1, "table or string expected")),
+    };
+    vm.push(Value::Int(len as i64));
+    Ok(1)
+}
+
+fn rawset(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let a = Args::new(base, n, "rawset");
+    let t = a.check_table(vm, 1)?;
+    let k = a.check_any(vm, 2)?;
+    let v = a.check_any(vm, 3)?;
+    vm.raw_set(t, k, v)?;
+    vm.push(Value::Table(t));
+    Ok(1)
+}
+
+fn select(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let a = Args::new(base, n, "select");
+    if let Value::Str(s) = a.get(vm, 1) {
+        if s.as_bytes() == b"#" {
+            vm.push(Value::Int(n as i64 - 1));
+            return Ok(1);
+        }
+    }
+    let i = a.check_int(vm, 1)?;
+    let count = n as i64 - 1;
+    let start = if i < 0 {
+        if -i > count {
+            return Err(arg_error("select", 1, "index out of range"));
+        }
+        count + i
+    } else if i == 0 {
+        return Err(arg_error("select", 1, "index out of range"));
+    } else {
+        (i - 1).min(count)
+    };
+    // Results are the arguments from `start+2` on: they are already on the stack.
+    let from = base + 1 + start as usize;
+    let k = (count - start) as usize;
+    for j in 0..k {
+        let v = vm.stack[from + j];
+        vm.push(v);
+    }
+    Ok(k)
+}
+
+fn tonumber(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let a = Args::new(base, n, "tonumber");
+    if a.get(vm, 2).is_nil() {
+        let v = a.check_any(vm, 1)?;
+        let r = match v {
+            Value::Int(_) | Value::Num(_) => v,
+            Value::Str(_) => vm.to_number_coerce(v).unwrap_or(Value::Nil),
+            _ => Value::Nil,
+        };
+        vm.push(r);
+        return Ok(1);
+    }
+    let b = a.check_int(vm, 2)?;
+    let s = match a.get(vm, 1) {
+        Value::Str(s) => s,
+        _ => return Err(a.expected(vm, 1, "string")),
+    };
+    if !(2..=36).contains(&b) {
+        return Err(arg_error("tonumber", 2, "base out of range"));
+    }
+    let txt = s.as_bytes();
+    let trimmed = trim_ascii(txt);
+    let (neg, digits) = match trimmed.first() {
+        Some(b'-') => (true, &trimmed[1..]),
+        Some(b'+') => (false, &trimmed[1..]),
+        _ => (false, trimmed),
+    };
+    let mut acc: i64 = 0;
+    let mut ok = !digits.is_empty();
+    for &c in digits {
+        let d = match c {
+            b'0'..=b'9' => (c - b'0') as i64,
+            b'a'..=b'z' => (c - b'a') as i64 + 10,
+            b'A'..=b'Z' => (c - b'A') as i64 + 10,
+            _ => {
+                ok = false;
+                break;
+            }
+        };
+        if d >= b {
+            ok = false;
+            break;
+        }
+        acc = acc.wrapping_mul(b).wrapping_add(d);
+    }
+    vm.push(if ok {
+        Value::Int(if neg { acc.wrapping_neg() } else { acc })
+    } else {
+        Value::Nil
+    });
+    Ok(1)
+}
+
+fn trim_ascii(b: &[u8]) -> &[u8] {
+    let is_sp = |c: &u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
+    let start = b.iter().position(|c| !is_sp(c)).unwrap_or(b.len());
+    let end = b.iter().rposition(|c| !is_sp(c)).map(|p| p + 1).unwrap_or(start);
+    &b[start..end.max(start)]
+}
+
+fn tostring(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let a = Args::new(base, n, "tostring");
+    let v = a.check_any(vm, 1)?;
+    let s = vm.tostring(v)?;
+    vm.push(s);
+    Ok(1)
+}
+
+fn type_(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let a = Args::new(base, n, "type");
+    let v = a.check_any(vm, 1)?;
+    let s = vm.new_str(v.type_name().as_bytes());
+    vm.push(s);
+    Ok(1)
+}
+
+fn load(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let a = Args::new(base, n, "load");
+    let chunk = a.get(vm, 1);
+    let src: Vec<u8> = match chunk {
+        Value::Str(s) => s.as_bytes().to_vec(),
+        Value::LuaFn(_) | Value::NatFn(_) => {
+            let mut buf = Vec::new();
+            loop {
+                let piece = vm.call1(chunk, &[])?;
+                match piece {
+                    Value::Nil => break,
+                    Value::Str(s) if s.is_empty() => break,
+                    Value::Str(s) => buf.extend_from_slice(s.as_bytes()),
+                    _ => {
+                        vm.push(Value::Nil);
+                        let m = vm.new_str(b"reader function must return a string");
+                        vm.push(m);
+                        return Ok(2);
+                    }
+                }
+            }
+            buf
+        }
+        _ => return Err(a.expected(vm, 1, "string")),
+    };
+    let chunkname = match a.opt_str(vm, 2)? {
+        Some(s) => chunk_display_name(s.as_bytes()),
+        None => match chunk {
+            Value::Str(_) => chunk_display_name(&[b"=".as_slice(), b"[string \"", &src[..], b"\"]"].concat()[..])
+                .replace("=[string", "[string"),
+            _ => "=(load)".to_string(),
+        },
+    };
+    let chunkname = if chunkname == "=(load)" { "(load)".to_string() } else { chunkname };
+    let chunkname = match (a.get(vm, 2), chunk) {
+        (Value::Nil, Value::Str(_)) => string_chunkname(&src),
+        _ => chunkname,
+    };
+    let mode = match a.opt_str(vm, 3)? {
+        Some(s) => String::from_utf8_lossy(s.as_bytes()).into_owned(),
+        None => "bt".to_string(),
+    };
+    if src.first() == Some(&0x1b) {
+        vm.push(Value::Nil);
+        let msg = if mode.contains('b') {
+            "binary chunks are not supported".to_string()
+        } else {
+            format!("attempt to load a binary chunk (mode is '{mode}')")
+        };
+        let m = vm.new_str_vec(msg.into_bytes());
+        vm.push(m);
+        return Ok(2);
+    }
+    if !mode.contains('t') {
+        vm.push(Value::Nil);
+        let m = vm.new_str_vec(format!("attempt to load a text chunk (mode is '{mode}')").into_bytes());
+        vm.push(m);
+        return Ok(2);
+    }
+    let env = if n >= 4 { a.get(vm, 4) } else { Value::Table(vm.globals) };
+    match vm.load_with_env(&src, &chunkname, env) {
+        Ok(f) => {
+            vm.push(f);
+            Ok(1)
+        }
+        Err(msg) => {
+            vm.push(Value::Nil);
+            let m = vm.new_str_vec(msg.into_bytes());
+            vm.push(m);
+            Ok(2)
+        }
+    }
+}
+
+/// The display name of a chunk name given to `load` (`=name` shows `name`; `@file`
+/// shows `file`; anything else is shown as `[string "..."]`).
+pub fn chunk_display_name(name: &[u8]) -> String {
+    match name.first() {
+        Some(b'=') | Some(b'@') => String::from_utf8_lossy(&name[1..]).into_owned(),
+        _ => string_chunkname(name),
+    }
+}
+
+/// `[string "first line..."]` as lua5.4 abbreviates source strings (LUA_IDSIZE 60).
+pub fn string_chunkname(src: &[u8]) -> String {
+    const IDSIZE: usize = 60;
+    let first_line_end = src.iter().position(|&c| c == b'\n' || c == b'\r');
+    let max = IDSIZE - "[string \"...\"]".len() - 1;
+    let s = String::from_utf8_lossy(src);
+    match first_line_end {
+        None if src.len() <= max => format!("[string \"{s}\"]"),
+        _ => {
+            let end = first_line_end.unwrap_or(src.len()).min(max);
+            format!("[string \"{}...\"]", String::from_utf8_lossy(&src[..end]))
+        }
+    }
+}
+
+impl Vm {
+    /// A native function cached in the registry under `key` (used for iterators).
+    pub fn get_registry_fn(&mut self, key: &str, f: crate::value::NativeFn) -> Value {
+        let k = self.new_str(key.as_bytes());
+        let reg = self.registry;
+        let v = reg.get().get(k);
+        if !v.is_nil() {
+            return v;
+        }
+        let leaked: &'static str = match key {
+            "ipairs_aux" => "ipairs_aux",
+            _ => "?",
+        };
+        let nf = self.new_native(leaked, f);
+        let _ = reg.get_mut().set(k, nf);
+        nf
+    }
+
+    /// The `next` function used by `pairs`.
+    fn get_global_fn_next(&mut self) -> Value {
+        self.get_registry_fn("next", next)
+    }
+}
+
+/// Allocates a table value (helper for libraries).
+pub fn new_table_value(vm: &mut Vm) -> (Gc<Table>, Value) {
+    let t = vm.new_table(0, 0);
+    (t, Value::Table(t))
+}

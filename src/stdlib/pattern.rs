@@ -1,0 +1,1159 @@
+//! Lua 5.4 pattern matching (manual §6.4.1) over byte strings.
+//!
+//! The matcher is a backtracking interpreter of the pattern text. Its
+//! recursion is bounded by the same depth counter PUC-Rio Lua uses
+//! (`MAXCCALLS` = 200), so it can never overflow the Rust stack, and every
+//! unit of work is charged against a caller-supplied step budget so that a
+//! host can abort pathological (exponential) patterns.
+//!
+//! Only the pieces that do not need a Lua state live here: the VM glue for
+//! `string.find`, `string.match`, `string.gmatch` and `string.gsub` is thin
+//! on top of [`Matcher::find`], [`GmatchState`] and [`gsub`].
+
+/// Escape character of Lua patterns.
+const ESC: u8 = b'%';
+/// Maximum number of captures in one pattern (`LUA_MAXCAPTURES`).
+pub const MAX_CAPTURES: usize = 32;
+/// Maximum nesting of recursive matching calls (`MAXCCALLS`).
+const MAX_DEPTH: u32 = 200;
+/// Characters whose presence makes `string.find` use the pattern matcher
+/// instead of a plain substring search.
+const SPECIALS: &[u8] = b"^$*+?.([%-";
+
+/// One capture of a successful match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Capture {
+    /// Position capture `()`: the 1-based position in the subject.
+    Pos(usize),
+    /// Substring capture: byte range `start..end` of the subject.
+    Span(usize, usize),
+    /// A capture still open when the pattern ended (e.g. `"(a"`). Lua only
+    /// reports this as an error when the capture value is actually used.
+    Unfinished,
+}
+
+/// A successful match.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Match {
+    /// Byte offset where the whole match starts.
+    pub start: usize,
+    /// Byte offset just past the whole match.
+    pub end: usize,
+    /// The pattern's captures, in order of their opening parentheses.
+    pub captures: Vec<Capture>,
+}
+
+/// Errors raised while matching.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PatternError {
+    /// A Lua error with lua5.4's message (no position prefix).
+    Msg(String),
+    /// The caller-supplied step budget was exhausted.
+    StepLimit,
+}
+
+impl PatternError {
+    fn msg(s: &str) -> Self {
+        PatternError::Msg(s.to_owned())
+    }
+}
+
+impl std::fmt::Display for PatternError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PatternError::Msg(m) => f.write_str(m),
+            PatternError::StepLimit => f.write_str("pattern matching step limit exceeded"),
+        }
+    }
+}
+
+impl std::error::Error for PatternError {}
+
+type PResult<T> = Result<T, PatternError>;
+
+fn bad_capture_index(l: isize) -> PatternError {
+    PatternError::Msg(format!("invalid capture index %{}", l + 1))
+}
+
+impl Match {
+    /// Value of capture `i` (0-based) as Lua's `get_onecapture` yields it:
+    /// a pattern without captures has the whole match as its capture 0.
+    pub fn capture(&self, i: usize) -> PResult<Capture> {
+        match self.captures.get(i) {
+            Some(Capture::Unfinished) => Err(PatternError::msg("unfinished capture")),
+            Some(&c) => Ok(c),
+            None if i == 0 => Ok(Capture::Span(self.start, self.end)),
+            None => Err(bad_capture_index(i as isize)),
+        }
+    }
+
+    /// Number of values `string.match`/`gmatch` return for this match
+    /// (the whole match counts as one value when there are no captures).
+    pub fn value_count(&self) -> usize {
+        self.captures.len().max(1)
+    }
+
+    /// Checks that no capture is unfinished; `string.find`, `string.match`
+    /// and `string.gmatch` push every capture and so fail on such a match.
+    pub fn check_finished(&self) -> PResult<()> {
+        if self.captures.contains(&Capture::Unfinished) {
+            Err(PatternError::msg("unfinished capture"))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+// Character-class bits for the C locale, precomputed so that `%a` etc. are
+// a table lookup and a mask test.
+const C_ALPHA: u16 = 1;
+const C_CNTRL: u16 = 2;
+const C_DIGIT: u16 = 4;
+const C_GRAPH: u16 = 8;
+const C_LOWER: u16 = 16;
+const C_PUNCT: u16 = 32;
+const C_SPACE: u16 = 64;
+const C_UPPER: u16 = 128;
+const C_XDIGIT: u16 = 256;
+const C_ALNUM: u16 = C_ALPHA | C_DIGIT;
+
+const fn class_table() -> [u16; 256] {
+    let mut t = [0u16; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        let mut bits = 0;
+        if c.is_ascii_uppercase() {
+            bits |= C_ALPHA | C_UPPER;
+        }
+        if c.is_ascii_lowercase() {
+            bits |= C_ALPHA | C_LOWER;
+        }
+        if c.is_ascii_digit() {
+            bits |= C_DIGIT;
+        }
+        if c.is_ascii_hexdigit() {
+            bits |= C_XDIGIT;
+        }
+        if c < 32 || c == 127 {
+            bits |= C_CNTRL;
+        }
+        // C's isspace also includes vertical tab, unlike is_ascii_whitespace.
+        if c == b' ' || (c >= 9 && c <= 13) {
+            bits |= C_SPACE;
+        }
+        if c > 32 && c < 127 {
+            bits |= C_GRAPH;
+            if !c.is_ascii_alphanumeric() {
+                bits |= C_PUNCT;
+            }
+        }
+        t[i] = bits;
+        i += 1;
+    }
+    t
+}
+
+static CLASS: [u16; 256] = class_table();
+
+/// Does byte `c` belong to the class named by `cl` (the letter after `%`)?
+/// Non-class letters stand for themselves.
+#[inline]
+fn match_class(c: u8, cl: u8) -> bool {
+    let mask = match cl | 0x20 {
+        b'a' => C_ALPHA,
+        b'c' => C_CNTRL,
+        b'd' => C_DIGIT,
+        b'g' => C_GRAPH,
+        b'l' => C_LOWER,
+        b'p' => C_PUNCT,
+        b's' => C_SPACE,
+        b'u' => C_UPPER,
+        b'w' => C_ALNUM,
+        b'x' => C_XDIGIT,
+        b'z' => 0, // deprecated `%z` (the zero byte), still accepted by 5.4
+        _ => return cl == c,
+    };
+    let res = if mask == 0 {
+        c == 0
+    } else {
+        CLASS[c as usize] & mask != 0
+    };
+    if cl.is_ascii_uppercase() {
+        !res
+    } else {
+        res
+    }
+}
+
+/// Is `s` free of pattern magic characters, so `string.find` may do a
+/// plain substring search?
+pub fn no_specials(p: &[u8]) -> bool {
+    !p.iter().any(|c| SPECIALS.contains(c))
+}
+
+/// Plain substring search from byte offset `init` (like `string.find` with
+/// `plain = true`); returns the byte range of the first occurrence.
+pub fn find_plain(s: &[u8], p: &[u8], init: usize) -> Option<(usize, usize)> {
+    let hay = s.get(init..)?;
+    if p.is_empty() {
+        return Some((init, init));
+    }
+    if p.len() > hay.len() {
+        return None;
+    }
+    let (first, rest) = (p[0], &p[1..]);
+    let last_start = hay.len() - p.len();
+    let mut i = 0;
+    while i <= last_start {
+        // Skip quickly to the next candidate first byte.
+        match hay[i..=last_start].iter().position(|&b| b == first) {
+            None => return None,
+            Some(off) => i += off,
+        }
+        if &hay[i + 1..i + p.len()] == rest {
+            return Some((init + i, init + i + p.len()));
+        }
+        i += 1;
+    }
+    None
+}
+
+/// If every match of `p` must start with one fixed byte (the pattern opens
+/// with a plain character that is not optional), returns that byte, so
+/// scanning loops can jump between its occurrences instead of attempting a
+/// full match at every position. Skipped positions are exactly those where
+/// the matcher would fail on the first byte, so results and errors are
+/// unchanged.
+fn first_literal(p: &[u8]) -> Option<u8> {
+    let c = *p.first()?;
+    if SPECIALS.contains(&c) || c == b')' {
+        return None;
+    }
+    match p.get(1) {
+        Some(b'*' | b'?' | b'-') => None,
+        _ => Some(c),
+    }
+}
+
+/// Offset of the next candidate start at or after `from` (`s.len() + 1`
+/// when there is none).
+#[inline]
+fn next_candidate(s: &[u8], from: usize, lit: Option<u8>) -> usize {
+    match (lit, s.get(from..)) {
+        (Some(c), Some(rest)) => rest
+            .iter()
+            .position(|&b| b == c)
+            .map_or(s.len() + 1, |off| from + off),
+        _ => from,
+    }
+}
+
+/// Capture bookkeeping: `len` is a byte length or one of the markers below.
+#[derive(Clone, Copy)]
+struct RawCap {
+    init: usize,
+    len: isize,
+}
+
+const CAP_UNFINISHED: isize = -1;
+const CAP_POSITION: isize = -2;
+
+/// Per-call matching state (the subject, the pattern and capture slots).
+struct State<'a> {
+    src: &'a [u8],
+    pat: &'a [u8],
+    level: usize,
+    depth: u32,
+    steps: u64,
+    limit: u64,
+    caps: [RawCap; MAX_CAPTURES],
+}
+
+impl<'a> State<'a> {
+    #[inline]
+    fn charge(&mut self, n: u64) -> PResult<()> {
+        self.steps += n;
+        if self.steps > self.limit {
+            Err(PatternError::StepLimit)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Byte of the pattern at `i`, or 0 past the end (mirrors the C string
+    /// terminator that lstrlib peeks at).
+    #[inline]
+    fn pat_at(&self, i: usize) -> u8 {
+        self.pat.get(i).copied().unwrap_or(0)
+    }
+
+    /// Index just past the single-character class starting at `p`.
+    fn class_end(&self, mut p: usize) -> PResult<usize> {
+        let c = self.pat[p];
+        p += 1;
+        if c == ESC {
+            if p >= self.pat.len() {
+                return Err(PatternError::msg("malformed pattern (ends with '%')"));
+            }
+            return Ok(p + 1);
+        }
+        if c == b'[' {
+            if self.pat_at(p) == b'^' {
+                p += 1;
+            }
+            // The first character of a set is literal, even if it is ']'.
+            loop {
+                if p >= self.pat.len() {
+                    return Err(PatternError::msg("malformed pattern (missing ']')"));
+                }
+                let cc = self.pat[p];
+                p += 1;
+                if cc == ESC && p < self.pat.len() {
+                    p += 1;
+                }
+                if self.pat_at(p) == b']' {
+                    return Ok(p + 1);
+                }
+            }
+        }
+        Ok(p)
+    }
+
+    /// Does `c` belong to the set `pat[p..=ec]` (`p` at '[', `ec` at ']')?
+    fn match_bracket(&self, c: u8, mut p: usize, ec: usize) -> bool {
+        let pat = self.pat;
+        let mut sig = true;
+        if pat[p + 1] == b'^' {
+            sig = false;
+            p += 1;
+        }
+        p += 1;
+        while p < ec {
+            if pat[p] == ESC {
+                p += 1;
+                if match_class(c, pat[p]) {
+                    return sig;
+                }
+            } else if pat[p + 1] == b'-' && p + 2 < ec {
+                if pat[p] <= c && c <= pat[p + 2] {
+                    return sig;
+                }
+                p += 2;
+            } else if pat[p] == c {
+                return sig;
+            }
+            p += 1;
+        }
+        !sig
+    }
+
+    /// Does the subject byte at `s` match the single class `pat[p..ep]`?
+    #[inline]
+    fn single_match(&self, s: usize, p: usize, ep: usize) -> bool {
+        let Some(&c) = self.src.get(s) else {
+            return false;
+        };
+        match self.pat[p] {
+            b'.' => true,
+            ESC => match_class(c, self.pat[p + 1]),
+            b'[' => self.match_bracket(c, p, ep - 1),
+            pc => pc == c,
+        }
+    }
+
+    fn match_balance(&mut self, s: usize, p: usize) -> PResult<Option<usize>> {
+        if p + 1 >= self.pat.len() {
+            return Err(PatternError::msg(
+                "malformed pattern (missing arguments to '%b')",
+            ));
+        }
+        let (open, close) = (self.pat[p], self.pat[p + 1]);
+        if self.src.get(s) != Some(&open) {
+            return Ok(None);
+        }
+        let mut depth = 1usize;
+        for (i, &c) in self.src.iter().enumerate().skip(s + 1) {
+            if c == close {
+                depth -= 1;
+                if depth == 0 {
+                    self.charge((i - s) as u64)?;
+                    return Ok(Some(i + 1));
+                }
+            } else if c == open {
+                depth += 1;
+            }
+        }
+        self.charge((self.src.len() - s) as u64)?;
+        Ok(None)
+    }
+
+    fn max_expand(&mut self, s: usize, p: usize, ep: usize) -> PResult<Option<usize>> {
+        let mut i = 0;
+        while self.single_match(s + i, p, ep) {
+            i += 1;
+        }
+        self.charge(i as u64)?;
+        // Try the rest of the pattern with the longest run first.
+        loop {
+            if let Some(r) = self.do_match(s + i, ep + 1)? {
+                return Ok(Some(r));
+            }
+            if i == 0 {
+                return Ok(None);
+            }
+            i -= 1;
+        }
+    }
+
+    fn min_expand(&mut self, mut s: usize, p: usize, ep: usize) -> PResult<Option<usize>> {
+        loop {
+            if let Some(r) = self.do_match(s, ep + 1)? {
+                return Ok(Some(r));
+            }
+            if self.single_match(s, p, ep) {
+                s += 1;
+            } else {
+                return Ok(None);
+            }
+        }
+    }
+
+    fn start_capture(&mut self, s: usize, p: usize, what: isize) -> PResult<Option<usize>> {
+        if self.level >= MAX_CAPTURES {
+            return Err(PatternError::msg("too many captures"));
+        }
+        self.caps[self.level] = RawCap { init: s, len: what };
+        self.level += 1;
+        let r = self.do_match(s, p)?;
+        if r.is_none() {
+            self.level -= 1;
+        }
+        Ok(r)
+    }
+
+    fn end_capture(&mut self, s: usize, p: usize) -> PResult<Option<usize>> {
+        let l = self.capture_to_close()?;
+        self.caps[l].len = (s - self.caps[l].init) as isize;
+        let r = self.do_match(s, p)?;
+        if r.is_none() {
+            self.caps[l].len = CAP_UNFINISHED;
+        }
+        Ok(r)
+    }
+
+    fn capture_to_close(&self) -> PResult<usize> {
+        (0..self.level)
+            .rev()
+            .find(|&l| self.caps[l].len == CAP_UNFINISHED)
+            .ok_or_else(|| PatternError::msg("invalid pattern capture"))
+    }
+
+    fn match_capture(&mut self, s: usize, digit: u8) -> PResult<Option<usize>> {
+        let l = digit as isize - b'1' as isize;
+        if l < 0 || l as usize >= self.level || self.caps[l as usize].len == CAP_UNFINISHED {
+            return Err(bad_capture_index(l));
+        }
+        let cap = self.caps[l as usize];
+        if cap.len < 0 {
+            // lua5.4 compares against the length as size_t, so a
+            // back-reference to a position capture never matches.
+            return Ok(None);
+        }
+        let len = cap.len as usize;
+        self.charge(len as u64)?;
+        let src = self.src;
+        if src.len() - s >= len && src[cap.init..cap.init + len] == src[s..s + len] {
+            Ok(Some(s + len))
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// Matches pattern from index `p` against the subject from `s`; returns
+    /// the end of the match. Tail positions loop instead of recursing, so
+    /// only genuine backtracking points consume depth.
+    fn do_match(&mut self, s: usize, p: usize) -> PResult<Option<usize>> {
+        if self.depth == 0 {
+            return Err(PatternError::msg("pattern too complex"));
+        }
+        self.depth -= 1;
+        let r = self.match_loop(s, p);
+        self.depth += 1;
+        r
+    }
+
+    fn match_loop(&mut self, mut s: usize, mut p: usize) -> PResult<Option<usize>> {
+        loop {
+            self.charge(1)?;
+            if p >= self.pat.len() {
+                return Ok(Some(s));
+            }
+            match self.pat[p] {
+                b'(' => {
+                    return if self.pat_at(p + 1) == b')' {
+                        self.start_capture(s, p + 2, CAP_POSITION)
+                    } else {
+                        self.start_capture(s, p + 1, CAP_UNFINISHED)
+                    };
+                }
+                b')' => return self.end_capture(s, p + 1),
+                b'$' if p + 1 == self.pat.len() => {
+                    return Ok((s == self.src.len()).then_some(s));
+                }
+                ESC => match self.pat_at(p + 1) {
+                    b'b' => match self.match_balance(s, p + 2)? {
+                        Some(ns) => {
+                            s = ns;
+                            p += 4;
+                            continue;
+                        }
+                        None => return Ok(None),
+                    },
+                    b'f' => {
+                        p += 2;
+                        if self.pat_at(p) != b'[' {
+                            return Err(PatternError::msg("missing '[' after '%f' in pattern"));
+                        }
+                        let ep = self.class_end(p)?;
+                        let prev = if s == 0 { 0 } else { self.src[s - 1] };
+                        let cur = self.src.get(s).copied().unwrap_or(0);
+                        if !self.match_bracket(prev, p, ep - 1)
+                            && self.match_bracket(cur, p, ep - 1)
+                        {
+                            p = ep;
+                            continue;
+                        }
+                        return Ok(None);
+                    }
+                    d @ b'0'..=b'9' => match self.match_capture(s, d)? {
+                        Some(ns) => {
+                            s = ns;
+                            p += 2;
+                            continue;
+                        }
+                        None => return Ok(None),
+                    },
+                    _ => {}
+                },
+                _ => {}
+            }
+            // Default: a single-character class with an optional suffix.
+            let ep = self.class_end(p)?;
+            let suffix = self.pat_at(ep);
+            if !self.single_match(s, p, ep) {
+                if matches!(suffix, b'*' | b'?' | b'-') {
+                    p = ep + 1;
+                    continue;
+                }
+                return Ok(None);
+            }
+            match suffix {
+                b'?' => {
+                    if let Some(r) = self.do_match(s + 1, ep + 1)? {
+                        return Ok(Some(r));
+                    }
+                    p = ep + 1;
+                }
+                b'+' => return self.max_expand(s + 1, p, ep),
+                b'*' => return self.max_expand(s, p, ep),
+                b'-' => return self.min_expand(s, p, ep),
+                _ => {
+                    s += 1;
+                    p = ep;
+                }
+            }
+        }
+    }
+
+    fn captures(&self) -> Vec<Capture> {
+        self.caps[..self.level]
+            .iter()
+            .map(|c| match c.len {
+                CAP_POSITION => Capture::Pos(c.init + 1),
+                CAP_UNFINISHED => Capture::Unfinished,
+                l => Capture::Span(c.init, c.init + l as usize),
+            })
+            .collect()
+    }
+}
+
+/// Pattern matcher with a work budget shared by all calls made through it.
+#[derive(Clone, Debug)]
+pub struct Matcher {
+    steps: u64,
+    limit: u64,
+}
+
+impl Matcher {
+    /// Creates a matcher that fails with [`PatternError::StepLimit`] once
+    /// more than `step_limit` units of work have been done in total.
+    pub fn new(step_limit: u64) -> Self {
+        Matcher {
+            steps: 0,
+            limit: step_limit,
+        }
+    }
+
+    /// Work units consumed so far.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    /// Resets the consumed-work counter (e.g. between library calls).
+    pub fn reset_steps(&mut self) {
+        self.steps = 0;
+    }
+
+    /// Runs `f` with fresh matching state over `s` and `p`, accounting the
+    /// steps it used even when it fails.
+    fn run<T, E>(
+        &mut self,
+        s: &[u8],
+        p: &[u8],
+        f: impl FnOnce(&mut State<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut st = State {
+            src: s,
+            pat: p,
+            level: 0,
+            depth: MAX_DEPTH,
+            steps: self.steps,
+            limit: self.limit,
+            caps: [RawCap { init: 0, len: 0 }; MAX_CAPTURES],
+        };
+        let r = f(&mut st);
+        self.steps = st.steps;
+        r
+    }
+
+    /// Tries to match `p` against `s` starting exactly at byte `init`.
+    /// A leading `^` is *not* treated as an anchor here (as in `gmatch`).
+    pub fn match_at(&mut self, s: &[u8], p: &[u8], init: usize) -> PResult<Option<Match>> {
+        if init > s.len() {
+            return Ok(None);
+        }
+        self.run(s, p, |st| {
+            Ok(st.do_match(init, 0)?.map(|end| Match {
+                start: init,
+                end,
+                captures: st.captures(),
+            }))
+        })
+    }
+
+    /// Searches for `p` in `s` from byte `init` on, like `string.find` and
+    /// `string.match`: a leading `^` anchors the match at `init`.
+    pub fn find(&mut self, s: &[u8], p: &[u8], init: usize) -> PResult<Option<Match>> {
+        if init > s.len() {
+            return Ok(None);
+        }
+        let (anchor, p) = match p.split_first() {
+            Some((b'^', rest)) => (true, rest),
+            _ => (false, p),
+        };
+        self.run(s, p, |st| {
+            let lit = if anchor { None } else { first_literal(p) };
+            let mut s1 = init;
+            loop {
+                s1 = next_candidate(st.src, s1, lit);
+                if s1 > st.src.len() {
+                    return Ok(None);
+                }
+                st.level = 0;
+                if let Some(end) = st.do_match(s1, 0)? {
+                    return Ok(Some(Match {
+                        start: s1,
+                        end,
+                        captures: st.captures(),
+                    }));
+                }
+                s1 += 1;
+                if anchor || s1 > st.src.len() {
+                    return Ok(None);
+                }
+            }
+        })
+    }
+}
+
+/// Iteration state of `string.gmatch` (Lua 5.4 semantics: an empty match
+/// right where the previous match ended is skipped).
+#[derive(Clone, Debug)]
+pub struct GmatchState {
+    pos: usize,
+    last_match: Option<usize>,
+}
+
+impl GmatchState {
+    /// Starts iterating at byte offset `init` (already clamped by the VM).
+    pub fn new(init: usize) -> Self {
+        GmatchState {
+            pos: init,
+            last_match: None,
+        }
+    }
+
+    /// Finds the next match, or `None` when the iteration is over.
+    pub fn next(&mut self, m: &mut Matcher, s: &[u8], p: &[u8]) -> PResult<Option<Match>> {
+        let (mut pos, last) = (self.pos, self.last_match);
+        if pos > s.len() {
+            return Ok(None);
+        }
+        let lit = first_literal(p);
+        let found = m.run(s, p, |st| loop {
+            pos = next_candidate(st.src, pos, lit);
+            if pos > st.src.len() {
+                return Ok(None);
+            }
+            st.level = 0;
+            let found = st.do_match(pos, 0)?;
+            if let Some(end) = found.filter(|&e| Some(e) != last) {
+                return Ok(Some(Match {
+                    start: pos,
+                    end,
+                    captures: st.captures(),
+                }));
+            }
+            pos += 1;
+            if pos > st.src.len() {
+                return Ok(None);
+            }
+        })?;
+        match &found {
+            Some(mt) => {
+                self.pos = mt.end;
+                self.last_match = Some(mt.end);
+            }
+            None => self.pos = s.len() + 1,
+        }
+        Ok(found)
+    }
+}
+
+/// Appends the expansion of a `string.gsub` replacement string for match
+/// `m` of subject `s`: `%0`-`%9` insert captures, `%%` a percent sign.
+pub fn expand_replacement(repl: &[u8], m: &Match, s: &[u8], out: &mut Vec<u8>) -> PResult<()> {
+    let mut rest = repl;
+    while let Some(i) = rest.iter().position(|&c| c == ESC) {
+        out.extend_from_slice(&rest[..i]);
+        match rest.get(i + 1).copied() {
+            Some(ESC) => out.push(ESC),
+            Some(b'0') => out.extend_from_slice(&s[m.start..m.end]),
+            Some(d @ b'1'..=b'9') => match m.capture((d - b'1') as usize)? {
+                Capture::Span(a, b) => out.extend_from_slice(&s[a..b]),
+                Capture::Pos(n) => super::numfmt::write_int(out, n as i64),
+                Capture::Unfinished => unreachable!("rejected by Match::capture"),
+            },
+            _ => {
+                return Err(PatternError::msg(
+                    "invalid use of '%' in replacement string",
+                ));
+            }
+        }
+        rest = &rest[i + 2..];
+    }
+    out.extend_from_slice(rest);
+    Ok(())
+}
+
+/// Result of [`gsub`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GsubResult {
+    /// The new string, or `None` when nothing was replaced, so the caller
+    /// can return the original string object unchanged.
+    pub text: Option<Vec<u8>>,
+    /// Number of matches found (Lua's second result).
+    pub count: usize,
+}
+
+/// Generic `string.gsub` driver. For each match (at most `max_n`),
+/// `repl(m, out)` appends the replacement to `out` and returns whether it
+/// changed anything (return `false` after appending the original match
+/// text, e.g. for a `nil`/`false` function or table result).
+pub fn gsub<E, F>(
+    m: &mut Matcher,
+    s: &[u8],
+    p: &[u8],
+    max_n: usize,
+    mut repl: F,
+) -> Result<GsubResult, E>
+where
+    E: From<PatternError>,
+    F: FnMut(&Match, &mut Vec<u8>) -> Result<bool, E>,
+{
+    let (anchor, p) = match p.split_first() {
+        Some((b'^', rest)) => (true, rest),
+        _ => (false, p),
+    };
+    let mut out = Vec::new();
+    let (count, src, changed) = m.run(s, p, |st| -> Result<_, E> {
+        let mut changed = false;
+        let mut count = 0;
+        let mut src = 0;
+        let mut last_match = None;
+        let lit = if anchor { None } else { first_literal(p) };
+        while count < max_n {
+            if lit.is_some() {
+                // Copy the stretch that cannot start a match in one go.
+                let next = next_candidate(s, src, lit).min(s.len());
+                out.extend_from_slice(&s[src..next]);
+                src = next;
+            }
+            st.level = 0;
+            match st.do_match(src, 0)? {
+                Some(end) if Some(end) != last_match => {
+                    count += 1;
+                    let mt = Match {
+                        start: src,
+                        end,
+                        captures: st.captures(),
+                    };
+                    changed |= repl(&mt, &mut out)?;
+                    src = end;
+                    last_match = Some(end);
+                }
+                _ if src < s.len() => {
+                    out.push(s[src]);
+                    src += 1;
+                }
+                _ => break,
+            }
+            if anchor {
+                break;
+            }
+        }
+        Ok((count, src, changed))
+    })?;
+    if !changed {
+        return Ok(GsubResult { text: None, count });
+    }
+    out.extend_from_slice(&s[src..]);
+    Ok(GsubResult {
+        text: Some(out),
+        count,
+    })
+}
+
+/// `string.gsub` with a string replacement.
+pub fn gsub_str(
+    m: &mut Matcher,
+    s: &[u8],
+    p: &[u8],
+    repl: &[u8],
+    max_n: usize,
+) -> PResult<GsubResult> {
+    gsub(m, s, p, max_n, |mt, out| {
+        expand_replacement(repl, mt, s, out)?;
+        Ok(true)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BIG: u64 = u64::MAX;
+
+    fn find(s: &str, p: &str) -> Result<Option<(usize, usize, Vec<Capture>)>, String> {
+        let mut m = Matcher::new(BIG);
+        match m.find(s.as_bytes(), p.as_bytes(), 0) {
+            Ok(Some(mt)) => {
+                mt.check_finished().map_err(|e| e.to_string())?;
+                Ok(Some((mt.start + 1, mt.end, mt.captures)))
+            }
+            Ok(None) => Ok(None),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    fn err(s: &str, p: &str) -> String {
+        find(s, p).unwrap_err()
+    }
+
+    fn cap_strs(s: &str, p: &str) -> Vec<String> {
+        let mut m = Matcher::new(BIG);
+        let mt = m.find(s.as_bytes(), p.as_bytes(), 0).unwrap().unwrap();
+        (0..mt.value_count())
+            .map(|i| match mt.capture(i).unwrap() {
+                Capture::Span(a, b) => s[a..b].to_string(),
+                Capture::Pos(n) => n.to_string(),
+                Capture::Unfinished => unreachable!(),
+            })
+            .collect()
+    }
+
+    fn gs(s: &str, p: &str, r: &str, n: usize) -> Result<(String, usize), String> {
+        let mut m = Matcher::new(BIG);
+        let r = gsub_str(&mut m, s.as_bytes(), p.as_bytes(), r.as_bytes(), n)
+            .map_err(|e| e.to_string())?;
+        let text = r.text.unwrap_or_else(|| s.as_bytes().to_vec());
+        Ok((String::from_utf8(text).unwrap(), r.count))
+    }
+
+    #[test]
+    fn error_messages() {
+        assert_eq!(err("abc", "%"), "malformed pattern (ends with '%')");
+        assert_eq!(err("abc", "[a"), "malformed pattern (missing ']')");
+        assert_eq!(err("abc", "[]"), "malformed pattern (missing ']')");
+        assert_eq!(
+            err("abc", "%b"),
+            "malformed pattern (missing arguments to '%b')"
+        );
+        assert_eq!(
+            err("abc", "%ba"),
+            "malformed pattern (missing arguments to '%b')"
+        );
+        assert_eq!(err("abc", "%f"), "missing '[' after '%f' in pattern");
+        assert_eq!(err("abc", "%fa"), "missing '[' after '%f' in pattern");
+        assert_eq!(err("abc", "%1"), "invalid capture index %1");
+        assert_eq!(err("abc", "%0"), "invalid capture index %0");
+        assert_eq!(err("abc", "(a)%2"), "invalid capture index %2");
+        assert_eq!(err("abc", "(a%1)"), "invalid capture index %1");
+        assert_eq!(err("abc", "a.)"), "invalid pattern capture");
+        assert_eq!(err("abc", "(a"), "unfinished capture");
+        assert_eq!(find("abc", &"(a)".repeat(33)), Ok(None));
+        assert_eq!(err(&"a".repeat(40), &"(a)".repeat(33)), "too many captures");
+        assert_eq!(
+            find(&"a".repeat(40), &"(a)".repeat(32)).unwrap().unwrap().1,
+            32
+        );
+        let a300 = "a".repeat(300);
+        assert_eq!(err(&a300, &"a?".repeat(300)), "pattern too complex");
+        assert_eq!(find(&a300, &"a?".repeat(199)).unwrap().unwrap().0, 1);
+        assert_eq!(
+            err(&a300, &format!("{}{}", "(".repeat(40), ")".repeat(40))),
+            "too many captures"
+        );
+    }
+
+    #[test]
+    fn depth_limit_boundary() {
+        // lua5.4: 199 optional items succeed, 200 are "too complex".
+        let a300 = "a".repeat(300);
+        assert_eq!(find(&a300, &"a?".repeat(199)), Ok(Some((1, 199, vec![]))));
+        assert_eq!(
+            find(&a300, &"a?".repeat(200)).unwrap_err(),
+            "pattern too complex"
+        );
+    }
+
+    #[test]
+    fn basic_finds() {
+        assert_eq!(
+            find("THE (quick) fox", "%((%a+)%)"),
+            Ok(Some((5, 11, vec![Capture::Span(5, 10)])))
+        );
+        assert_eq!(find("  x", "^%s*"), Ok(Some((1, 2, vec![]))));
+        assert_eq!(
+            cap_strs("key = value", "(%w+)%s*=%s*(%w+)"),
+            ["key", "value"]
+        );
+        assert_eq!(cap_strs("f(a(b)c)d", "%b()"), ["(a(b)c)"]);
+        assert_eq!(find("abc", "[%a-z]"), Ok(Some((1, 1, vec![]))));
+        assert_eq!(find("a-z", "[a%-z]+"), Ok(Some((1, 3, vec![]))));
+        assert_eq!(find("]]", "[]]+"), Ok(Some((1, 2, vec![]))));
+        assert_eq!(find("^a", "[^^]"), Ok(Some((2, 2, vec![]))));
+        assert_eq!(cap_strs("hello", "()ll()"), ["3", "5"]);
+        assert_eq!(cap_strs("x = 10", "^(%w+)"), ["x"]);
+        assert_eq!(find("a\0b", "%z"), Ok(Some((2, 2, vec![]))));
+        assert_eq!(find("a\0b", "\0"), Ok(Some((2, 2, vec![]))));
+        assert_eq!(find("a$b", "$b"), Ok(Some((2, 3, vec![]))));
+        assert_eq!(find("a^b", "a^"), Ok(Some((1, 2, vec![]))));
+        assert_eq!(find("abc", "c$"), Ok(Some((3, 3, vec![]))));
+        assert_eq!(
+            find("abcabc", "(abc)%1"),
+            Ok(Some((1, 6, vec![Capture::Span(0, 3)])))
+        );
+        assert_eq!(find("aaab", "a-b"), Ok(Some((1, 4, vec![]))));
+        // lua5.4: string.find(" c  (b", "()%1[^a]") --> nil
+        assert_eq!(find(" c  (b", "()%1[^a]"), Ok(None));
+        assert_eq!(find("xaaa", "^a"), Ok(None));
+        assert_eq!(find("\x0b", "%s"), Ok(Some((1, 1, vec![]))));
+        assert_eq!(cap_strs("hello world from Lua", "(%a+)$"), ["Lua"]);
+        assert_eq!(cap_strs("  trim  ", "^%s*(.-)%s*$"), ["trim"]);
+    }
+
+    #[test]
+    fn classes_match_c_locale() {
+        // Counts of bytes 0..=255 in each class, from lua5.4:
+        // for each class, #string.gsub(all_bytes, "[^%c]", "")
+        let all: Vec<u8> = (0..=255).collect();
+        let count = |cl: u8| all.iter().filter(|&&c| match_class(c, cl)).count();
+        let expect = [
+            (b'a', 52),
+            (b'c', 33),
+            (b'd', 10),
+            (b'g', 94),
+            (b'l', 26),
+            (b'p', 32),
+            (b's', 6),
+            (b'u', 26),
+            (b'w', 62),
+            (b'x', 22),
+            (b'A', 204),
+            (b'z', 1),
+            (b'Z', 255),
+        ];
+        for (cl, n) in expect {
+            assert_eq!(count(cl), n, "class {}", cl as char);
+        }
+    }
+
+    #[test]
+    fn frontier() {
+        assert_eq!(
+            gs("THE (quick) fox", "%f[%a]%a+", "W", usize::MAX).unwrap(),
+            ("W (W) W".into(), 3)
+        );
+        assert_eq!(
+            gs("hello", "%f[%z]", "!", usize::MAX).unwrap(),
+            ("hello!".into(), 1)
+        );
+    }
+
+    #[test]
+    fn gsub_cases() {
+        assert_eq!(
+            gs("abc", "", "-", usize::MAX).unwrap(),
+            ("-a-b-c-".into(), 4)
+        );
+        assert_eq!(
+            gs("abc", "b*", "-", usize::MAX).unwrap(),
+            ("-a-c-".into(), 3)
+        );
+        assert_eq!(
+            gs("abc", "%w", "%0%0", usize::MAX).unwrap(),
+            ("aabbcc".into(), 3)
+        );
+        assert_eq!(
+            gs("abc", "%w", "%%", usize::MAX).unwrap(),
+            ("%%%".into(), 3)
+        );
+        assert_eq!(
+            gs("abc def", "(%w+) (%w+)", "%2 %1", usize::MAX).unwrap(),
+            ("def abc".into(), 1)
+        );
+        assert_eq!(gs("abc", ".", "x", 2).unwrap(), ("xxc".into(), 2));
+        assert_eq!(gs("abc", "^.", "x", usize::MAX).unwrap(), ("xbc".into(), 1));
+        assert_eq!(gs("abc", "^", "x", usize::MAX).unwrap(), ("xabc".into(), 1));
+        assert_eq!(gs("abc", "$", "x", usize::MAX).unwrap(), ("abcx".into(), 1));
+        assert_eq!(gs("abc", "(a", "x", usize::MAX).unwrap(), ("xbc".into(), 1));
+        assert_eq!(gs("abc", "a", "%1", usize::MAX).unwrap(), ("abc".into(), 1));
+        assert_eq!(
+            gs("hello world", "()", "%1", usize::MAX).unwrap().0,
+            "1h2e3l4l5o6 7w8o9r10l11d12"
+        );
+        assert_eq!(
+            gs("abc", "(a", "%1", usize::MAX).unwrap_err(),
+            "unfinished capture"
+        );
+        assert_eq!(
+            gs("abc", "a", "%2", usize::MAX).unwrap_err(),
+            "invalid capture index %2"
+        );
+        assert_eq!(
+            gs("abc", "a", "%", usize::MAX).unwrap_err(),
+            "invalid use of '%' in replacement string"
+        );
+        assert_eq!(
+            gs("abc", "a", "%x", usize::MAX).unwrap_err(),
+            "invalid use of '%' in replacement string"
+        );
+    }
+
+    #[test]
+    fn gsub_keep_original() {
+        let mut m = Matcher::new(BIG);
+        let s = b"hello";
+        let r: Result<_, PatternError> = gsub(&mut m, s, b"l+", usize::MAX, |mt, out| {
+            out.extend_from_slice(&s[mt.start..mt.end]);
+            Ok(false)
+        });
+        assert_eq!(
+            r.unwrap(),
+            GsubResult {
+                text: None,
+                count: 1
+            }
+        );
+    }
+
+    #[test]
+    fn gmatch_empty_matches() {
+        // lua5.4: for k in ("abc"):gmatch("b*") do io.write("[",k,"]") end
+        // prints [][b][] -- the empty match after "b" is skipped.
+        let mut m = Matcher::new(BIG);
+        let mut g = GmatchState::new(0);
+        let mut seen = vec![];
+        while let Some(mt) = g.next(&mut m, b"abc", b"b*").unwrap() {
+            seen.push((mt.start, mt.end));
+        }
+        assert_eq!(seen, [(0, 0), (1, 2), (3, 3)]);
+        // '^' is an ordinary character in gmatch (lua5.4: "^a^a" yields "^a" twice).
+        let mut g = GmatchState::new(0);
+        let mut n = 0;
+        while let Some(mt) = g.next(&mut m, b"^a^a", b"^a").unwrap() {
+            assert_eq!(mt.end - mt.start, 2);
+            n += 1;
+        }
+        assert_eq!(n, 2);
+    }
+
+    #[test]
+    fn literal_prefix_skipping_keeps_semantics() {
+        // lua5.4: string.find("xyz", "a[") --> nil (never reaches the '[')
+        assert_eq!(find("xyz", "a["), Ok(None));
+        assert_eq!(err("xaz", "a["), "malformed pattern (missing ']')");
+        assert_eq!(
+            gs("hello world", "o", "0", usize::MAX).unwrap(),
+            ("hell0 w0rld".into(), 2)
+        );
+        assert_eq!(
+            gs("hello world", "l+", "L", usize::MAX).unwrap(),
+            ("heLo worLd".into(), 2)
+        );
+        assert_eq!(
+            gs("hello", "z", "!", usize::MAX).unwrap(),
+            ("hello".into(), 0)
+        );
+        assert_eq!(first_literal(b"a*"), None);
+        assert_eq!(first_literal(b")"), None);
+        assert_eq!(first_literal(b"ab"), Some(b'a'));
+        assert_eq!(first_literal(b"a+"), Some(b'a'));
+    }
+
+    #[test]
+    fn plain_find() {
+        assert!(!no_specials(b"a.b"));
+        assert!(no_specials(b"a)b"));
+        assert_eq!(find_plain(b"a.b", b".", 0), Some((1, 2)));
+        assert_eq!(find_plain(b"abc", b"", 3), Some((3, 3)));
+        assert_eq!(find_plain(b"abc", b"", 4), None);
+        assert_eq!(find_plain(b"abcabd", b"abd", 1), Some((3, 6)));
+        assert_eq!(find_plain(b"ab", b"abc", 0), None);
+    }
+
+    #[test]
+    fn step_limit_stops_backtracking() {
+        let s = "a".repeat(30);
+        let mut m = Matcher::new(1_000_000);
+        let r = m.find(s.as_bytes(), b"(.-)(.-)(.-)(.-)(.-)b", 0);
+        assert_eq!(r, Err(PatternError::StepLimit));
+        assert!(m.steps() > 1_000_000);
+        // A normal match stays far below the limit.
+        let mut m = Matcher::new(1_000);
+        assert!(m.find(b"hello world", b"w%a+", 0).unwrap().is_some());
+    }
+
+    #[test]
+    fn no_stack_overflow_on_long_subject() {
+        // Long runs are handled by loops, not recursion.
+        let s = "a".repeat(1_000_000);
+        let mut m = Matcher::new(BIG);
+        let mt = m.find(s.as_bytes(), b"a*$", 0).unwrap().unwrap();
+        assert_eq!((mt.start, mt.end), (0, 1_000_000));
+        let mt = m.find(s.as_bytes(), b".-$", 0).unwrap().unwrap();
+        assert_eq!(mt.end, 1_000_000);
+    }
+}

@@ -1,0 +1,8 @@
+//! Source → tokens → AST.
+
+pub mod ast;
+pub mod lexer;
+pub mod numeral;
+pub mod parser;
+
+pub use parser::{parse, SyntaxError};

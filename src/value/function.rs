@@ -1,0 +1,95 @@
+//! Functions: per-State prototype instances, Lua closures, native closures, upvalues.
+
+use super::Value;
+use crate::bytecode::Proto;
+use crate::heap::{Gc, HeapObject, ObjRef};
+use crate::vm::thread::Thread;
+use crate::vm::{LuaError, Vm};
+use std::sync::Arc;
+
+/// A prototype loaded into one State: the shared code plus this State's constants.
+///
+/// All closures of one prototype share it, so per-prototype caches belong here.
+pub struct ProtoInst {
+    pub proto: Arc<Proto>,
+    pub consts: Box<[Value]>,
+    pub children: Box<[Gc<ProtoInst>]>,
+}
+
+impl HeapObject for ProtoInst {
+    fn erase(gc: Gc<Self>) -> ObjRef {
+        ObjRef::Proto(gc)
+    }
+    fn size(&self) -> usize {
+        self.consts.len() * 16 + self.children.len() * 8
+    }
+}
+
+/// A Lua function value: a prototype plus its captured upvalues.
+pub struct LuaClosure {
+    pub p: Gc<ProtoInst>,
+    pub upvals: Box<[Gc<UpVal>]>,
+}
+
+impl HeapObject for LuaClosure {
+    fn erase(gc: Gc<Self>) -> ObjRef {
+        ObjRef::LuaFn(gc)
+    }
+    fn size(&self) -> usize {
+        self.upvals.len() * 8
+    }
+}
+
+/// Where an upvalue's value lives.
+#[derive(Clone, Copy, Debug)]
+pub enum UpValState {
+    /// Still a register: slot `idx` of `thread`'s stack.
+    Open { thread: Gc<Thread>, idx: usize },
+    /// The variable went out of scope; the upvalue owns the value.
+    Closed(Value),
+}
+
+/// A captured variable shared between closures.
+pub struct UpVal {
+    pub state: UpValState,
+}
+
+impl HeapObject for UpVal {
+    fn erase(gc: Gc<Self>) -> ObjRef {
+        ObjRef::UpVal(gc)
+    }
+    fn size(&self) -> usize {
+        0
+    }
+}
+
+/// A native function: arguments are `vm.stack[base..base+nargs]`; it pushes its results
+/// with [`Vm::push`] and returns how many it pushed.
+pub type NativeFn = fn(vm: &mut Vm, base: usize, nargs: usize) -> Result<usize, LuaError>;
+
+/// Natives that the interpreter handles itself because they manipulate frames.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NativeKind {
+    Plain(NativeFn),
+    Pcall,
+    Xpcall,
+    CoResume,
+    CoYield,
+    CoWrapCall,
+}
+
+/// A native function value, optionally with upvalues.
+pub struct NativeClosure {
+    pub kind: NativeKind,
+    pub name: &'static str,
+    pub upvals: Box<[Value]>,
+}
+
+impl HeapObject for NativeClosure {
+    fn erase(gc: Gc<Self>) -> ObjRef {
+        ObjRef::NatFn(gc)
+    }
+    fn size(&self) -> usize {
+        self.upvals.len() * 16
+    }
+}

@@ -1,0 +1,113 @@
+//! Lua strings: immutable byte strings, all interned, so equal strings are one object
+//! and string equality is a pointer comparison.
+
+use crate::heap::{Gc, Heap, HeapObject, ObjRef};
+use hashbrown::HashTable;
+use std::hash::Hasher;
+
+/// An immutable Lua string with its content hash cached.
+pub struct LuaStr {
+    hash: u64,
+    data: Box<[u8]>,
+}
+
+impl LuaStr {
+    /// The bytes of the string.
+    #[inline(always)]
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.data
+    }
+
+    /// Length in bytes.
+    #[inline(always)]
+    pub fn len(&self) -> usize {
+        self.data.len()
+    }
+
+    /// True for the empty string.
+    #[inline(always)]
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty()
+    }
+
+    /// The cached content hash (fixed seed, identical on every run).
+    #[inline(always)]
+    pub fn hash(&self) -> u64 {
+        self.hash
+    }
+}
+
+impl HeapObject for LuaStr {
+    fn erase(gc: Gc<Self>) -> ObjRef {
+        ObjRef::Str(gc)
+    }
+    fn size(&self) -> usize {
+        self.data.len()
+    }
+}
+
+/// Content hash with a fixed seed: deterministic across runs and platforms.
+#[inline]
+pub fn hash_bytes(b: &[u8]) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(b);
+    h.write_usize(b.len());
+    h.finish()
+}
+
+/// The interning table: maps contents to the unique string object.
+#[derive(Default)]
+pub struct StrTable {
+    table: HashTable<Gc<LuaStr>>,
+}
+
+impl StrTable {
+    /// Returns the interned string for `bytes`, allocating it if new.
+    pub fn intern(&mut self, heap: &mut Heap, bytes: &[u8]) -> Gc<LuaStr> {
+        let hash = hash_bytes(bytes);
+        if let Some(s) = self
+            .table
+            .find(hash, |s| s.hash == hash && s.as_bytes() == bytes)
+        {
+            return *s;
+        }
+        let s = heap.alloc(LuaStr {
+            hash,
+            data: bytes.into(),
+        });
+        self.table.insert_unique(hash, s, |s| s.hash);
+        s
+    }
+
+    /// Like [`intern`](Self::intern) but takes ownership of a buffer, avoiding a copy.
+    pub fn intern_vec(&mut self, heap: &mut Heap, bytes: Vec<u8>) -> Gc<LuaStr> {
+        let hash = hash_bytes(&bytes);
+        if let Some(s) = self
+            .table
+            .find(hash, |s| s.hash == hash && s.as_bytes() == &bytes[..])
+        {
+            return *s;
+        }
+        let s = heap.alloc(LuaStr {
+            hash,
+            data: bytes.into_boxed_slice(),
+        });
+        self.table.insert_unique(hash, s, |s| s.hash);
+        s
+    }
+
+    /// Drops entries whose strings were not marked; call between mark and sweep.
+    pub fn remove_unmarked(&mut self) {
+        self.table.retain(|s| s.is_marked());
+    }
+
+    /// Number of interned strings.
+    pub fn len(&self) -> usize {
+        self.table.len()
+    }
+
+    /// True when no string is interned.
+    pub fn is_empty(&self) -> bool {
+        self.table.is_empty()
+    }
+}

@@ -1,0 +1,393 @@
+//! Lua tables: an array part for keys `1..=n` and an insertion-ordered hash part.
+//!
+//! Iteration order is the array part in index order, then the hash part in insertion
+//! order, so `pairs` and `next` never depend on addresses or hash seeds.
+//!
+//! Invariants kept by every mutation:
+//! * the array part is empty or ends with a non-nil value, so `arr.len()` is a border;
+//! * the hash part never holds a live value for the key `arr.len() + 1`.
+//!
+//! Removing a hash key stores `nil` and keeps the slot (a tombstone), so a traversal
+//! with `next` survives assignments of `nil`; tombstones are purged when the hash part
+//! would otherwise grow.
+
+use super::{LuaStr, Value};
+use crate::heap::{Gc, HeapObject, ObjRef};
+use indexmap::IndexMap;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+
+/// A table key: never `nil` or NaN; floats with an integer value are stored as integers.
+#[derive(Clone, Copy, Debug)]
+pub struct Key(pub Value);
+
+impl PartialEq for Key {
+    #[inline]
+    fn eq(&self, other: &Key) -> bool {
+        match (self.0, other.0) {
+            (Value::Int(a), Value::Int(b)) => a == b,
+            (Value::Str(a), Value::Str(b)) => a == b,
+            (Value::Num(a), Value::Num(b)) => a.to_bits() == b.to_bits(),
+            (a, b) => a.raw_eq(&b) && std::mem::discriminant(&a) == std::mem::discriminant(&b),
+        }
+    }
+}
+impl Eq for Key {}
+
+impl Hash for Key {
+    #[inline]
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let h = match self.0 {
+            Value::Int(i) => i as u64,
+            Value::Str(s) => s.hash(),
+            Value::Num(f) => f.to_bits(),
+            Value::Bool(b) => b as u64 + 0x51,
+            Value::Table(g) => g.addr() as u64,
+            Value::LuaFn(g) => g.addr() as u64,
+            Value::NatFn(g) => g.addr() as u64,
+            Value::UData(g) => g.addr() as u64,
+            Value::Thread(g) => g.addr() as u64,
+            Value::Nil => 0,
+        };
+        state.write_u64(h);
+    }
+}
+
+/// A one-word mixing hasher for [`Key`]s (fixed, deterministic).
+#[derive(Default)]
+pub struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64);
+        }
+    }
+    #[inline]
+    fn write_u64(&mut self, x: u64) {
+        let h = (x ^ self.0).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = h ^ (h >> 29);
+    }
+}
+
+type Map = IndexMap<Key, Value, BuildHasherDefault<KeyHasher>>;
+
+/// A Lua table.
+#[derive(Default)]
+pub struct Table {
+    arr: Vec<Value>,
+    map: Map,
+    /// The metatable, if any.
+    pub meta: Option<Gc<Table>>,
+}
+
+/// Converts a float key to an integer key when it has an exact integer value.
+#[inline]
+fn float_key(f: f64) -> Option<i64> {
+    if f.fract() == 0.0 && f >= -9.223_372_036_854_775_808e18 && f < 9.223_372_036_854_775_808e18 {
+        Some(f as i64)
+    } else {
+        None
+    }
+}
+
+impl Table {
+    /// A table with room for `narr` array items and `nhash` hash entries.
+    pub fn with_capacity(narr: usize, nhash: usize) -> Self {
+        Table {
+            arr: Vec::with_capacity(narr),
+            map: Map::with_capacity_and_hasher(nhash, Default::default()),
+            meta: None,
+        }
+    }
+
+    /// Raw get (`rawget`).
+    #[inline]
+    pub fn get(&self, key: Value) -> Value {
+        match key {
+            Value::Int(i) => self.get_int(i),
+            Value::Str(s) => self.get_str(s),
+            Value::Nil => Value::Nil,
+            Value::Num(f) => match float_key(f) {
+                Some(i) => self.get_int(i),
+                None => self.map_get(Key(key)),
+            },
+            _ => self.map_get(Key(key)),
+        }
+    }
+
+    #[inline]
+    fn map_get(&self, key: Key) -> Value {
+        if self.map.is_empty() {
+            return Value::Nil;
+        }
+        self.map.get(&key).copied().unwrap_or(Value::Nil)
+    }
+
+    /// Raw get with an integer key.
+    #[inline(always)]
+    pub fn get_int(&self, i: i64) -> Value {
+        let idx = (i as u64).wrapping_sub(1);
+        if idx < self.arr.len() as u64 {
+            self.arr[idx as usize]
+        } else {
+            self.map_get(Key(Value::Int(i)))
+        }
+    }
+
+    /// Raw get with a string key.
+    #[inline(always)]
+    pub fn get_str(&self, s: Gc<LuaStr>) -> Value {
+        self.map_get(Key(Value::Str(s)))
+    }
+
+    /// Raw set. The caller has rejected `nil` and NaN keys. Returns the number of bytes
+    /// the table grew by (for heap accounting).
+    #[inline]
+    pub fn set(&mut self, key: Value, val: Value) -> usize {
+        match key {
+            Value::Int(i) => self.set_int(i, val),
+            Value::Num(f) => match float_key(f) {
+                Some(i) => self.set_int(i, val),
+                None => self.map_set(Key(key), val),
+            },
+            _ => self.map_set(Key(key), val),
+        }
+    }
+
+    /// Raw set with an integer key; returns growth in bytes.
+    #[inline]
+    pub fn set_int(&mut self, i: i64, val: Value) -> usize {
+        let idx = (i as u64).wrapping_sub(1);
+        let len = self.arr.len() as u64;
+        if idx < len {
+            self.arr[idx as usize] = val;
+            if val.is_nil() && idx + 1 == len {
+                self.trim();
+            }
+            0
+        } else if idx == len && !val.is_nil() {
+            let cap = self.arr.capacity();
+            self.arr.push(val);
+            let mut grown = (self.arr.capacity() - cap) * std::mem::size_of::<Value>();
+            if !self.map.is_empty() {
+                grown += self.migrate();
+            }
+            grown
+        } else {
+            self.map_set(Key(Value::Int(i)), val)
+        }
+    }
+
+    /// Drops trailing nils from the array part.
+    fn trim(&mut self) {
+        while matches!(self.arr.last(), Some(Value::Nil)) {
+            self.arr.pop();
+        }
+    }
+
+    /// Moves keys `len+1, len+2, ...` from the hash part into the array part.
+    fn migrate(&mut self) -> usize {
+        let cap = self.arr.capacity();
+        loop {
+            let next = Key(Value::Int(self.arr.len() as i64 + 1));
+            match self.map.get_mut(&next) {
+                Some(v) if !v.is_nil() => {
+                    let v = std::mem::take(v);
+                    self.arr.push(v);
+                }
+                _ => break,
+            }
+        }
+        (self.arr.capacity() - cap) * std::mem::size_of::<Value>()
+    }
+
+    fn map_set(&mut self, key: Key, val: Value) -> usize {
+        if let Some(slot) = self.map.get_mut(&key) {
+            *slot = val;
+            return 0;
+        }
+        if val.is_nil() {
+            return 0;
+        }
+        let cap = self.map.capacity();
+        if self.map.len() == cap && cap > 0 {
+            // About to grow: purge tombstones first if there are enough of them.
+            let dead = self.map.values().filter(|v| v.is_nil()).count();
+            if dead * 4 >= cap {
+                self.map.retain(|_, v| !v.is_nil());
+            }
+        }
+        self.map.insert(key, val);
+        self.map.capacity().saturating_sub(cap) * 40
+    }
+
+    /// The length operator's raw result (a border).
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.arr.len()
+    }
+
+    /// True if the table has no array items and no live hash entries.
+    pub fn is_empty(&self) -> bool {
+        self.arr.is_empty() && self.map.values().all(|v| v.is_nil())
+    }
+
+    /// The array part (for bulk operations such as `table.concat` and sorting).
+    pub fn array(&self) -> &[Value] {
+        &self.arr
+    }
+
+    /// Mutable array part; callers must keep the last element non-nil.
+    pub fn array_mut(&mut self) -> &mut Vec<Value> {
+        &mut self.arr
+    }
+
+    /// Sets `arr[first-1 .. first-1+vals.len()]` from a constructor's `SETLIST`.
+    pub fn set_list(&mut self, first: usize, vals: &[Value]) {
+        let end = first - 1 + vals.len();
+        if first - 1 <= self.arr.len() {
+            if self.arr.len() < end {
+                self.arr.resize(end, Value::Nil);
+            }
+            self.arr[first - 1..end].copy_from_slice(vals);
+            self.trim();
+            if !self.map.is_empty() {
+                self.migrate();
+            }
+        } else {
+            for (k, v) in vals.iter().enumerate() {
+                self.set_int((first + k) as i64, *v);
+            }
+        }
+    }
+
+    /// The traversal step of `next`: the entry after `key` (`nil` starts), or `None` at
+    /// the end. `Err(())` when `key` is not in the table.
+    pub fn next(&self, key: Value) -> Result<Option<(Value, Value)>, ()> {
+        let mut pos = match key {
+            Value::Nil => 0,
+            _ => {
+                let ik = match key {
+                    Value::Int(i) => Some(i),
+                    Value::Num(f) => float_key(f),
+                    _ => None,
+                };
+                match ik {
+                    Some(i) if i >= 1 && (i as u64) <= self.arr.len() as u64 => i as usize,
+                    _ => {
+                        let k = match ik {
+                            Some(i) => Key(Value::Int(i)),
+                            None => Key(key),
+                        };
+                        match self.map.get_index_of(&k) {
+                            Some(p) => self.arr.len() + p + 1,
+                            None => return Err(()),
+                        }
+                    }
+                }
+            }
+        };
+        while pos < self.arr.len() {
+            let v = self.arr[pos];
+            if !v.is_nil() {
+                return Ok(Some((Value::Int(pos as i64 + 1), v)));
+            }
+            pos += 1;
+        }
+        let mut hp = pos - self.arr.len();
+        while let Some((k, v)) = self.map.get_index(hp) {
+            if !v.is_nil() {
+                return Ok(Some((k.0, *v)));
+            }
+            hp += 1;
+        }
+        Ok(None)
+    }
+
+    /// Visits every value and key reference for the collector.
+    pub fn trace(&self, out: &mut Vec<ObjRef>) {
+        if let Some(m) = self.meta {
+            out.push(ObjRef::Table(m));
+        }
+        out.extend(self.arr.iter().filter_map(|v| v.obj_ref()));
+        for (k, v) in &self.map {
+            if !v.is_nil() {
+                out.extend(k.0.obj_ref());
+                out.extend(v.obj_ref());
+            }
+        }
+    }
+}
+
+impl HeapObject for Table {
+    fn erase(gc: Gc<Self>) -> ObjRef {
+        ObjRef::Table(gc)
+    }
+    fn size(&self) -> usize {
+        self.arr.capacity() * std::mem::size_of::<Value>() + self.map.capacity() * 40
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn array_part_grows_and_migrates() {
+        let mut t = Table::default();
+        t.set_int(3, Value::Int(3));
+        t.set_int(2, Value::Int(2));
+        assert_eq!(t.len(), 0);
+        t.set_int(1, Value::Int(1));
+        assert_eq!(t.len(), 3);
+        assert!(matches!(t.get_int(3), Value::Int(3)));
+        t.set_int(3, Value::Nil);
+        assert_eq!(t.len(), 2);
+        t.set(Value::Num(2.0), Value::Int(20));
+        assert!(matches!(t.get_int(2), Value::Int(20)));
+    }
+
+    #[test]
+    fn next_visits_array_then_hash_in_insertion_order() {
+        let mut t = Table::default();
+        t.set(Value::Bool(true), Value::Int(10));
+        t.set_int(1, Value::Int(1));
+        t.set(Value::Num(0.5), Value::Int(5));
+        let mut k = Value::Nil;
+        let mut seen = vec![];
+        while let Some((nk, v)) = t.next(k).unwrap() {
+            seen.push(v);
+            k = nk;
+        }
+        let ints: Vec<i64> = seen
+            .iter()
+            .map(|v| match v {
+                Value::Int(i) => *i,
+                _ => -1,
+            })
+            .collect();
+        assert_eq!(ints, vec![1, 10, 5]);
+    }
+
+    #[test]
+    fn nil_assignment_during_traversal_keeps_position() {
+        let mut t = Table::default();
+        for i in 0..10 {
+            t.set(Value::Num(i as f64 + 0.5), Value::Int(i));
+        }
+        let mut k = Value::Nil;
+        let mut n = 0;
+        while let Some((nk, _)) = t.next(k).unwrap() {
+            t.set(nk, Value::Nil);
+            n += 1;
+            k = nk;
+        }
+        assert_eq!(n, 10);
+        assert!(t.is_empty());
+    }
+}

@@ -1,0 +1,378 @@
+//! The call protocol: entering functions, delivering results, protected calls and
+//! error unwinding. Lua-to-Lua calls push a frame and return to the interpreter loop;
+//! only natives that call back into Lua nest on the native stack (bounded by
+//! [`MAX_NATIVE_DEPTH`]).
+
+use super::frame::{Frame, FrameKind};
+use super::{LuaError, Tm, Vm, MAX_NATIVE_DEPTH, MAX_STACK};
+use crate::heap::Gc;
+use crate::value::{NativeKind, UpVal, UpValState, Value};
+
+impl Vm {
+    /// Starts a call of `stack[func]` with `nargs` arguments above it.
+    ///
+    /// Returns `true` if a Lua frame was pushed (the interpreter continues in it), or
+    /// `false` if the call completed (a native) and its results are in place.
+    pub(crate) fn precall(&mut self, func: usize, nargs: usize, nresults: i32) -> Result<bool, LuaError> {
+        let mut nargs = nargs;
+        loop {
+            match self.stack[func] {
+                Value::LuaFn(cl) => {
+                    let p = &cl.p.get().proto;
+                    let np = p.num_params as usize;
+                    let frame_size = p.max_stack as usize;
+                    let (base, nvar) = if p.is_vararg && nargs > np {
+                        let base = func + 1 + nargs;
+                        self.check_stack(base + frame_size)?;
+                        for i in 0..np {
+                            self.stack[base + i] = self.stack[func + 1 + i];
+                        }
+                        (base, nargs - np)
+                    } else {
+                        let base = func + 1;
+                        self.check_stack(base + frame_size)?;
+                        for i in nargs..np {
+                            self.stack[base + i] = Value::Nil;
+                        }
+                        (base, 0)
+                    };
+                    self.frames.push(Frame {
+                        func,
+                        base,
+                        pc: 0,
+                        nresults,
+                        nvarargs: nvar,
+                        kind: FrameKind::Lua(cl),
+                    });
+                    return Ok(true);
+                }
+                Value::NatFn(nc) => {
+                    return match nc.kind {
+                        NativeKind::Plain(f) => {
+                            self.frames.push(Frame {
+                                func,
+                                base: func + 1,
+                                pc: 0,
+                                nresults,
+                                nvarargs: 0,
+                                kind: FrameKind::Native(nc),
+                            });
+                            self.top = func + 1 + nargs;
+                            let n = f(self, func + 1, nargs)?;
+                            self.frames.pop();
+                            let src = self.top - n;
+                            self.finish_results(func, src, n, nresults);
+                            Ok(false)
+                        }
+                        NativeKind::Pcall | NativeKind::Xpcall => {
+                            self.protected_call(func, nargs, nresults, nc.kind == NativeKind::Xpcall)
+                        }
+                        _ => Err(LuaError::msg("coroutines are not supported yet")),
+                    };
+                }
+                v => {
+                    // `__call`: insert the handler as the function, the value as arg 1.
+                    let tm = self.metamethod(v, Tm::Call);
+                    if tm.is_nil() {
+                        return Err(LuaError::msg(format!(
+                            "attempt to call a {} value",
+                            self.type_name_of(v)
+                        )));
+                    }
+                    self.check_stack(func + nargs + 2)?;
+                    for i in (func..=func + nargs).rev() {
+                        self.stack[i + 1] = self.stack[i];
+                    }
+                    self.stack[func] = tm;
+                    nargs += 1;
+                }
+            }
+        }
+    }
+
+    /// Grows the stack to `n` slots or fails with lua5.4's `stack overflow`.
+    #[inline]
+    pub(crate) fn check_stack(&mut self, n: usize) -> Result<(), LuaError> {
+        if n > self.stack.len() {
+            if n > MAX_STACK {
+                return Err(LuaError::msg("stack overflow"));
+            }
+            let new_len = (n + n / 2).clamp(n, MAX_STACK);
+            self.stack.resize(new_len, Value::Nil);
+        }
+        Ok(())
+    }
+
+    /// Moves `n` results from `src` to `dst` and adjusts them to `wanted`.
+    #[inline]
+    pub(crate) fn finish_results(&mut self, dst: usize, src: usize, n: usize, wanted: i32) {
+        if wanted < 0 {
+            if src != dst {
+                self.stack.copy_within(src..src + n, dst);
+            }
+            self.top = dst + n;
+        } else {
+            let wanted = wanted as usize;
+            let m = n.min(wanted);
+            if src != dst && m > 0 {
+                self.stack.copy_within(src..src + m, dst);
+            }
+            if wanted > m {
+                if self.stack.len() < dst + wanted {
+                    self.stack.resize(dst + wanted, Value::Nil);
+                }
+                for v in &mut self.stack[dst + m..dst + wanted] {
+                    *v = Value::Nil;
+                }
+            }
+            self.top = dst + wanted;
+        }
+    }
+
+    /// `pcall(f, ...)` / `xpcall(f, h, ...)`: pushes a protected frame and calls `f`.
+    fn protected_call(&mut self, func: usize, nargs: usize, nresults: i32, x: bool) -> Result<bool, LuaError> {
+        let name = if x { "xpcall" } else { "pcall" };
+        if nargs == 0 || (x && nargs < 2) {
+            return Err(LuaError::msg(format!(
+                "bad argument #{} to '{}' (value expected)",
+                if nargs == 0 { 1 } else { 2 },
+                name
+            )));
+        }
+        let kind = if x {
+            let h = self.stack[func + 2];
+            // Shift the arguments over the handler so f sits at func+1.
+            self.stack.copy_within(func + 3..func + 1 + nargs, func + 2);
+            FrameKind::Xpcall(h)
+        } else {
+            FrameKind::Pcall
+        };
+        let fargs = if x { nargs - 2 } else { nargs - 1 };
+        self.frames.push(Frame {
+            func,
+            base: func + 1,
+            pc: 0,
+            nresults,
+            nvarargs: 0,
+            kind,
+        });
+        self.native_depth += 1;
+        if self.native_depth > MAX_NATIVE_DEPTH {
+            self.native_depth -= 1;
+            return Err(LuaError::msg("stack overflow"));
+        }
+        let r = self.precall(func + 1, fargs, -1);
+        self.native_depth -= 1;
+        if r? {
+            return Ok(true);
+        }
+        self.finish_pcall();
+        Ok(false)
+    }
+
+    /// Completes a protected call whose function returned normally: results are at
+    /// `func+1 .. top`; prepends `true` and delivers them to the caller.
+    pub(crate) fn finish_pcall(&mut self) {
+        let f = self.frames.pop().expect("pcall frame");
+        self.stack[f.func] = Value::Bool(true);
+        let n = self.top - f.func;
+        self.finish_results(f.func, f.func, n, f.nresults);
+    }
+
+    /// After a frame returned: finishes pending protected calls. Returns true when the
+    /// interpreter must return to its native caller.
+    #[inline]
+    pub(crate) fn after_return(&mut self, entry_depth: usize) -> bool {
+        loop {
+            if self.frames.len() <= entry_depth {
+                return true;
+            }
+            match self.frames.last().map(|f| f.kind) {
+                Some(FrameKind::Pcall) | Some(FrameKind::Xpcall(_)) => self.finish_pcall(),
+                _ => return false,
+            }
+        }
+    }
+
+    /// Calls `f` with `args` from native code; returns the index of the first of
+    /// `nresults` results (`top` is left after them).
+    pub fn call_raw(&mut self, f: Value, args: &[Value], nresults: i32) -> Result<usize, LuaError> {
+        if self.native_depth >= MAX_NATIVE_DEPTH {
+            return Err(LuaError::msg("stack overflow"));
+        }
+        let func = self.top;
+        self.check_stack(func + args.len() + 1)?;
+        self.stack[func] = f;
+        self.stack[func + 1..func + 1 + args.len()].copy_from_slice(args);
+        self.top = func + 1 + args.len();
+        let depth = self.frames.len();
+        self.native_depth += 1;
+        let r = match self.precall(func, args.len(), nresults) {
+            Ok(true) => self.execute(depth),
+            Ok(false) => Ok(()),
+            Err(e) => Err(e),
+        };
+        self.native_depth -= 1;
+        if r.is_err() {
+            self.frames.truncate(depth);
+        }
+        r.map(|_| func)
+    }
+
+    /// Calls `f` and returns its first result.
+    pub fn call1(&mut self, f: Value, args: &[Value]) -> Result<Value, LuaError> {
+        let saved = self.top;
+        let at = self.call_raw(f, args, 1)?;
+        let v = self.stack[at];
+        self.top = saved;
+        Ok(v)
+    }
+
+    /// Calls `f` and returns all its results.
+    pub fn call(&mut self, f: Value, args: &[Value]) -> Result<Vec<Value>, LuaError> {
+        let saved = self.top;
+        let at = self.call_raw(f, args, -1)?;
+        let out = self.stack[at..self.top].to_vec();
+        self.top = saved;
+        Ok(out)
+    }
+
+    /// Runs the interpreter until the frame stack drops back to `entry_depth`,
+    /// handling errors caught by protected frames above that depth.
+    pub(crate) fn execute(&mut self, entry_depth: usize) -> Result<(), LuaError> {
+        loop {
+            match self.run(entry_depth) {
+                Ok(()) => return Ok(()),
+                Err(e) => {
+                    if self.handle_error(e, entry_depth)? {
+                        return Ok(());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Turns an error into its Lua value, adding the position for runtime messages.
+    pub(crate) fn error_value(&mut self, e: LuaError) -> Value {
+        match e {
+            LuaError::Value(v) => v,
+            LuaError::Msg(m) => {
+                let pos = self.where_(1);
+                self.new_str_vec(format!("{pos}{m}").into_bytes())
+            }
+        }
+    }
+
+    /// Unwinds to the nearest protected frame above `entry_depth`. `Ok(true)`: the
+    /// protected call completed and the interpreter must return to its caller;
+    /// `Ok(false)`: continue running; `Err`: no protected frame, propagate.
+    fn handle_error(&mut self, e: LuaError, entry_depth: usize) -> Result<bool, LuaError> {
+        let mut errv = self.error_value(e);
+        let found = (entry_depth..self.frames.len())
+            .rev()
+            .find(|&i| matches!(self.frames[i].kind, FrameKind::Pcall | FrameKind::Xpcall(_)));
+        let Some(i) = found else {
+            if entry_depth == 0 && self.last_traceback.is_none() {
+                self.last_traceback = Some(self.traceback());
+            }
+            let level = self.frames.get(entry_depth).map(|f| f.func).unwrap_or(0);
+            self.close_upvals(level);
+            self.frames.truncate(entry_depth);
+            return Err(LuaError::Value(errv));
+        };
+        if let FrameKind::Xpcall(h) = self.frames[i].kind {
+            self.top = self.frames_top();
+            errv = match self.call1(h, &[errv]) {
+                Ok(v) => v,
+                Err(e) => self.error_value(e),
+            };
+        }
+        let f = self.frames[i];
+        self.close_upvals(f.func + 1);
+        self.frames.truncate(i + 1);
+        errv = self.close_tbc(f.func + 1, Some(errv)).unwrap_or_else(|e| e);
+        self.frames.truncate(i);
+        self.stack[f.func] = Value::Bool(false);
+        self.stack[f.func + 1] = errv;
+        self.finish_results(f.func, f.func, 2, f.nresults);
+        Ok(self.after_return(entry_depth))
+    }
+
+    /// The highest stack slot any active frame may use (where nested calls can start).
+    pub(crate) fn frames_top(&self) -> usize {
+        let mut t = self.top;
+        if let Some(f) = self.frames.last() {
+            if let FrameKind::Lua(cl) = f.kind {
+                t = t.max(f.base + cl.p.get().proto.max_stack as usize);
+            }
+        }
+        t
+    }
+
+    /// Finds or creates the open upvalue for stack slot `idx`.
+    pub(crate) fn find_upval(&mut self, idx: usize) -> Gc<UpVal> {
+        let pos = self.open_upvals.partition_point(|u| match u.state {
+            UpValState::Open { idx: i, .. } => i < idx,
+            UpValState::Closed(_) => true,
+        });
+        if let Some(u) = self.open_upvals.get(pos) {
+            if matches!(u.state, UpValState::Open { idx: i, .. } if i == idx) {
+                return *u;
+            }
+        }
+        let u = self.heap.alloc(UpVal {
+            state: UpValState::Open {
+                thread: self.current,
+                idx,
+            },
+        });
+        self.open_upvals.insert(pos, u);
+        u
+    }
+
+    /// Closes every open upvalue at or above stack slot `level`.
+    pub(crate) fn close_upvals(&mut self, level: usize) {
+        while let Some(u) = self.open_upvals.last() {
+            let UpValState::Open { idx, .. } = u.state else {
+                unreachable!("closed upvalue in the open list")
+            };
+            if idx < level {
+                break;
+            }
+            let v = self.stack[idx];
+            u.get_mut().state = UpValState::Closed(v);
+            self.open_upvals.pop();
+        }
+    }
+
+    /// Calls `__close` on to-be-closed variables at or above `level`, newest first.
+    /// With `err`, runs in error mode and returns the (possibly replaced) error value.
+    pub(crate) fn close_tbc(&mut self, level: usize, err: Option<Value>) -> Result<Value, Value> {
+        let mut errv = err;
+        while let Some(&slot) = self.tbc.last() {
+            if slot < level {
+                break;
+            }
+            self.tbc.pop();
+            let v = self.stack[slot];
+            let tm = self.metamethod(v, Tm::Close);
+            let saved = self.top;
+            self.top = self.top.max(self.frames_top()).max(slot + 1);
+            let r = self.call_raw(tm, &[v, errv.unwrap_or(Value::Nil)], 0);
+            self.top = saved;
+            if let Err(e) = r {
+                let ev = self.error_value(e);
+                if errv.is_none() {
+                    // Normal exit: the error propagates, after closing the rest.
+                    let rest = self.close_tbc(level, Some(ev));
+                    return Err(rest.unwrap_or_else(|e| e));
+                }
+                errv = Some(ev);
+            }
+        }
+        match errv {
+            Some(v) if err.is_some() => Ok(v),
+            _ => Ok(Value::Nil),
+        }
+    }
+}

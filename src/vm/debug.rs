@@ -1,0 +1,293 @@
+//! Debug information at run time: source positions, variable names for error
+//! messages (recovered from the bytecode, as lua5.4 does) and tracebacks.
+
+use super::frame::FrameKind;
+use super::Vm;
+use crate::bytecode::{Op, Proto};
+
+/// Does instruction `op` write register A?
+fn sets_a(op: Op) -> bool {
+    !matches!(
+        op,
+        Op::SetTabUp
+            | Op::SetTabUpK
+            | Op::SetTable
+            | Op::SetTableK
+            | Op::SetI
+            | Op::SetIK
+            | Op::SetField
+            | Op::SetFieldK
+            | Op::SetUpval
+            | Op::Eq
+            | Op::Lt
+            | Op::Le
+            | Op::EqK
+            | Op::EqI
+            | Op::LtI
+            | Op::LeI
+            | Op::GtI
+            | Op::GeI
+            | Op::Test
+            | Op::Jmp
+            | Op::Return
+            | Op::Return0
+            | Op::Return1
+            | Op::SetList
+            | Op::Close
+            | Op::Tbc
+            | Op::ForLoop
+            | Op::ForPrep
+            | Op::TForPrep
+            | Op::TForLoop
+            | Op::VarArgPrep
+            | Op::ExtraArg
+    )
+}
+
+/// The pc of the last instruction before `lastpc` that wrote `reg`, if it is certain
+/// (not inside a conditional path).
+fn find_set_reg(p: &Proto, lastpc: usize, reg: usize) -> Option<usize> {
+    let mut setreg = None;
+    let mut jmptarget = 0usize;
+    for pc in 0..lastpc {
+        let i = p.code[pc];
+        let a = i.a();
+        let change = match i.op() {
+            Op::LoadNil => a <= reg && reg <= a + i.b(),
+            Op::TForCall => reg >= a + 2,
+            Op::Call | Op::TailCall => reg >= a,
+            Op::Jmp => {
+                let dest = (pc as i64 + 1 + i.sj() as i64) as usize;
+                if dest <= lastpc && dest > jmptarget {
+                    jmptarget = dest;
+                }
+                false
+            }
+            op => sets_a(op) && reg == a,
+        };
+        if change {
+            setreg = if pc < jmptarget { None } else { Some(pc) };
+        }
+    }
+    setreg
+}
+
+fn const_str(p: &Proto, k: usize) -> Option<String> {
+    match p.consts.get(k) {
+        Some(crate::bytecode::Constant::Str(s)) => Some(String::from_utf8_lossy(s).into_owned()),
+        _ => None,
+    }
+}
+
+/// Describes register `reg` at `lastpc`: `("local", "x")`, `("global", "print")`...
+pub fn obj_name(p: &Proto, lastpc: usize, reg: usize) -> Option<(&'static str, String)> {
+    if let Some(n) = p.local_name(reg, lastpc) {
+        if !n.starts_with('(') {
+            return Some(("local", n.to_string()));
+        }
+        return None;
+    }
+    let pc = find_set_reg(p, lastpc, reg)?;
+    let i = p.code[pc];
+    match i.op() {
+        Op::Move => {
+            let b = i.b();
+            if b < i.a() {
+                obj_name(p, pc, b)
+            } else {
+                None
+            }
+        }
+        Op::GetTabUp => {
+            let k = const_str(p, i.c())?;
+            let up = p.upvals.get(i.b()).map(|u| u.name.as_str());
+            Some((if up == Some("_ENV") { "global" } else { "field" }, k))
+        }
+        Op::GetField => {
+            let k = const_str(p, i.c())?;
+            let is_env = p.local_name(i.b(), pc) == Some("_ENV");
+            Some((if is_env { "global" } else { "field" }, k))
+        }
+        Op::GetTable => {
+            // Name the key only when it is a constant string loaded into a register.
+            None
+        }
+        Op::GetUpval => Some(("upvalue", p.upvals.get(i.b())?.name.clone())),
+        Op::LoadK => {
+            let k = const_str(p, i.bx())?;
+            Some(("constant", k))
+        }
+        Op::SelfOp => Some(("method", const_str(p, i.c())?)),
+        _ => None,
+    }
+}
+
+impl Vm {
+    /// `chunk:line:` of the function at `level` (1 = the running function's caller when
+    /// called from a native, else the running Lua function), or "".
+    pub fn where_(&self, level: usize) -> String {
+        let n = self.frames.len();
+        let Some(top) = self.frames.last() else {
+            return String::new();
+        };
+        // A native on top reports its caller's position (luaL_where(L, 1)).
+        let idx = match top.kind {
+            FrameKind::Lua(_) => n.checked_sub(level),
+            _ => n.checked_sub(level + 1),
+        };
+        let Some(f) = idx.and_then(|i| self.frames.get(i)) else {
+            return String::new();
+        };
+        match f.kind {
+            FrameKind::Lua(cl) => {
+                let p = &cl.p.get().proto;
+                let line = p.lines.get(f.pc.saturating_sub(1)).copied().unwrap_or(0);
+                format!("{}:{}: ", p.source, line)
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// The position prefix for `error(msg, level)`: level 1 is the function calling
+    /// `error` (the frame below the native `error` frame).
+    pub fn where_level(&self, level: usize) -> String {
+        let n = self.frames.len();
+        // frames[n-1] is the native `error`; level 1 is frames[n-2].
+        let Some(i) = n.checked_sub(level + 1) else {
+            return String::new();
+        };
+        match self.frames[i].kind {
+            FrameKind::Lua(cl) => {
+                let p = &cl.p.get().proto;
+                let pc = self.frames[i].pc;
+                let line = p.lines.get(pc.saturating_sub(1)).copied().unwrap_or(0);
+                format!("{}:{}: ", p.source, line)
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// Variable info (` (local 'x')`) for operand `which` of the running instruction.
+    pub(crate) fn operand_info(&self, which: usize) -> String {
+        let Some(f) = self.frames.last() else {
+            return String::new();
+        };
+        let FrameKind::Lua(cl) = f.kind else {
+            return String::new();
+        };
+        let p = &cl.p.get().proto;
+        let pc = f.pc.saturating_sub(1);
+        let Some(i) = p.code.get(pc).copied() else {
+            return String::new();
+        };
+        let reg = match i.op() {
+            Op::GetTabUp | Op::SetTabUp | Op::SetTabUpK => {
+                let u = if i.op() == Op::GetTabUp { i.b() } else { i.a() };
+                return match p.upvals.get(u) {
+                    Some(d) => format!(" (upvalue '{}')", d.name),
+                    None => String::new(),
+                };
+            }
+            Op::GetTable | Op::GetI | Op::GetField | Op::SelfOp => i.b(),
+            Op::SetTable | Op::SetTableK | Op::SetI | Op::SetIK | Op::SetField | Op::SetFieldK => i.a(),
+            Op::Unm | Op::BNot | Op::Len => i.b(),
+            Op::Call | Op::TailCall | Op::TForCall => i.a(),
+            Op::AddI | Op::AddK | Op::SubK | Op::MulK | Op::ModK | Op::PowK | Op::DivK
+            | Op::IDivK | Op::BAndK | Op::BOrK | Op::BXorK | Op::ShrI | Op::ShlI => {
+                if which == 0 {
+                    i.b()
+                } else {
+                    return String::new();
+                }
+            }
+            Op::Add | Op::Sub | Op::Mul | Op::Mod | Op::Pow | Op::Div | Op::IDiv | Op::BAnd
+            | Op::BOr | Op::BXor | Op::Shl | Op::Shr => {
+                if which == 0 {
+                    i.b()
+                } else {
+                    i.c()
+                }
+            }
+            _ => return String::new(),
+        };
+        match obj_name(p, pc, reg) {
+            Some((kind, name)) => format!(" ({kind} '{name}')"),
+            None => String::new(),
+        }
+    }
+
+    /// Variable info for an absolute stack slot of the running Lua frame.
+    pub(crate) fn reg_info(&self, slot: usize) -> String {
+        let Some(f) = self.frames.last() else {
+            return String::new();
+        };
+        let FrameKind::Lua(cl) = f.kind else {
+            return String::new();
+        };
+        if slot < f.base {
+            return String::new();
+        }
+        let p = &cl.p.get().proto;
+        match obj_name(p, f.pc.saturating_sub(1), slot - f.base) {
+            Some((kind, name)) => format!(" ({kind} '{name}')"),
+            None => String::new(),
+        }
+    }
+
+    /// A lua5.4-style stack traceback of the current frames.
+    pub fn traceback(&self) -> String {
+        let mut s = String::from("stack traceback:");
+        for (i, f) in self.frames.iter().enumerate().rev() {
+            match f.kind {
+                FrameKind::Lua(cl) => {
+                    let p = &cl.p.get().proto;
+                    let line = p.lines.get(f.pc.saturating_sub(1)).copied().unwrap_or(0);
+                    if p.line_defined == 0 {
+                        s.push_str(&format!("\n\t{}:{}: in main chunk", p.source, line));
+                    } else {
+                        let name = self.caller_name(i);
+                        match name {
+                            Some((kind, n)) => s.push_str(&format!(
+                                "\n\t{}:{}: in {} '{}'",
+                                p.source,
+                                line,
+                                if kind == "global" || kind == "method" || kind == "field" {
+                                    "function"
+                                } else {
+                                    kind
+                                },
+                                n
+                            )),
+                            None => s.push_str(&format!(
+                                "\n\t{}:{}: in function <{}:{}>",
+                                p.source, line, p.source, p.line_defined
+                            )),
+                        }
+                    }
+                }
+                FrameKind::Native(nc) => {
+                    s.push_str(&format!("\n\t[C]: in function '{}'", nc.name));
+                }
+                FrameKind::Pcall => s.push_str("\n\t[C]: in function 'pcall'"),
+                FrameKind::Xpcall(_) => s.push_str("\n\t[C]: in function 'xpcall'"),
+            }
+        }
+        s.push_str("\n\t[C]: in ?");
+        s
+    }
+
+    /// How the function of frame `i` was named by its calling instruction.
+    fn caller_name(&self, i: usize) -> Option<(&'static str, String)> {
+        let caller = self.frames.get(i.checked_sub(1)?)?;
+        let FrameKind::Lua(cl) = caller.kind else {
+            return None;
+        };
+        let p = &cl.p.get().proto;
+        let pc = caller.pc.checked_sub(1)?;
+        let ins = p.code.get(pc)?;
+        match ins.op() {
+            Op::Call | Op::TailCall => obj_name(p, pc, ins.a()),
+            _ => None,
+        }
+    }
+}

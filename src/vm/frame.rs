@@ -1,0 +1,55 @@
+//! Call frames: one per active function call, kept on a heap-allocated stack so that
+//! Lua-to-Lua calls never recurse on the native stack.
+
+use crate::heap::{Gc, ObjRef};
+use crate::value::{LuaClosure, NativeClosure, Value};
+
+/// What kind of call a frame is.
+#[derive(Debug, Clone, Copy)]
+pub enum FrameKind {
+    /// A Lua function.
+    Lua(Gc<LuaClosure>),
+    /// A native function.
+    Native(Gc<NativeClosure>),
+    /// A `pcall`: errors below it are caught here.
+    Pcall,
+    /// An `xpcall` with its message handler.
+    Xpcall(Value),
+}
+
+/// One activation record.
+#[derive(Debug, Clone, Copy)]
+pub struct Frame {
+    /// Stack slot of the called function; results are written from here.
+    pub func: usize,
+    /// First register.
+    pub base: usize,
+    /// Next instruction to execute (Lua frames).
+    pub pc: usize,
+    /// Results the caller wants (-1: all).
+    pub nresults: i32,
+    /// Number of extra arguments stored below `base` (vararg functions).
+    pub nvarargs: usize,
+    pub kind: FrameKind,
+}
+
+impl Frame {
+    /// The closure of a Lua frame.
+    #[inline]
+    pub fn lua(&self) -> Option<Gc<LuaClosure>> {
+        match self.kind {
+            FrameKind::Lua(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// References held by the frame itself.
+    pub fn trace(&self, out: &mut Vec<ObjRef>) {
+        match self.kind {
+            FrameKind::Lua(c) => out.push(ObjRef::LuaFn(c)),
+            FrameKind::Native(c) => out.push(ObjRef::NatFn(c)),
+            FrameKind::Xpcall(h) => out.extend(h.obj_ref()),
+            FrameKind::Pcall => {}
+        }
+    }
+}

@@ -1,0 +1,740 @@
+//! The interpreter loop.
+//!
+//! One Rust activation runs any number of Lua frames: calls push a frame and `continue
+//! 'frame`, returns pop one. Each instruction's fast path handles the common types
+//! inline; everything else goes through the slow paths in `meta.rs`, after the pc has
+//! been saved so errors and tracebacks see the right line.
+
+use super::arith::{self, ArithOp};
+use super::frame::FrameKind;
+use super::{LuaError, Tm, Vm};
+use crate::bytecode::Op;
+use crate::value::{LuaClosure, UpValState, Value};
+
+impl Vm {
+    #[inline(always)]
+    fn upval_get(&self, cl: &LuaClosure, i: usize) -> Value {
+        match cl.upvals[i].get().state {
+            UpValState::Closed(v) => v,
+            UpValState::Open { thread, idx } => {
+                if thread == self.current {
+                    self.stack[idx]
+                } else {
+                    thread.get().stack[idx]
+                }
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn upval_set(&mut self, cl: &LuaClosure, i: usize, v: Value) {
+        let u = cl.upvals[i];
+        match u.get().state {
+            UpValState::Closed(_) => u.get_mut().state = UpValState::Closed(v),
+            UpValState::Open { thread, idx } => {
+                if thread == self.current {
+                    self.stack[idx] = v
+                } else {
+                    thread.get_mut().stack[idx] = v
+                }
+            }
+        }
+    }
+
+    /// Runs Lua frames until the frame stack shrinks to `entry_depth`.
+    pub(crate) fn run(&mut self, entry_depth: usize) -> Result<(), LuaError> {
+        'frame: loop {
+            let fi = self.frames.len() - 1;
+            let frame = self.frames[fi];
+            let FrameKind::Lua(clg) = frame.kind else {
+                unreachable!("run() entered on a non-Lua frame")
+            };
+            let cl = clg.get();
+            let pinst = cl.p.get();
+            let proto = &*pinst.proto;
+            let code = &proto.code[..];
+            let k = &pinst.consts[..];
+            let base = frame.base;
+            let mut pc = frame.pc;
+
+            macro_rules! r {
+                ($i:expr) => {
+                    self.stack[base + $i]
+                };
+            }
+            // Saves the pc, then evaluates a fallible slow path.
+            macro_rules! slow {
+                ($e:expr) => {{
+                    self.frames[fi].pc = pc;
+                    self.top = base + proto.max_stack as usize;
+                    $e?
+                }};
+            }
+            macro_rules! arith_rr {
+                ($i:expr, $op:expr, $int:expr, $flt:expr) => {{
+                    let (a, b) = (r!($i.b()), r!($i.c()));
+                    let v = match (a, b) {
+                        (Value::Int(x), Value::Int(y)) => Value::Int($int(x, y)),
+                        (Value::Num(x), Value::Num(y)) => Value::Num($flt(x, y)),
+                        (Value::Int(x), Value::Num(y)) => Value::Num($flt(x as f64, y)),
+                        (Value::Num(x), Value::Int(y)) => Value::Num($flt(x, y as f64)),
+                        _ => slow!(self.arith($op, a, b)),
+                    };
+                    r!($i.a()) = v;
+                }};
+            }
+            macro_rules! arith_rk {
+                ($i:expr, $op:expr, $int:expr, $flt:expr) => {{
+                    let (a, b) = (r!($i.b()), k[$i.c()]);
+                    let v = match (a, b) {
+                        (Value::Int(x), Value::Int(y)) => Value::Int($int(x, y)),
+                        (Value::Num(x), Value::Num(y)) => Value::Num($flt(x, y)),
+                        (Value::Int(x), Value::Num(y)) => Value::Num($flt(x as f64, y)),
+                        (Value::Num(x), Value::Int(y)) => Value::Num($flt(x, y as f64)),
+                        _ => slow!(self.arith($op, a, b)),
+                    };
+                    r!($i.a()) = v;
+                }};
+            }
+            macro_rules! arith_gen {
+                ($i:expr, $op:expr, $b:expr) => {{
+                    let (a, b) = (r!($i.b()), $b);
+                    let v = match arith::arith_numbers($op, a, b) {
+                        Some(Ok(v)) => v,
+                        _ => slow!(self.arith($op, a, b)),
+                    };
+                    r!($i.a()) = v;
+                }};
+            }
+            // Conditional jump: the next instruction is a JMP taken when `cond == k`.
+            macro_rules! cond_jump {
+                ($cond:expr, $k:expr) => {{
+                    if $cond == $k {
+                        let j = code[pc];
+                        pc = (pc as i64 + 1 + j.sj() as i64) as usize;
+                    } else {
+                        pc += 1;
+                    }
+                }};
+            }
+
+            loop {
+                let i = code[pc];
+                pc += 1;
+                match i.op() {
+                    Op::Move => r!(i.a()) = r!(i.b()),
+                    Op::LoadK => r!(i.a()) = k[i.bx()],
+                    Op::LoadI => r!(i.a()) = Value::Int(i.sbx() as i64),
+                    Op::LoadF => r!(i.a()) = Value::Num(i.sbx() as f64),
+                    Op::LoadNil => {
+                        let a = i.a();
+                        for j in 0..=i.b() {
+                            r!(a + j) = Value::Nil;
+                        }
+                    }
+                    Op::LoadFalse => r!(i.a()) = Value::Bool(false),
+                    Op::LFalseSkip => {
+                        r!(i.a()) = Value::Bool(false);
+                        pc += 1;
+                    }
+                    Op::LoadTrue => r!(i.a()) = Value::Bool(true),
+                    Op::GetUpval => r!(i.a()) = self.upval_get(cl, i.b()),
+                    Op::SetUpval => {
+                        let v = r!(i.a());
+                        self.upval_set(cl, i.b(), v);
+                    }
+                    Op::GetTabUp => {
+                        let t = self.upval_get(cl, i.b());
+                        let key = k[i.c()];
+                        let v = match t {
+                            Value::Table(tb) => {
+                                let v = tb.get().get(key);
+                                if v.is_nil() && tb.get().meta.is_some() {
+                                    slow!(self.index(t, key))
+                                } else {
+                                    v
+                                }
+                            }
+                            _ => slow!(self.index(t, key)),
+                        };
+                        r!(i.a()) = v;
+                    }
+                    Op::SetTabUp | Op::SetTabUpK => {
+                        let t = self.upval_get(cl, i.a());
+                        let key = k[i.b()];
+                        let v = if i.op() == Op::SetTabUp { r!(i.c()) } else { k[i.c()] };
+                        self.store(t, key, v, fi, pc, base + proto.max_stack as usize)?;
+                    }
+                    Op::GetTable | Op::GetI | Op::GetField => {
+                        let t = r!(i.b());
+                        let key = match i.op() {
+                            Op::GetTable => r!(i.c()),
+                            Op::GetI => Value::Int(i.c() as i64),
+                            _ => k[i.c()],
+                        };
+                        let v = match t {
+                            Value::Table(tb) => {
+                                let v = tb.get().get(key);
+                                if v.is_nil() && tb.get().meta.is_some() {
+                                    slow!(self.index(t, key))
+                                } else {
+                                    v
+                                }
+                            }
+                            _ => slow!(self.index(t, key)),
+                        };
+                        r!(i.a()) = v;
+                    }
+                    Op::SetTable | Op::SetTableK | Op::SetI | Op::SetIK | Op::SetField | Op::SetFieldK => {
+                        let t = r!(i.a());
+                        let key = match i.op() {
+                            Op::SetTable | Op::SetTableK => r!(i.b()),
+                            Op::SetI | Op::SetIK => Value::Int(i.b() as i64),
+                            _ => k[i.b()],
+                        };
+                        let v = match i.op() {
+                            Op::SetTable | Op::SetI | Op::SetField => r!(i.c()),
+                            _ => k[i.c()],
+                        };
+                        self.store(t, key, v, fi, pc, base + proto.max_stack as usize)?;
+                    }
+                    Op::NewTable => {
+                        let narr = code[pc].ax_arg() as usize;
+                        pc += 1;
+                        let t = self.new_table(narr, i.b());
+                        r!(i.a()) = Value::Table(t);
+                        if self.heap.should_collect() {
+                            self.frames[fi].pc = pc;
+                            self.collect_garbage_at(base + proto.max_stack as usize);
+                        }
+                    }
+                    Op::SelfOp => {
+                        let obj = r!(i.b());
+                        let key = k[i.c()];
+                        r!(i.a() + 1) = obj;
+                        let v = match obj {
+                            Value::Table(tb) => {
+                                let v = tb.get().get(key);
+                                if v.is_nil() && tb.get().meta.is_some() {
+                                    slow!(self.index(obj, key))
+                                } else {
+                                    v
+                                }
+                            }
+                            _ => slow!(self.index(obj, key)),
+                        };
+                        r!(i.a()) = v;
+                    }
+                    Op::AddI => {
+                        let a = r!(i.b());
+                        let imm = i.sc();
+                        let v = match a {
+                            Value::Int(x) => Value::Int(x.wrapping_add(imm)),
+                            Value::Num(x) => Value::Num(x + imm as f64),
+                            _ => slow!(self.arith(ArithOp::Add, a, Value::Int(imm))),
+                        };
+                        r!(i.a()) = v;
+                    }
+                    Op::AddK => arith_rk!(i, ArithOp::Add, i64::wrapping_add, |x: f64, y: f64| x + y),
+                    Op::SubK => arith_rk!(i, ArithOp::Sub, i64::wrapping_sub, |x: f64, y: f64| x - y),
+                    Op::MulK => arith_rk!(i, ArithOp::Mul, i64::wrapping_mul, |x: f64, y: f64| x * y),
+                    Op::ModK => arith_gen!(i, ArithOp::Mod, k[i.c()]),
+                    Op::PowK => arith_gen!(i, ArithOp::Pow, k[i.c()]),
+                    Op::DivK => arith_gen!(i, ArithOp::Div, k[i.c()]),
+                    Op::IDivK => arith_gen!(i, ArithOp::IDiv, k[i.c()]),
+                    Op::BAndK => arith_gen!(i, ArithOp::BAnd, k[i.c()]),
+                    Op::BOrK => arith_gen!(i, ArithOp::BOr, k[i.c()]),
+                    Op::BXorK => arith_gen!(i, ArithOp::BXor, k[i.c()]),
+                    Op::ShrI => arith_gen!(i, ArithOp::Shr, Value::Int(i.sc())),
+                    Op::ShlI => arith_gen!(i, ArithOp::Shl, Value::Int(i.sc())),
+                    Op::Add => arith_rr!(i, ArithOp::Add, i64::wrapping_add, |x: f64, y: f64| x + y),
+                    Op::Sub => arith_rr!(i, ArithOp::Sub, i64::wrapping_sub, |x: f64, y: f64| x - y),
+                    Op::Mul => arith_rr!(i, ArithOp::Mul, i64::wrapping_mul, |x: f64, y: f64| x * y),
+                    Op::Div => {
+                        let (a, b) = (r!(i.b()), r!(i.c()));
+                        let v = match (a, b) {
+                            (Value::Num(x), Value::Num(y)) => Value::Num(x / y),
+                            (Value::Int(x), Value::Int(y)) => Value::Num(x as f64 / y as f64),
+                            _ => match arith::arith_numbers(ArithOp::Div, a, b) {
+                                Some(Ok(v)) => v,
+                                _ => slow!(self.arith(ArithOp::Div, a, b)),
+                            },
+                        };
+                        r!(i.a()) = v;
+                    }
+                    Op::Mod => arith_gen!(i, ArithOp::Mod, r!(i.c())),
+                    Op::Pow => arith_gen!(i, ArithOp::Pow, r!(i.c())),
+                    Op::IDiv => arith_gen!(i, ArithOp::IDiv, r!(i.c())),
+                    Op::BAnd => arith_gen!(i, ArithOp::BAnd, r!(i.c())),
+                    Op::BOr => arith_gen!(i, ArithOp::BOr, r!(i.c())),
+                    Op::BXor => arith_gen!(i, ArithOp::BXor, r!(i.c())),
+                    Op::Shl => arith_gen!(i, ArithOp::Shl, r!(i.c())),
+                    Op::Shr => arith_gen!(i, ArithOp::Shr, r!(i.c())),
+                    Op::Unm => {
+                        let a = r!(i.b());
+                        let v = match a {
+                            Value::Int(x) => Value::Int(x.wrapping_neg()),
+                            Value::Num(x) => Value::Num(-x),
+                            _ => slow!(self.arith(ArithOp::Unm, a, a)),
+                        };
+                        r!(i.a()) = v;
+                    }
+                    Op::BNot => {
+                        let a = r!(i.b());
+                        let v = match a {
+                            Value::Int(x) => Value::Int(!x),
+                            _ => slow!(self.arith(ArithOp::BNot, a, a)),
+                        };
+                        r!(i.a()) = v;
+                    }
+                    Op::Not => r!(i.a()) = Value::Bool(!r!(i.b()).is_truthy()),
+                    Op::Len => {
+                        let a = r!(i.b());
+                        let v = match a {
+                            Value::Str(s) => Value::Int(s.len() as i64),
+                            Value::Table(t) if t.get().meta.is_none() => Value::Int(t.get().len() as i64),
+                            _ => slow!(self.len(a)),
+                        };
+                        r!(i.a()) = v;
+                    }
+                    Op::Concat => {
+                        let a = i.a();
+                        slow!(self.concat(base + a, i.b()));
+                        if self.heap.should_collect() {
+                            self.collect_garbage_at(base + proto.max_stack as usize);
+                        }
+                    }
+                    Op::Close => {
+                        let level = base + i.a();
+                        self.close_upvals(level);
+                        if self.tbc.last().is_some_and(|&s| s >= level) {
+                            slow!(self.close_tbc(level, None).map_err(LuaError::Value));
+                        }
+                    }
+                    Op::Tbc => {
+                        let slot = base + i.a();
+                        let v = self.stack[slot];
+                        if v.is_truthy() {
+                            if self.metamethod(v, Tm::Close).is_nil() {
+                                self.frames[fi].pc = pc;
+                                let name = proto
+                                    .local_name(i.a(), pc - 1)
+                                    .or_else(|| proto.local_name(i.a(), pc))
+                                    .unwrap_or("?")
+                                    .to_string();
+                                return Err(LuaError::msg(format!(
+                                    "variable '{name}' got a non-closable value"
+                                )));
+                            }
+                            self.tbc.push(slot);
+                        }
+                    }
+                    Op::Jmp => pc = (pc as i64 + i.sj() as i64) as usize,
+                    Op::Eq => {
+                        let (a, b) = (r!(i.a()), r!(i.b()));
+                        let eq = match (a, b) {
+                            (Value::Table(_), Value::Table(_)) | (Value::UData(_), Value::UData(_)) => {
+                                slow!(self.equals(a, b))
+                            }
+                            _ => a.raw_eq(&b),
+                        };
+                        cond_jump!(eq, i.c() != 0);
+                    }
+                    Op::EqK => {
+                        let eq = r!(i.a()).raw_eq(&k[i.b()]);
+                        cond_jump!(eq, i.c() != 0);
+                    }
+                    Op::EqI => {
+                        let eq = match r!(i.a()) {
+                            Value::Int(x) => x == i.sb(),
+                            Value::Num(f) => f == i.sb() as f64,
+                            _ => false,
+                        };
+                        cond_jump!(eq, i.c() != 0);
+                    }
+                    Op::Lt | Op::Le => {
+                        let (a, b) = (r!(i.a()), r!(i.b()));
+                        let le = i.op() == Op::Le;
+                        let res = match (a, b) {
+                            (Value::Int(x), Value::Int(y)) => {
+                                if le {
+                                    x <= y
+                                } else {
+                                    x < y
+                                }
+                            }
+                            (Value::Num(x), Value::Num(y)) => {
+                                if le {
+                                    x <= y
+                                } else {
+                                    x < y
+                                }
+                            }
+                            _ => slow!(self.less(a, b, le)),
+                        };
+                        cond_jump!(res, i.c() != 0);
+                    }
+                    Op::LtI | Op::LeI | Op::GtI | Op::GeI => {
+                        let a = r!(i.a());
+                        let imm = i.sb();
+                        let res = match a {
+                            Value::Int(x) => match i.op() {
+                                Op::LtI => x < imm,
+                                Op::LeI => x <= imm,
+                                Op::GtI => x > imm,
+                                _ => x >= imm,
+                            },
+                            Value::Num(f) => {
+                                let y = imm as f64;
+                                match i.op() {
+                                    Op::LtI => f < y,
+                                    Op::LeI => f <= y,
+                                    Op::GtI => f > y,
+                                    _ => f >= y,
+                                }
+                            }
+                            _ => {
+                                let b = Value::Int(imm);
+                                match i.op() {
+                                    Op::LtI => slow!(self.less(a, b, false)),
+                                    Op::LeI => slow!(self.less(a, b, true)),
+                                    Op::GtI => slow!(self.less(b, a, false)),
+                                    _ => slow!(self.less(b, a, true)),
+                                }
+                            }
+                        };
+                        cond_jump!(res, i.c() != 0);
+                    }
+                    Op::Test => {
+                        let t = r!(i.a()).is_truthy();
+                        cond_jump!(t, i.c() != 0);
+                    }
+                    Op::TestSet => {
+                        let v = r!(i.b());
+                        if v.is_truthy() == (i.c() != 0) {
+                            r!(i.a()) = v;
+                            let j = code[pc];
+                            pc = (pc as i64 + 1 + j.sj() as i64) as usize;
+                        } else {
+                            pc += 1;
+                        }
+                    }
+                    Op::Call => {
+                        let a = i.a();
+                        let func = base + a;
+                        let nargs = if i.b() == 0 { self.top - func - 1 } else { i.b() - 1 };
+                        let nres = i.c() as i32 - 1;
+                        self.frames[fi].pc = pc;
+                        if !matches!(self.stack[func], Value::LuaFn(_) | Value::NatFn(_))
+                            && self.metamethod(self.stack[func], Tm::Call).is_nil()
+                        {
+                            let info = self.operand_info(0);
+                            return Err(LuaError::msg(format!(
+                                "attempt to call a {} value{}",
+                                self.type_name_of(self.stack[func]),
+                                info
+                            )));
+                        }
+                        if self.precall(func, nargs, nres)? {
+                            continue 'frame;
+                        }
+                        if self.heap.should_collect() {
+                            self.collect_garbage_at(base + proto.max_stack as usize);
+                        }
+                    }
+                    Op::TailCall => {
+                        let a = i.a();
+                        let func = base + a;
+                        let nargs = if i.b() == 0 { self.top - func - 1 } else { i.b() - 1 };
+                        self.frames[fi].pc = pc;
+                        if !matches!(self.stack[func], Value::LuaFn(_) | Value::NatFn(_))
+                            && self.metamethod(self.stack[func], Tm::Call).is_nil()
+                        {
+                            let info = self.operand_info(0);
+                            return Err(LuaError::msg(format!(
+                                "attempt to call a {} value{}",
+                                self.type_name_of(self.stack[func]),
+                                info
+                            )));
+                        }
+                        if !self.open_upvals.is_empty() {
+                            self.close_upvals(base);
+                        }
+                        // Move the callee and its arguments down over this frame.
+                        let dst = frame.func;
+                        self.stack.copy_within(func..func + nargs + 1, dst);
+                        self.frames.pop();
+                        if self.precall(dst, nargs, frame.nresults)? {
+                            continue 'frame;
+                        }
+                        if self.after_return(entry_depth) {
+                            return Ok(());
+                        }
+                        continue 'frame;
+                    }
+                    Op::Return | Op::Return0 | Op::Return1 => {
+                        let a = i.a();
+                        let n = match i.op() {
+                            Op::Return0 => 0,
+                            Op::Return1 => 1,
+                            _ => {
+                                if i.b() == 0 {
+                                    self.top - (base + a)
+                                } else {
+                                    i.b() - 1
+                                }
+                            }
+                        };
+                        if self.tbc.last().is_some_and(|&s| s >= base) {
+                            self.frames[fi].pc = pc;
+                            self.top = (base + a + n).max(base + proto.max_stack as usize);
+                            self.close_upvals(base);
+                            if let Err(e) = self.close_tbc(base, None) {
+                                return Err(LuaError::Value(e));
+                            }
+                        }
+                        if !self.open_upvals.is_empty() {
+                            self.close_upvals(base);
+                        }
+                        self.frames.pop();
+                        self.finish_results(frame.func, base + a, n, frame.nresults);
+                        if self.after_return(entry_depth) {
+                            return Ok(());
+                        }
+                        continue 'frame;
+                    }
+                    Op::ForPrep => {
+                        let a = i.a();
+                        self.frames[fi].pc = pc;
+                        if self.for_prep(base + a)? {
+                            pc += i.bx() + 1;
+                        }
+                    }
+                    Op::ForLoop => {
+                        let a = i.a();
+                        match r!(a + 2) {
+                            Value::Int(step) => {
+                                if let Value::Int(count) = r!(a + 1) {
+                                    if count > 0 {
+                                        r!(a + 1) = Value::Int(count - 1);
+                                        if let Value::Int(idx) = r!(a) {
+                                            let idx = idx.wrapping_add(step);
+                                            r!(a) = Value::Int(idx);
+                                            r!(a + 3) = Value::Int(idx);
+                                        }
+                                        pc -= i.bx();
+                                    }
+                                }
+                            }
+                            Value::Num(step) => {
+                                if let (Value::Num(idx), Value::Num(limit)) = (r!(a), r!(a + 1)) {
+                                    let idx = idx + step;
+                                    let go = if step > 0.0 { idx <= limit } else { limit <= idx };
+                                    if go {
+                                        r!(a) = Value::Num(idx);
+                                        r!(a + 3) = Value::Num(idx);
+                                        pc -= i.bx();
+                                    }
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                    Op::TForPrep => {
+                        let a = i.a();
+                        let slot = base + a + 3;
+                        let v = self.stack[slot];
+                        if v.is_truthy() {
+                            if self.metamethod(v, Tm::Close).is_nil() {
+                                self.frames[fi].pc = pc;
+                                return Err(LuaError::msg(
+                                    "variable '(for state)' got a non-closable value",
+                                ));
+                            }
+                            self.tbc.push(slot);
+                        }
+                        pc += i.bx();
+                    }
+                    Op::TForCall => {
+                        let a = base + i.a();
+                        self.stack.copy_within(a..a + 3, a + 4);
+                        self.top = a + 7;
+                        self.frames[fi].pc = pc;
+                        if !matches!(self.stack[a + 4], Value::LuaFn(_) | Value::NatFn(_))
+                            && self.metamethod(self.stack[a + 4], Tm::Call).is_nil()
+                        {
+                            return Err(LuaError::msg(format!(
+                                "attempt to call a {} value",
+                                self.type_name_of(self.stack[a + 4])
+                            )));
+                        }
+                        if self.precall(a + 4, 2, i.c() as i32)? {
+                            continue 'frame;
+                        }
+                    }
+                    Op::TForLoop => {
+                        let a = i.a();
+                        let v = r!(a + 4);
+                        if !v.is_nil() {
+                            r!(a + 2) = v;
+                            pc -= i.bx();
+                        }
+                    }
+                    Op::SetList => {
+                        let a = i.a();
+                        let first = code[pc].ax_arg() as usize;
+                        pc += 1;
+                        let n = if i.b() == 0 { self.top - (base + a) - 1 } else { i.b() };
+                        if let Value::Table(t) = r!(a) {
+                            let start = base + a + 1;
+                            let vals = &self.stack[start..start + n];
+                            t.get_mut().set_list(first, vals);
+                        }
+                    }
+                    Op::Closure => {
+                        let child = pinst.children[i.bx()];
+                        let descs = &child.get().proto.upvals;
+                        let mut ups = Vec::with_capacity(descs.len());
+                        for d in descs {
+                            ups.push(if d.in_stack {
+                                self.find_upval(base + d.idx as usize)
+                            } else {
+                                cl.upvals[d.idx as usize]
+                            });
+                        }
+                        let c = self.heap.alloc(LuaClosure {
+                            p: child,
+                            upvals: ups.into_boxed_slice(),
+                        });
+                        r!(i.a()) = Value::LuaFn(c);
+                        if self.heap.should_collect() {
+                            self.frames[fi].pc = pc;
+                            self.collect_garbage_at(base + proto.max_stack as usize);
+                        }
+                    }
+                    Op::VarArg => {
+                        let a = i.a();
+                        let nvar = frame.nvarargs;
+                        let src = base - nvar;
+                        if i.c() == 0 {
+                            self.frames[fi].pc = pc;
+                            self.check_stack(base + a + nvar + 1)?;
+                            self.stack.copy_within(src..src + nvar, base + a);
+                            self.top = base + a + nvar;
+                        } else {
+                            let want = i.c() - 1;
+                            for j in 0..want {
+                                r!(a + j) = if j < nvar { self.stack[src + j] } else { Value::Nil };
+                            }
+                        }
+                    }
+                    Op::VarArgPrep => {}
+                    Op::ExtraArg => {}
+                }
+            }
+        }
+    }
+
+    /// `t[key] = v` for the store instructions: raw fast path, then `__newindex`.
+    #[inline(always)]
+    fn store(&mut self, t: Value, key: Value, v: Value, fi: usize, pc: usize, top: usize) -> Result<(), LuaError> {
+        if let Value::Table(tb) = t {
+            let tbl = tb.get_mut();
+            if tbl.meta.is_none() {
+                match key {
+                    Value::Nil | Value::Num(_) => {}
+                    _ => {
+                        let grown = tbl.set(key, v);
+                        if grown > 0 {
+                            self.heap.account(grown as isize);
+                        }
+                        return Ok(());
+                    }
+                }
+            }
+        }
+        self.frames[fi].pc = pc;
+        self.top = top;
+        self.set_index(t, key, v)
+    }
+
+    /// Prepares a numeric for loop at `ra`; returns true if the loop must be skipped.
+    fn for_prep(&mut self, ra: usize) -> Result<bool, LuaError> {
+        let (init, limit, step) = (self.stack[ra], self.stack[ra + 1], self.stack[ra + 2]);
+        if let (Value::Int(i0), Value::Int(st)) = (init, step) {
+            if st == 0 {
+                return Err(LuaError::msg("'for' step is zero"));
+            }
+            let lim = match limit {
+                Value::Int(l) => l,
+                Value::Num(f) => {
+                    if f.is_nan() {
+                        return Ok(true);
+                    }
+                    if st > 0 {
+                        let fl = libm::floor(f);
+                        if fl >= 9.223_372_036_854_775_808e18 {
+                            i64::MAX
+                        } else if fl < -9.223_372_036_854_775_808e18 {
+                            return Ok(true);
+                        } else {
+                            fl as i64
+                        }
+                    } else {
+                        let cl = libm::ceil(f);
+                        if cl < -9.223_372_036_854_775_808e18 {
+                            i64::MIN
+                        } else if cl >= 9.223_372_036_854_775_808e18 {
+                            return Ok(true);
+                        } else {
+                            cl as i64
+                        }
+                    }
+                }
+                _ => return Err(LuaError::msg("'for' limit must be a number")),
+            };
+            if (st > 0 && i0 > lim) || (st < 0 && i0 < lim) {
+                return Ok(true);
+            }
+            // Iteration count, computed in unsigned arithmetic so it cannot overflow.
+            let count = if st > 0 {
+                (lim as u64).wrapping_sub(i0 as u64) / st as u64
+            } else {
+                (i0 as u64).wrapping_sub(lim as u64) / ((-(st + 1)) as u64 + 1)
+            };
+            self.stack[ra + 1] = Value::Int(count as i64);
+            self.stack[ra + 3] = Value::Int(i0);
+            // Counts above i64::MAX would look negative: clamp keeps the loop finite
+            // and correct since such loops cannot complete anyway.
+            if (count as i64) < 0 {
+                self.stack[ra + 1] = Value::Int(i64::MAX);
+            }
+            return Ok(false);
+        }
+        let to_f = |v: Value| match v {
+            Value::Int(i) => Some(i as f64),
+            Value::Num(f) => Some(f),
+            _ => None,
+        };
+        let Some(l) = to_f(limit) else {
+            return Err(LuaError::msg("'for' limit must be a number"));
+        };
+        let Some(s) = to_f(step) else {
+            return Err(LuaError::msg("'for' step must be a number"));
+        };
+        let Some(i0) = to_f(init) else {
+            return Err(LuaError::msg("'for' initial value must be a number"));
+        };
+        if s == 0.0 {
+            return Err(LuaError::msg("'for' step is zero"));
+        }
+        if (s > 0.0 && !(i0 <= l)) || (s < 0.0 && !(l <= i0)) {
+            return Ok(true);
+        }
+        self.stack[ra] = Value::Num(i0);
+        self.stack[ra + 1] = Value::Num(l);
+        self.stack[ra + 2] = Value::Num(s);
+        self.stack[ra + 3] = Value::Num(i0);
+        Ok(false)
+    }
+}

@@ -1,0 +1,384 @@
+//! Metatables and the operations that consult them: indexing, arithmetic fallbacks,
+//! comparison, concatenation, length, `tostring`.
+
+use super::arith::{self, ArithOp};
+use super::{LuaError, Tm, Vm};
+use crate::heap::Gc;
+use crate::value::{Table, Value};
+
+/// Bound on `__index`/`__newindex` chains (lua5.4's MAXTAGLOOP).
+const MAX_TAG_LOOP: usize = 2000;
+
+impl Vm {
+    /// The metatable of any value.
+    #[inline]
+    pub fn metatable(&self, v: Value) -> Option<Gc<Table>> {
+        match v {
+            Value::Table(t) => t.meta,
+            Value::UData(u) => u.meta,
+            Value::Str(_) => self.string_meta,
+            _ => None,
+        }
+    }
+
+    /// The metamethod `tm` of `v`, or nil.
+    #[inline]
+    pub fn metamethod(&self, v: Value, tm: Tm) -> Value {
+        match self.metatable(v) {
+            Some(mt) => mt.get().get_str(self.tm_name(tm)),
+            None => Value::Nil,
+        }
+    }
+
+    /// Type name honouring `__name` (used in error messages).
+    pub fn type_name_of(&self, v: Value) -> String {
+        if let Some(mt) = self.metatable(v) {
+            if let Value::Str(s) = mt.get().get_str(self.tm_name(Tm::Name)) {
+                if matches!(v, Value::Table(_) | Value::UData(_)) {
+                    return String::from_utf8_lossy(s.as_bytes()).into_owned();
+                }
+            }
+        }
+        v.type_name().to_string()
+    }
+
+    /// `obj[key]` with `__index`. `on_type_error` builds the error when `obj` itself
+    /// cannot be indexed.
+    pub(crate) fn index(&mut self, obj: Value, key: Value) -> Result<Value, LuaError> {
+        let mut o = obj;
+        for _ in 0..MAX_TAG_LOOP {
+            let tm = match o {
+                Value::Table(t) => {
+                    let v = t.get().get(key);
+                    if !v.is_nil() {
+                        return Ok(v);
+                    }
+                    match t.meta {
+                        None => return Ok(Value::Nil),
+                        Some(mt) => {
+                            let h = mt.get().get_str(self.tm_name(Tm::Index));
+                            if h.is_nil() {
+                                return Ok(Value::Nil);
+                            }
+                            h
+                        }
+                    }
+                }
+                _ => {
+                    let h = self.metamethod(o, Tm::Index);
+                    if h.is_nil() {
+                        return Err(self.index_error(o, key, obj));
+                    }
+                    h
+                }
+            };
+            if matches!(tm, Value::LuaFn(_) | Value::NatFn(_)) {
+                return self.call1(tm, &[o, key]);
+            }
+            o = tm;
+        }
+        Err(LuaError::msg("'__index' chain too long; possible loop"))
+    }
+
+    fn index_error(&mut self, o: Value, key: Value, orig: Value) -> LuaError {
+        let mut msg = format!("attempt to index a {} value", self.type_name_of(o));
+        if o.raw_eq(&orig) {
+            msg.push_str(&self.operand_info(0));
+        } else if let Value::Str(s) = key {
+            // Like lua5.4: name the field being looked up through a bad `__index`.
+            msg.push_str(&format!(" (field '{}')", String::from_utf8_lossy(s.as_bytes())));
+        }
+        LuaError::msg(msg)
+    }
+
+    /// `obj[key] = val` with `__newindex`.
+    pub(crate) fn set_index(&mut self, obj: Value, key: Value, val: Value) -> Result<(), LuaError> {
+        let mut o = obj;
+        for _ in 0..MAX_TAG_LOOP {
+            let tm = match o {
+                Value::Table(t) => {
+                    let tb = t.get();
+                    let h = match tb.meta {
+                        None => Value::Nil,
+                        Some(mt) => mt.get().get_str(self.tm_name(Tm::NewIndex)),
+                    };
+                    if h.is_nil() || !tb.get(key).is_nil() {
+                        return self.raw_set(t, key, val);
+                    }
+                    h
+                }
+                _ => {
+                    let h = self.metamethod(o, Tm::NewIndex);
+                    if h.is_nil() {
+                        return Err(self.index_error(o, key, obj));
+                    }
+                    h
+                }
+            };
+            if matches!(tm, Value::LuaFn(_) | Value::NatFn(_)) {
+                let saved = self.top;
+                let r = self.call_raw(tm, &[o, key, val], 0);
+                self.top = saved;
+                return r.map(|_| ());
+            }
+            o = tm;
+        }
+        Err(LuaError::msg("'__newindex' chain too long; possible loop"))
+    }
+
+    /// `rawset` with key validation.
+    #[inline]
+    pub fn raw_set(&mut self, t: Gc<Table>, key: Value, val: Value) -> Result<(), LuaError> {
+        match key {
+            Value::Nil => return Err(LuaError::msg("index is nil")),
+            Value::Num(f) if f.is_nan() => return Err(LuaError::msg("index is NaN")),
+            _ => {}
+        }
+        let grown = t.get_mut().set(key, val);
+        if grown > 0 {
+            self.heap.account(grown as isize);
+        }
+        Ok(())
+    }
+
+    /// Arithmetic with string coercion and metamethod fallback.
+    pub(crate) fn arith(&mut self, op: ArithOp, a: Value, b: Value) -> Result<Value, LuaError> {
+        let na = self.to_number_coerce(a);
+        let nb = self.to_number_coerce(b);
+        if let (Some(x), Some(y)) = (na, nb) {
+            if let Some(r) = arith::arith_numbers(op, x, y) {
+                return r.map_err(LuaError::msg);
+            }
+        }
+        let ev = arith_tm(op);
+        let mut tm = self.metamethod(a, ev);
+        if tm.is_nil() {
+            tm = self.metamethod(b, ev);
+        }
+        if !tm.is_nil() {
+            return self.call1(tm, &[a, b]);
+        }
+        // Error: blame the operand that is not a number (the second if the first is).
+        if op.is_bitwise() && na.is_some() && nb.is_some() {
+            return Err(LuaError::msg("number has no integer representation"));
+        }
+        let (bad, which) = if na.is_none() { (a, 0) } else { (b, 1) };
+        let what = if op.is_bitwise() {
+            "perform bitwise operation on"
+        } else {
+            "perform arithmetic on"
+        };
+        let info = self.operand_info(which);
+        Err(LuaError::msg(format!(
+            "attempt to {} a {} value{}",
+            what,
+            self.type_name_of(bad),
+            info
+        )))
+    }
+
+    /// Numbers, and strings that convert to numbers (arithmetic coercion).
+    pub fn to_number_coerce(&self, v: Value) -> Option<Value> {
+        match v {
+            Value::Int(_) | Value::Num(_) => Some(v),
+            Value::Str(s) => match crate::syntax::numeral::str_to_number(s.as_bytes())? {
+                crate::syntax::numeral::Numeral::Int(i) => Some(Value::Int(i)),
+                crate::syntax::numeral::Numeral::Float(f) => Some(Value::Num(f)),
+            },
+            _ => None,
+        }
+    }
+
+    /// Equality with `__eq`.
+    pub(crate) fn equals(&mut self, a: Value, b: Value) -> Result<bool, LuaError> {
+        if a.raw_eq(&b) {
+            return Ok(true);
+        }
+        let tm = match (a, b) {
+            (Value::Table(_), Value::Table(_)) | (Value::UData(_), Value::UData(_)) => {
+                let t = self.metamethod(a, Tm::Eq);
+                if t.is_nil() {
+                    self.metamethod(b, Tm::Eq)
+                } else {
+                    t
+                }
+            }
+            _ => return Ok(false),
+        };
+        if tm.is_nil() {
+            return Ok(false);
+        }
+        Ok(self.call1(tm, &[a, b])?.is_truthy())
+    }
+
+    /// `a < b` (or `a <= b` with `le`) with metamethods.
+    pub(crate) fn less(&mut self, a: Value, b: Value, le: bool) -> Result<bool, LuaError> {
+        let r = if le { arith::num_le(a, b) } else { arith::num_lt(a, b) };
+        if let Some(r) = r {
+            return Ok(r);
+        }
+        if let (Value::Str(x), Value::Str(y)) = (a, b) {
+            let (x, y) = (x.as_bytes(), y.as_bytes());
+            return Ok(if le { x <= y } else { x < y });
+        }
+        let ev = if le { Tm::Le } else { Tm::Lt };
+        let mut tm = self.metamethod(a, ev);
+        if tm.is_nil() {
+            tm = self.metamethod(b, ev);
+        }
+        if !tm.is_nil() {
+            return Ok(self.call1(tm, &[a, b])?.is_truthy());
+        }
+        let (ta, tb) = (self.type_name_of(a), self.type_name_of(b));
+        Err(LuaError::msg(if ta == tb {
+            format!("attempt to compare two {ta} values")
+        } else {
+            format!("attempt to compare {ta} with {tb}")
+        }))
+    }
+
+    /// The length operator `#v`.
+    pub(crate) fn len(&mut self, v: Value) -> Result<Value, LuaError> {
+        match v {
+            Value::Str(s) => Ok(Value::Int(s.len() as i64)),
+            _ => {
+                let tm = self.metamethod(v, Tm::Len);
+                if !tm.is_nil() {
+                    return self.call1(tm, &[v]);
+                }
+                match v {
+                    Value::Table(t) => Ok(Value::Int(t.len() as i64)),
+                    _ => {
+                        let info = self.operand_info(0);
+                        Err(LuaError::msg(format!(
+                            "attempt to get length of a {} value{}",
+                            self.type_name_of(v),
+                            info
+                        )))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Concatenates `stack[first..first+n]` into `stack[first]`, right to left, calling
+    /// `__concat` where an operand is not a string or number.
+    pub(crate) fn concat(&mut self, first: usize, n: usize) -> Result<(), LuaError> {
+        let mut n = n;
+        while n > 1 {
+            let top = first + n;
+            let (a, b) = (self.stack[top - 2], self.stack[top - 1]);
+            if is_strnum(a) && is_strnum(b) {
+                // Gather as many string/number operands as possible.
+                let mut k = 2;
+                while k < n && is_strnum(self.stack[top - k - 1]) {
+                    k += 1;
+                }
+                let mut buf = Vec::new();
+                for i in top - k..top {
+                    self.append_strnum(&mut buf, self.stack[i]);
+                }
+                let s = self.new_str_vec(buf);
+                self.stack[top - k] = s;
+                n -= k - 1;
+            } else {
+                let mut tm = self.metamethod(a, Tm::Concat);
+                if tm.is_nil() {
+                    tm = self.metamethod(b, Tm::Concat);
+                }
+                if tm.is_nil() {
+                    let bad = if is_strnum(a) { b } else { a };
+                    let which = if is_strnum(a) { top - 1 } else { top - 2 };
+                    let info = self.reg_info(which);
+                    return Err(LuaError::msg(format!(
+                        "attempt to concatenate a {} value{}",
+                        self.type_name_of(bad),
+                        info
+                    )));
+                }
+                let saved = self.top;
+                self.top = self.top.max(top).max(self.frames_top());
+                let r = self.call1(tm, &[a, b]);
+                self.top = saved;
+                self.stack[top - 2] = r?;
+                n -= 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// Appends the string form of a string or number.
+    pub fn append_strnum(&self, buf: &mut Vec<u8>, v: Value) {
+        match v {
+            Value::Str(s) => buf.extend_from_slice(s.as_bytes()),
+            Value::Int(i) => crate::stdlib::numfmt::write_int(buf, i),
+            Value::Num(f) => crate::stdlib::numfmt::write_float(buf, f),
+            _ => {}
+        }
+    }
+
+    /// `tostring(v)` with `__tostring` and `__name`.
+    pub fn tostring(&mut self, v: Value) -> Result<Value, LuaError> {
+        let tm = self.metamethod(v, Tm::ToString);
+        if !tm.is_nil() {
+            let r = self.call1(tm, &[v])?;
+            if !matches!(r, Value::Str(_)) {
+                return Err(LuaError::msg("'__tostring' must return a string"));
+            }
+            return Ok(r);
+        }
+        Ok(match v {
+            Value::Str(_) => v,
+            Value::Int(_) | Value::Num(_) => {
+                let mut b = Vec::new();
+                self.append_strnum(&mut b, v);
+                self.new_str_vec(b)
+            }
+            Value::Nil => self.new_str(b"nil"),
+            Value::Bool(true) => self.new_str(b"true"),
+            Value::Bool(false) => self.new_str(b"false"),
+            _ => {
+                let id = match v {
+                    Value::Table(g) => self.object_id(g),
+                    Value::LuaFn(g) => self.object_id(g),
+                    Value::NatFn(g) => self.object_id(g),
+                    Value::UData(g) => self.object_id(g),
+                    Value::Thread(g) => self.object_id(g),
+                    _ => 0,
+                };
+                let name = self.type_name_of(v);
+                let name = if matches!(v, Value::NatFn(_)) {
+                    "builtin".to_string()
+                } else {
+                    name
+                };
+                let s = format!("{}: 0x{:08x}", name, id);
+                self.new_str_vec(s.into_bytes())
+            }
+        })
+    }
+}
+
+#[inline]
+fn is_strnum(v: Value) -> bool {
+    matches!(v, Value::Str(_) | Value::Int(_) | Value::Num(_))
+}
+
+fn arith_tm(op: ArithOp) -> Tm {
+    match op {
+        ArithOp::Add => Tm::Add,
+        ArithOp::Sub => Tm::Sub,
+        ArithOp::Mul => Tm::Mul,
+        ArithOp::Mod => Tm::Mod,
+        ArithOp::Pow => Tm::Pow,
+        ArithOp::Div => Tm::Div,
+        ArithOp::IDiv => Tm::IDiv,
+        ArithOp::BAnd => Tm::BAnd,
+        ArithOp::BOr => Tm::BOr,
+        ArithOp::BXor => Tm::BXor,
+        ArithOp::Shl => Tm::Shl,
+        ArithOp::Shr => Tm::Shr,
+        ArithOp::Unm => Tm::Unm,
+        ArithOp::BNot => Tm::BNot,
+    }
+}

@@ -1,0 +1,300 @@
+//! The virtual machine: interpreter loop, calls, metamethods, errors.
+
+pub mod arith;
+mod call;
+pub mod debug;
+pub mod frame;
+mod interp;
+mod meta;
+pub mod thread;
+
+use crate::heap::{Gc, Heap};
+use crate::value::{
+    LuaClosure, LuaStr, NativeClosure, NativeFn, NativeKind, ProtoInst, StrTable, Table, UpVal,
+    Value,
+};
+use frame::Frame;
+use std::sync::Arc;
+use thread::Thread;
+
+/// Maximum number of stack slots per thread (lua5.4's LUAI_MAXSTACK).
+pub const MAX_STACK: usize = 1_000_000;
+/// Maximum nesting of native calls that re-enter the VM (lua5.4's LUAI_MAXCCALLS).
+pub const MAX_NATIVE_DEPTH: usize = 200;
+
+/// Metamethod events with pre-interned names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(usize)]
+pub enum Tm {
+    Index,
+    NewIndex,
+    Gc,
+    Mode,
+    Len,
+    Eq,
+    Add,
+    Sub,
+    Mul,
+    Mod,
+    Pow,
+    Div,
+    IDiv,
+    BAnd,
+    BOr,
+    BXor,
+    Shl,
+    Shr,
+    Unm,
+    BNot,
+    Lt,
+    Le,
+    Concat,
+    Call,
+    Close,
+    ToString,
+    Name,
+    Metatable,
+    Pairs,
+}
+
+const TM_NAMES: [&str; 29] = [
+    "__index",
+    "__newindex",
+    "__gc",
+    "__mode",
+    "__len",
+    "__eq",
+    "__add",
+    "__sub",
+    "__mul",
+    "__mod",
+    "__pow",
+    "__div",
+    "__idiv",
+    "__band",
+    "__bor",
+    "__bxor",
+    "__shl",
+    "__shr",
+    "__unm",
+    "__bnot",
+    "__lt",
+    "__le",
+    "__concat",
+    "__call",
+    "__close",
+    "__tostring",
+    "__name",
+    "__metatable",
+    "__pairs",
+];
+
+/// An error travelling through the VM.
+#[derive(Debug, Clone)]
+pub enum LuaError {
+    /// A Lua error value (from `error`, or a message already carrying its position).
+    Value(Value),
+    /// A runtime error message that still needs the `chunk:line:` of where it was raised.
+    Msg(String),
+}
+
+impl LuaError {
+    /// Convenience constructor for runtime messages.
+    pub fn msg(s: impl Into<String>) -> Self {
+        LuaError::Msg(s.into())
+    }
+}
+
+/// Where script output goes (`print`, `io.write`); buffered, flushed by the host.
+pub type Writer = Box<dyn std::io::Write>;
+
+/// A Lua state: heap, globals, and the running thread's stacks.
+pub struct Vm {
+    pub heap: Heap,
+    pub strings: StrTable,
+    /// The running thread's value stack.
+    pub stack: Vec<Value>,
+    /// The running thread's call frames.
+    pub frames: Vec<Frame>,
+    /// Open upvalues of the running thread, sorted by stack index.
+    pub open_upvals: Vec<Gc<UpVal>>,
+    /// Stack slots of active to-be-closed variables of the running thread.
+    pub tbc: Vec<usize>,
+    /// End of the values pushed by natives or produced by multi-result operations.
+    pub top: usize,
+    pub globals: Gc<Table>,
+    pub registry: Gc<Table>,
+    pub string_meta: Option<Gc<Table>>,
+    pub current: Gc<Thread>,
+    pub main_thread: Gc<Thread>,
+    pub(crate) tm_names: Vec<Gc<LuaStr>>,
+    /// Depth of native calls that re-entered the interpreter.
+    pub native_depth: usize,
+    /// Traceback captured when an error escaped to the host.
+    pub last_traceback: Option<String>,
+    /// Output sink for `print`.
+    pub out: Writer,
+    /// Last identity number handed out for `tostring` (deterministic per State).
+    next_id: u32,
+}
+
+impl Default for Vm {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Vm {
+    /// A bare state with no libraries loaded.
+    pub fn new() -> Self {
+        let mut heap = Heap::new();
+        let mut strings = StrTable::default();
+        let globals = heap.alloc(Table::default());
+        let registry = heap.alloc(Table::default());
+        let main_thread = heap.alloc(Thread::new());
+        let tm_names = TM_NAMES
+            .iter()
+            .map(|n| strings.intern(&mut heap, n.as_bytes()))
+            .collect();
+        let mut vm = Vm {
+            heap,
+            strings,
+            stack: Vec::with_capacity(256),
+            frames: Vec::with_capacity(64),
+            open_upvals: Vec::new(),
+            tbc: Vec::new(),
+            top: 0,
+            globals,
+            registry,
+            string_meta: None,
+            current: main_thread,
+            main_thread,
+            tm_names,
+            native_depth: 0,
+            last_traceback: None,
+            out: Box::new(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout())),
+            next_id: 0,
+        };
+        vm.current.get_mut().status = thread::ThreadStatus::Running;
+        vm
+    }
+
+    /// Interns a string.
+    #[inline]
+    pub fn new_str(&mut self, b: &[u8]) -> Value {
+        Value::Str(self.strings.intern(&mut self.heap, b))
+    }
+
+    /// Interns a string from an owned buffer.
+    #[inline]
+    pub fn new_str_vec(&mut self, b: Vec<u8>) -> Value {
+        Value::Str(self.strings.intern_vec(&mut self.heap, b))
+    }
+
+    /// Allocates a table.
+    pub fn new_table(&mut self, narr: usize, nhash: usize) -> Gc<Table> {
+        self.heap.alloc(Table::with_capacity(narr, nhash))
+    }
+
+    /// Wraps a native function as a value.
+    pub fn new_native(&mut self, name: &'static str, f: NativeFn) -> Value {
+        Value::NatFn(self.heap.alloc(NativeClosure {
+            kind: NativeKind::Plain(f),
+            name,
+            upvals: Box::new([]),
+        }))
+    }
+
+    /// The interned name of a metamethod event.
+    #[inline]
+    pub fn tm_name(&self, tm: Tm) -> Gc<LuaStr> {
+        self.tm_names[tm as usize]
+    }
+
+    /// Sets a global variable.
+    pub fn set_global(&mut self, name: &str, v: Value) {
+        let k = self.new_str(name.as_bytes());
+        let g = self.globals;
+        let grown = g.get_mut().set(k, v);
+        self.heap.account(grown as isize);
+    }
+
+    /// Reads a global variable (raw).
+    pub fn get_global(&mut self, name: &str) -> Value {
+        let k = self.new_str(name.as_bytes());
+        self.globals.get().get(k)
+    }
+
+    /// Pushes a value at `top` (natives use this to return results).
+    #[inline]
+    pub fn push(&mut self, v: Value) {
+        if self.top < self.stack.len() {
+            self.stack[self.top] = v;
+        } else {
+            self.stack.push(v);
+        }
+        self.top += 1;
+    }
+
+    /// Makes sure `stack[..n]` exists.
+    #[inline]
+    pub fn ensure_stack(&mut self, n: usize) {
+        if self.stack.len() < n {
+            self.stack.resize(n, Value::Nil);
+        }
+    }
+
+    /// Instantiates a compiled prototype (and its children) in this State.
+    pub fn instantiate(&mut self, p: &Arc<crate::bytecode::Proto>) -> Gc<ProtoInst> {
+        use crate::bytecode::Constant;
+        let consts: Vec<Value> = p
+            .consts
+            .iter()
+            .map(|c| match c {
+                Constant::Nil => Value::Nil,
+                Constant::Bool(b) => Value::Bool(*b),
+                Constant::Int(i) => Value::Int(*i),
+                Constant::Num(f) => Value::Num(*f),
+                Constant::Str(s) => self.new_str(s),
+            })
+            .collect();
+        let children: Vec<Gc<ProtoInst>> = p.protos.iter().map(|c| self.instantiate(c)).collect();
+        self.heap.alloc(ProtoInst {
+            proto: p.clone(),
+            consts: consts.into_boxed_slice(),
+            children: children.into_boxed_slice(),
+        })
+    }
+
+    /// Compiles `src` and returns the main function, with `_ENV` set to the globals.
+    /// Errors are syntax errors as strings (`chunk:line: message near 'token'`).
+    pub fn load(&mut self, src: &[u8], chunkname: &str) -> Result<Value, String> {
+        let env = Value::Table(self.globals);
+        self.load_with_env(src, chunkname, env)
+    }
+
+    /// Like [`load`](Self::load) with an explicit `_ENV` value.
+    pub fn load_with_env(&mut self, src: &[u8], chunkname: &str, env: Value) -> Result<Value, String> {
+        let ast = crate::syntax::parse(src, chunkname).map_err(|e| e.message)?;
+        let proto = crate::compiler::compile(&ast, chunkname).map_err(|e| e.message)?;
+        let inst = self.instantiate(&proto);
+        let uv = self.heap.alloc(UpVal {
+            state: crate::value::UpValState::Closed(env),
+        });
+        let cl = self.heap.alloc(LuaClosure {
+            p: inst,
+            upvals: vec![uv].into_boxed_slice(),
+        });
+        Ok(Value::LuaFn(cl))
+    }
+
+    /// A stable per-State identity number for an object (used by `tostring`): numbers
+    /// are handed out in order of first use, so they are the same on every run.
+    pub fn object_id<T>(&mut self, g: Gc<T>) -> u32 {
+        if g.id() == 0 {
+            self.next_id = self.next_id.wrapping_add(1).max(1);
+            g.set_id(self.next_id);
+        }
+        g.id()
+    }
+}

@@ -1,0 +1,62 @@
+//! Threads (coroutines): each owns a value stack and a call-frame stack.
+
+use crate::heap::{Gc, HeapObject, ObjRef};
+use crate::value::{UpVal, Value};
+use crate::vm::frame::Frame;
+
+/// Status of a coroutine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThreadStatus {
+    Suspended,
+    Running,
+    Normal,
+    Dead,
+}
+
+/// A Lua thread. While it runs, its stacks are moved into the [`Vm`](crate::vm::Vm).
+pub struct Thread {
+    pub stack: Vec<Value>,
+    pub frames: Vec<Frame>,
+    pub open_upvals: Vec<Gc<UpVal>>,
+    pub tbc: Vec<usize>,
+    pub top: usize,
+    pub status: ThreadStatus,
+}
+
+impl Thread {
+    /// A fresh thread with an empty stack.
+    pub fn new() -> Self {
+        Thread {
+            stack: Vec::new(),
+            frames: Vec::new(),
+            open_upvals: Vec::new(),
+            tbc: Vec::new(),
+            top: 0,
+            status: ThreadStatus::Suspended,
+        }
+    }
+
+    /// References held by a suspended thread.
+    pub fn trace(&self, out: &mut Vec<ObjRef>) {
+        out.extend(self.stack.iter().filter_map(|v| v.obj_ref()));
+        for f in &self.frames {
+            f.trace(out);
+        }
+        out.extend(self.open_upvals.iter().map(|u| ObjRef::UpVal(*u)));
+    }
+}
+
+impl Default for Thread {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl HeapObject for Thread {
+    fn erase(gc: Gc<Self>) -> ObjRef {
+        ObjRef::Thread(gc)
+    }
+    fn size(&self) -> usize {
+        self.stack.capacity() * 16 + self.frames.capacity() * std::mem::size_of::<Frame>()
+    }
+}

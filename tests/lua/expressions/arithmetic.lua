@@ -1,0 +1,30 @@
+-- §3.4.1 arithmetic operators
+print(1 + 2, 1 + 2.0, 1.5 + 1.5, 10 - 20, 10 - 2.5)
+print(3 * 4, 3 * 4.0, 2.5 * 2, 7 / 2, 8 / 2, 1 / 2)
+print(7 // 2, 7.0 // 2, -7 // 2, -7.0 // 2, 7 // -2, 7 // -2.0, 7.5 // 2)
+print(7 % 3, -7 % 3, 7 % -3, -7 % -3, 7.5 % 2, -7.5 % 2, 7.5 % -2)
+print(5 % -3, -5 % 3, 5.5 % -2, math.mininteger // -1, math.mininteger % -1)
+print(2 ^ 10, 2 ^ 0.5, 2 ^ -1, (-8) ^ (1/3) ~= (-8) ^ (1/3), 0 ^ 0, 10 ^ 2)
+print(-2 ^ 2, (-2) ^ 2, 2 ^ 3 ^ 2, -2 ^ -2)
+print(7 // 0.0, -7 // 0.0, 0/0 ~= 0/0, 1 / 0, -1 / 0, 0.0 / 1)
+print(7 % math.huge, -7 % math.huge, 7 % -math.huge, -7 % -math.huge)
+print(7.0 % 0.0 ~= 7.0 % 0.0, 5 % 0.0 ~= 5 % 0.0, 1e308 % 3)
+print(pcall(function() return 1 // 0 end))
+print(pcall(function() return 1 % 0 end))
+print(pcall(function() local a, b = 5, 0 return a // b end))
+print(1 // 0.0, 1.0 // 0, -1 // 0.0, 0.0 // 0 ~= 0.0 // 0)
+print(-(-3), - -3, -(2^63), -math.mininteger, -0.0, -(0))
+print(3 - -3, 3 + -3, 1e15 + 1, 2^53 + 1.0)
+print(10 // 3 * 3 + 10 % 3, -10 // 3 * 3 + -10 % 3)
+print(5.3 % 1 < 0.31, 0.3 % 0.1 < 0.1, -0.0 % 1)
+print(3 % -0.0 ~= 3 % -0.0, math.type(4 % 2.0), math.type(2^2))
+print(6 / 3, math.type(6 / 3), 6 // 3, math.type(6 // 3))
+print(1e308 + 1e308, -1e308 - 1e308, 1e308 * 10 - 1e308 * 10 ~= 0)
+print(255 // 16, 255 % 16, 0xff // 0x10)
+print(3.0 // 0.5, 3.0 % 0.5, 1 // 0.3, 1 % 0.25)
+for _, a in ipairs({7, -7, 7.25, -7.25}) do
+  for _, b in ipairs({3, -3, 0.5, -0.5}) do
+    io.write(string.format("%s//%s=%s %s%%%s=%s  ", a, b, a // b, a, b, a % b))
+  end
+  print()
+end

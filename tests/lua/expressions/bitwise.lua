@@ -1,0 +1,18 @@
+-- §3.4.2 bitwise operators
+print(5 & 3, 5 | 3, 5 ~ 3, ~5, ~0, ~-1)
+print(1 << 0, 1 << 1, 1 << 62, 1 << 63, 1 << 64, 1 << 100)
+print(-1 >> 1, -1 >> 63, -1 >> 64, 256 >> 4, 256 >> -4, 1 << -1, 2 >> -1)
+print(1 << -64, 1 >> -63, -1 << 65, math.mininteger >> 63)
+print(3.0 & 1, 2^62 | 0, 1.0 << 2, -0.0 | 0)
+print(pcall(function() return 1.5 & 1 end))
+print(pcall(function() return 1 | 2^64 end))
+print(pcall(function() return {} & 1 end))
+print(pcall(function() local x return 1 ~ x end))
+print(0xff00 & 0x0ff0, 0xf0 | 0x0f, 0xff ~ 0x0f)
+print(~math.maxinteger == math.mininteger, ~math.mininteger)
+print(0x7fffffffffffffff << 1, 0x8000000000000000 >> 1)
+print(5 & 3 | 8, 5 | 3 & 1, 1 << 2 + 1, 1 | 2 ~ 3, 6 & ~2)
+print("ff" and 1 or 0, pcall(function() return "0xff" & 15 end))
+print(1 << 63 >> 63, (1 << 63) // 2)
+for s = -66, 66, 11 do io.write(tostring(12345 << s), " ", tostring(-12345 >> s), " ") end
+print()

@@ -1,0 +1,21 @@
+-- §3.4.4 relational operators
+print(1 == 1, 1 == 2, 1 ~= 2, "a" == "a", "a" ~= "b")
+print(1 < 2, 2 < 1, 1 <= 1, 1 >= 2, 1 > 0.5, 0.5 >= 1)
+print("a" < "b", "abc" < "abd", "" < "\0", "\0" < "\1", "a\0b" > "a")
+print(pcall(function() return 1 < "2" end))
+print(pcall(function() return {} < {} end))
+print(pcall(function() return nil < 1 end))
+print(pcall(function() return 1 <= nil end))
+print(pcall(function() return "a" >= 1 end))
+print(pcall(function() return true > false end))
+print(pcall(function() return print < print end))
+print(1 == "1", {} == {}, nil == false, 1 == 1.0, -0.0 == 0)
+print(math.maxinteger < math.maxinteger + 1.0, math.maxinteger + 1.0 > math.maxinteger)
+print(2^53 < 2^53 + 1, 2^53 == (1 << 53), (1 << 53) + 1 > 2^53, (1 << 53) + 1 == 2^53 + 1)
+print(math.mininteger == -2^63, math.mininteger < -2^63, math.mininteger <= -2^63)
+print(1 < 0/0, 1 > 0/0, 0/0 == 0/0, 1 <= math.huge, math.mininteger > -math.huge)
+print(3 < 3.5, 3 <= 2.5, -3 > -3.5, 4 >= 4.0)
+local a, b = 1, 1.0
+print(a == b, a <= b, a < b, math.type(a) == math.type(b))
+local t = {}
+print(t == t, t ~= t, t ~= {})

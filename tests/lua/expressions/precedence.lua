@@ -1,0 +1,15 @@
+-- §3.4.8 precedence
+print(1 + 2 * 3, (1 + 2) * 3, 2 * 3 ^ 2, -2 ^ 2, not 1 == 2)
+print(1 .. 2 .. 3, "a" .. "b" == "ab", 1 + 1 .. "", 2 ^ -2)
+print(1 < 2 == true, not nil == true, - - 2, not not 1)
+print(5 - 3 - 1, 2 ^ 3 ^ 2, 100 / 10 / 2, 7 // 2 // 2)
+print(1 | 2 & 3, 1 ~ 3 | 4, 1 << 2 | 1, 3 & 2 == 2)
+print(#"abc" + 1, -#"ab", #"a" .. #"bc")
+print(1 + 2 < 4 and "y" or "n", 2 > 1 or error("x"))
+print("10" + 1 .. "", 2 * "3" .. "x")
+print(-3 % 5, (-3) % 5, -3 ^ 2, 2 ^ -1 * 4)
+print(1 .. 2 < "13", ~0 << 2, ~(0 << 2))
+print(3 - -2, 3 - - -2, 1 - 1 - 1)
+print(not 1 and 2, not (1 and 2), 1 and not 2)
+local a = {b = {c = function() return {d = 4} end}}
+print(a.b.c().d, #a.b.c(), ("x"):rep(2):upper())

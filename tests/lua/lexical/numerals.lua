@@ -1,0 +1,23 @@
+-- §3.1 numeric constants
+print(3, 345, 0xff, 0xBEBADA)
+print(3.0, 3.1416, 314.16e-2, 0.31416E1, 34e1)
+print(0x0.1E, 0xA23p-4, 0X1.921FB54442D18P+1)
+print(0x10, 0xA.8p1, 0x.8, 0x8., 0x.1p4)
+print(load("return 0xp1"))
+print(.5, 5., 5e0, 5E+0, 5e-0, .5e1)
+print(1e308, 1e309, -1e309, 2e-324, 5e-324)
+print(math.type(1), math.type(1.0), math.type(1e2), math.type(0x10), math.type(0x1p4))
+-- decimal integer overflow converts to float
+print(9223372036854775807, 9223372036854775808, -9223372036854775808)
+print(math.type(9223372036854775807), math.type(9223372036854775808))
+-- hexadecimal integers wrap around
+print(0xffffffffffffffff, 0x7fffffffffffffff, 0x8000000000000000, 0x10000000000000000)
+print(0x1ffffffffffffffff)
+print(00012, 0012.5, 1e-2, 1E2)
+print(0xaBcD, 0XABCD)
+print(1 .. 2, 1.5 .. "")
+print(100000000000000, 1e14, 1e15, 1e16, 123456789012345678)
+print(0.1, 0.2, 0.1 + 0.2, 1/3, -1/3, 100/3)
+print(3.14159265358979, 2^63, -2^63, 2^64)
+print(1e100, 1.5e-7, 123e-310)
+print(0x.0000000000001p-1022)

@@ -1,0 +1,2 @@
+local f = coroutine.wrap(function() error("inside coroutine") end)
+f()

@@ -1,0 +1,2 @@
+print("level 0")
+error("no position", 0)

@@ -1,0 +1,3 @@
+print("start")
+local function fail() error("boom") end
+fail()

@@ -1,0 +1,2 @@
+io.write("partial output\n")
+error({code = 1})

@@ -1,0 +1,4 @@
+local function f()
+  if true then
+    return 1
+end
