@@ -23,6 +23,7 @@ impl Vm {
         gray.extend(self.tm_names.iter().map(|s| ObjRef::Str(*s)));
         gray.push(ObjRef::Thread(self.main_thread));
         gray.push(ObjRef::Thread(self.current));
+        gray.extend(self.resumers.iter().map(|t| ObjRef::Thread(*t)));
         gray.extend(self.stack[..live_top].iter().filter_map(|v| v.obj_ref()));
         for f in &self.frames {
             f.trace(&mut gray);

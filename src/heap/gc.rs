@@ -278,3 +278,50 @@ impl Drop for Heap {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::{StrTable, Table, Value};
+
+    #[test]
+    fn sweep_frees_unmarked_and_keeps_marked() {
+        let mut heap = Heap::new();
+        let keep = heap.alloc(Table::default());
+        let _drop = heap.alloc(Table::default());
+        assert_eq!(heap.object_count(), 2);
+        keep.mark();
+        heap.sweep();
+        assert_eq!(heap.object_count(), 1);
+        // Survivors are unmarked again and still usable.
+        assert!(!keep.is_marked());
+        keep.get_mut().set_int(1, Value::Int(7));
+        assert!(matches!(keep.get().get_int(1), Value::Int(7)));
+    }
+
+    #[test]
+    fn interned_strings_are_unique_and_swept_from_the_table() {
+        let mut heap = Heap::new();
+        let mut strings = StrTable::default();
+        let a = strings.intern(&mut heap, b"hello");
+        let b = strings.intern_vec(&mut heap, b"hello".to_vec());
+        assert_eq!(a, b);
+        let _c = strings.intern(&mut heap, b"bye");
+        a.mark();
+        strings.remove_unmarked();
+        heap.sweep();
+        assert_eq!(strings.len(), 1);
+        assert_eq!(heap.object_count(), 1);
+        let again = strings.intern(&mut heap, b"bye");
+        assert_eq!(again.as_bytes(), b"bye");
+    }
+
+    #[test]
+    fn ids_are_assigned_once() {
+        let mut heap = Heap::new();
+        let t = heap.alloc(Table::default());
+        assert_eq!(t.id(), 0);
+        t.set_id(5);
+        assert_eq!(t.id(), 5);
+    }
+}

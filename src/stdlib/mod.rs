@@ -2,6 +2,7 @@
 
 pub mod args;
 pub mod base;
+pub mod coroutine;
 pub mod format;
 pub mod io;
 pub mod math;
@@ -21,6 +22,7 @@ use crate::vm::Vm;
 /// Loads every standard library into `vm` (the trusted CLI profile).
 pub fn open_all(vm: &mut Vm) {
     base::open(vm);
+    coroutine::open(vm);
     string::open(vm);
     table::open(vm);
     math::open(vm);

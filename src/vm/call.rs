@@ -67,7 +67,35 @@ impl Vm {
                         NativeKind::Pcall | NativeKind::Xpcall => {
                             self.protected_call(func, nargs, nresults, nc.kind == NativeKind::Xpcall)
                         }
-                        _ => Err(LuaError::msg("coroutines are not supported yet")),
+                        NativeKind::CoYield => {
+                            self.frames.push(Frame {
+                                func,
+                                base: func + 1,
+                                pc: 0,
+                                nresults,
+                                nvarargs: 0,
+                                kind: FrameKind::Native(nc),
+                            });
+                            self.top = func + 1 + nargs;
+                            self.yield_now()?;
+                            unreachable!("yield_now always unwinds")
+                        }
+                        NativeKind::CoResume | NativeKind::CoWrapCall => {
+                            self.frames.push(Frame {
+                                func,
+                                base: func + 1,
+                                pc: 0,
+                                nresults,
+                                nvarargs: 0,
+                                kind: FrameKind::Native(nc),
+                            });
+                            self.top = func + 1 + nargs;
+                            let n = self.resume_native(nc, func + 1, nargs)?;
+                            self.frames.pop();
+                            let src = self.top - n;
+                            self.finish_results(func, src, n, nresults);
+                            Ok(false)
+                        }
                     };
                 }
                 v => {
@@ -198,7 +226,7 @@ impl Vm {
     /// `nresults` results (`top` is left after them).
     pub fn call_raw(&mut self, f: Value, args: &[Value], nresults: i32) -> Result<usize, LuaError> {
         if self.native_depth >= MAX_NATIVE_DEPTH {
-            return Err(LuaError::msg("stack overflow"));
+            return Err(LuaError::msg("C stack overflow"));
         }
         let func = self.top;
         self.check_stack(func + args.len() + 1)?;
@@ -243,6 +271,7 @@ impl Vm {
         loop {
             match self.run(entry_depth) {
                 Ok(()) => return Ok(()),
+                Err(LuaError::Yield) => return Err(LuaError::Yield),
                 Err(e) => {
                     if self.handle_error(e, entry_depth)? {
                         return Ok(());
@@ -256,6 +285,7 @@ impl Vm {
     pub(crate) fn error_value(&mut self, e: LuaError) -> Value {
         match e {
             LuaError::Value(v) => v,
+            LuaError::Yield => self.new_str(b"attempt to yield across a C-call boundary"),
             LuaError::Msg(m) => {
                 let pos = self.where_(1);
                 self.new_str_vec(format!("{pos}{m}").into_bytes())

@@ -2,6 +2,7 @@
 
 pub mod arith;
 mod call;
+pub mod coroutine;
 pub mod debug;
 pub mod frame;
 mod interp;
@@ -96,6 +97,8 @@ pub enum LuaError {
     Value(Value),
     /// A runtime error message that still needs the `chunk:line:` of where it was raised.
     Msg(String),
+    /// Not an error: a coroutine yielded; unwinds the interpreter to its `resume`.
+    Yield,
 }
 
 impl LuaError {
@@ -134,6 +137,10 @@ pub struct Vm {
     pub last_traceback: Option<String>,
     /// Output sink for `print`.
     pub out: Writer,
+    /// Threads that resumed the running coroutine (kept reachable for the collector).
+    pub resumers: Vec<Gc<Thread>>,
+    /// `native_depth` at which the running coroutine may yield.
+    pub yield_depth: usize,
     /// Last identity number handed out for `tostring` (deterministic per State).
     next_id: u32,
 }
@@ -174,6 +181,8 @@ impl Vm {
             last_traceback: None,
             out: Box::new(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout())),
             next_id: 0,
+            resumers: Vec::new(),
+            yield_depth: usize::MAX,
         };
         vm.current.get_mut().status = thread::ThreadStatus::Running;
         vm

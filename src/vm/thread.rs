@@ -21,6 +21,8 @@ pub struct Thread {
     pub tbc: Vec<usize>,
     pub top: usize,
     pub status: ThreadStatus,
+    /// Where the pending `yield` of a suspended coroutine delivers resume values.
+    pub yield_site: crate::vm::coroutine::YieldSite,
 }
 
 impl Thread {
@@ -33,6 +35,7 @@ impl Thread {
             tbc: Vec::new(),
             top: 0,
             status: ThreadStatus::Suspended,
+            yield_site: Default::default(),
         }
     }
 

@@ -1,0 +1,115 @@
+//! The coroutine library (§6.2).
+
+use super::args::{arg_error, Args};
+use crate::value::{NativeClosure, NativeKind, Value};
+use crate::vm::thread::ThreadStatus;
+use crate::vm::{LuaError, Vm};
+
+/// Registers the library.
+pub fn open(vm: &mut Vm) {
+    let t = super::register_lib(
+        vm,
+        "coroutine",
+        &[
+            ("create", create),
+            ("status", status),
+            ("running", running),
+            ("isyieldable", isyieldable),
+            ("wrap", wrap),
+            ("close", close),
+        ],
+    );
+    let Value::Table(t) = t else { return };
+    for (name, kind) in [("resume", NativeKind::CoResume), ("yield", NativeKind::CoYield)] {
+        let f = vm.heap.alloc(NativeClosure {
+            kind,
+            name,
+            upvals: Box::new([]),
+        });
+        let k = vm.new_str(name.as_bytes());
+        let _ = t.get_mut().set(k, Value::NatFn(f));
+    }
+}
+
+fn check_fn(vm: &Vm, a: &Args, i: usize) -> Result<Value, LuaError> {
+    match a.get(vm, i) {
+        v @ (Value::LuaFn(_) | Value::NatFn(_)) => Ok(v),
+        _ => Err(a.expected(vm, i, "function")),
+    }
+}
+
+fn check_co(vm: &Vm, a: &Args, i: usize) -> Result<crate::heap::Gc<crate::vm::thread::Thread>, LuaError> {
+    match a.get(vm, i) {
+        Value::Thread(t) => Ok(t),
+        _ => Err(a.expected(vm, i, "coroutine")),
+    }
+}
+
+fn create(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let a = Args::new(base, n, "create");
+    let f = check_fn(vm, &a, 1)?;
+    let t = vm.new_thread(f);
+    vm.push(Value::Thread(t));
+    Ok(1)
+}
+
+fn status(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let a = Args::new(base, n, "status");
+    let co = check_co(vm, &a, 1)?;
+    let s: &[u8] = match co.status {
+        ThreadStatus::Suspended => b"suspended",
+        ThreadStatus::Running => b"running",
+        ThreadStatus::Normal => b"normal",
+        ThreadStatus::Dead => b"dead",
+    };
+    let v = vm.new_str(s);
+    vm.push(v);
+    Ok(1)
+}
+
+fn running(vm: &mut Vm, _base: usize, _n: usize) -> Result<usize, LuaError> {
+    let t = vm.current;
+    vm.push(Value::Thread(t));
+    vm.push(Value::Bool(t == vm.main_thread));
+    Ok(2)
+}
+
+fn isyieldable(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let a = Args::new(base, n, "isyieldable");
+    let t = match a.get(vm, 1) {
+        Value::Thread(t) => t,
+        _ => vm.current,
+    };
+    vm.push(Value::Bool(t != vm.main_thread));
+    Ok(1)
+}
+
+fn wrap(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let a = Args::new(base, n, "wrap");
+    let f = check_fn(vm, &a, 1)?;
+    let t = vm.new_thread(f);
+    let w = vm.heap.alloc(NativeClosure {
+        kind: NativeKind::CoWrapCall,
+        name: "wrap",
+        upvals: vec![Value::Thread(t)].into_boxed_slice(),
+    });
+    vm.push(Value::NatFn(w));
+    Ok(1)
+}
+
+fn close(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let a = Args::new(base, n, "close");
+    let co = check_co(vm, &a, 1)?;
+    match co.status {
+        ThreadStatus::Suspended | ThreadStatus::Dead => {
+            let th = co.get_mut();
+            th.frames.clear();
+            th.open_upvals.clear();
+            th.tbc.clear();
+            th.status = ThreadStatus::Dead;
+            vm.push(Value::Bool(true));
+            Ok(1)
+        }
+        _ => Err(arg_error("close", 1, "cannot close a running coroutine")),
+    }
+}

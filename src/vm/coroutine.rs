@@ -1,0 +1,188 @@
+//! Coroutines: each thread owns its stacks; `resume` swaps them into the VM and runs
+//! the interpreter on them, `yield` unwinds back to that `resume` leaving the thread's
+//! frames intact as data, so the thread continues exactly where it stopped.
+
+use super::frame::FrameKind;
+use super::thread::{Thread, ThreadStatus};
+use super::{LuaError, Vm, MAX_NATIVE_DEPTH};
+use crate::heap::Gc;
+use crate::value::{NativeClosure, NativeKind, Value};
+
+/// Where a suspended thread's pending `yield` call wants its results.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct YieldSite {
+    pub func: usize,
+    pub nresults: i32,
+}
+
+impl Vm {
+    /// Swaps the running thread's stacks with those stored in `t`.
+    fn swap_thread(&mut self, t: Gc<Thread>) {
+        let th = t.get_mut();
+        std::mem::swap(&mut self.stack, &mut th.stack);
+        std::mem::swap(&mut self.frames, &mut th.frames);
+        std::mem::swap(&mut self.open_upvals, &mut th.open_upvals);
+        std::mem::swap(&mut self.tbc, &mut th.tbc);
+        std::mem::swap(&mut self.top, &mut th.top);
+    }
+
+    /// Creates a suspended coroutine that will run `f`.
+    pub fn new_thread(&mut self, f: Value) -> Gc<Thread> {
+        let mut t = Thread::new();
+        t.stack.push(f);
+        t.top = 1;
+        self.heap.alloc(t)
+    }
+
+    /// Resumes `co` with `args`. `Ok(Ok(values))`: yielded or finished with values;
+    /// `Ok(Err(value))`: the coroutine raised an error (it is now dead).
+    pub fn resume(&mut self, co: Gc<Thread>, args: &[Value]) -> Result<Result<Vec<Value>, Value>, LuaError> {
+        match co.status {
+            ThreadStatus::Suspended => {}
+            ThreadStatus::Dead => {
+                return Ok(Err(self.new_str(b"cannot resume dead coroutine")));
+            }
+            _ => return Ok(Err(self.new_str(b"cannot resume non-suspended coroutine"))),
+        }
+        if self.native_depth >= MAX_NATIVE_DEPTH {
+            return Err(LuaError::msg("C stack overflow"));
+        }
+        let prev = self.current;
+        prev.get_mut().status = ThreadStatus::Normal;
+        self.resumers.push(prev);
+        // Park the resumer's stacks in its thread object and bring in the coroutine's.
+        self.swap_thread(prev);
+        self.swap_thread(co);
+        self.current = co;
+        co.get_mut().status = ThreadStatus::Running;
+        let saved_yield_depth = self.yield_depth;
+        self.native_depth += 1;
+        self.yield_depth = self.native_depth;
+
+        let first = self.frames.is_empty();
+        let r = (|| -> Result<(), LuaError> {
+            if first {
+                self.check_stack(args.len() + 1)?;
+                self.stack[1..1 + args.len()].copy_from_slice(args);
+                self.top = 1 + args.len();
+                if self.precall(0, args.len(), -1)? {
+                    self.execute(0)?;
+                }
+            } else {
+                let site = co.get().yield_site;
+                let at = self.top;
+                self.check_stack(at + args.len())?;
+                self.stack[at..at + args.len()].copy_from_slice(args);
+                self.finish_results(site.func, at, args.len(), site.nresults);
+                if !self.frames.is_empty() && !self.after_return(0) {
+                    self.execute(0)?;
+                }
+            }
+            Ok(())
+        })();
+
+        self.native_depth -= 1;
+        self.yield_depth = saved_yield_depth;
+        let outcome = match r {
+            Ok(()) => {
+                co.get_mut().status = ThreadStatus::Dead;
+                // The body's results were delivered to its own slot, 0.
+                Ok(self.stack[..self.top].to_vec())
+            }
+            Err(LuaError::Yield) => {
+                // The yield's native frame is on top: its arguments are the values.
+                let f = self.frames.pop().expect("yield frame");
+                let vals = self.stack[f.base..self.top].to_vec();
+                co.get_mut().yield_site = YieldSite {
+                    func: f.func,
+                    nresults: f.nresults,
+                };
+                co.get_mut().status = ThreadStatus::Suspended;
+                Ok(vals)
+            }
+            Err(e) => {
+                co.get_mut().status = ThreadStatus::Dead;
+                let v = self.error_value(e);
+                self.close_upvals(0);
+                self.frames.clear();
+                Err(v)
+            }
+        };
+        self.swap_thread(co);
+        self.swap_thread(prev);
+        self.current = prev;
+        self.resumers.pop();
+        prev.get_mut().status = ThreadStatus::Running;
+        Ok(outcome)
+    }
+
+    /// Body of `coroutine.yield`: checks that yielding is allowed, then unwinds.
+    pub(crate) fn yield_now(&mut self) -> Result<(), LuaError> {
+        if self.current == self.main_thread {
+            return Err(LuaError::msg("attempt to yield from outside a coroutine"));
+        }
+        if self.native_depth != self.yield_depth {
+            return Err(LuaError::msg("attempt to yield across a C-call boundary"));
+        }
+        Err(LuaError::Yield)
+    }
+
+    /// `coroutine.resume` and the functions made by `coroutine.wrap`.
+    pub(crate) fn resume_native(&mut self, nc: Gc<NativeClosure>, base: usize, nargs: usize) -> Result<usize, LuaError> {
+        let wrap = nc.kind == NativeKind::CoWrapCall;
+        let (co, args) = if wrap {
+            (nc.upvals[0], &self.stack[base..base + nargs])
+        } else {
+            if nargs == 0 {
+                return Err(LuaError::msg(
+                    "bad argument #1 to 'resume' (coroutine expected)",
+                ));
+            }
+            (self.stack[base], &self.stack[base + 1..base + nargs])
+        };
+        let Value::Thread(co) = co else {
+            return Err(LuaError::msg(
+                "bad argument #1 to 'resume' (coroutine expected)",
+            ));
+        };
+        let args = args.to_vec();
+        match self.resume(co, &args)? {
+            Ok(vals) => {
+                if !wrap {
+                    self.push(Value::Bool(true));
+                }
+                for v in &vals {
+                    self.push(*v);
+                }
+                Ok(vals.len() + !wrap as usize)
+            }
+            Err(e) => {
+                if wrap {
+                    // Like lua5.4's auxwrap: add position information to string errors.
+                    if let Value::Str(s) = e {
+                        let mut b = self.where_(1).into_bytes();
+                        b.extend_from_slice(s.as_bytes());
+                        return Err(LuaError::Value(self.new_str_vec(b)));
+                    }
+                    return Err(LuaError::Value(e));
+                }
+                self.push(Value::Bool(false));
+                self.push(e);
+                Ok(2)
+            }
+        }
+    }
+
+    /// The running coroutine, if any frame-level native needs it.
+    pub fn running_thread(&self) -> Gc<Thread> {
+        self.current
+    }
+
+    /// Whether the frame on top is a native whose closure is `kind`.
+    pub(crate) fn top_native(&self) -> Option<Gc<NativeClosure>> {
+        match self.frames.last()?.kind {
+            FrameKind::Native(nc) => Some(nc),
+            _ => None,
+        }
+    }
+}
