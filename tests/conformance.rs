@@ -217,6 +217,7 @@ fn run_script(bin: &Path, script: &Path) -> Result<Outcome, String> {
         .env_remove("LUA_INIT")
         .env_remove("LUA_INIT_5_4")
         .env("LC_ALL", "C")
+        .env("TZ", "UTC")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

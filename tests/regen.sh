@@ -19,6 +19,7 @@ if ! command -v "$LUA" >/dev/null 2>&1; then
     echo "regen.sh: reference interpreter '$LUA' not found (install lua5.4 or set LUA=/path/to/lua5.4)" >&2
     exit 1
 fi
+unset LUA_INIT LUA_INIT_5_4
 if ! "$LUA" -v 2>&1 | grep -q '^Lua 5\.4'; then
     echo "regen.sh: '$LUA' is not Lua 5.4: $("$LUA" -v 2>&1)" >&2
     exit 1
@@ -39,7 +40,7 @@ while IFS= read -r -d '' script; do
     dir="$(dirname "$script")"
     base="$(basename "$script" .lua)"
     set +e
-    (cd "$dir" && LC_ALL=C timeout 60 "$LUA" "$base.lua" </dev/null >"$base.expected" 2>"$tmp")
+    (cd "$dir" && LC_ALL=C TZ=UTC timeout 60 "$LUA" "$base.lua" </dev/null >"$base.expected" 2>"$tmp")
     rc=$?
     set -e
     if [[ $rc -eq 124 ]]; then

@@ -195,10 +195,4 @@ impl Compiler {
             b.has_upval = true;
         }
     }
-
-    /// True if `name` is a local or upvalue that may not be assigned (parser checks this
-    /// too; kept for the compile-time constants that have no register).
-    pub(crate) fn is_loop_block(&mut self) -> bool {
-        self.fs().blocks.iter().any(|b| b.is_loop)
-    }
 }

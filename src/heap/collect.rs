@@ -29,7 +29,25 @@ impl Vm {
             f.trace(&mut gray);
         }
         gray.extend(self.open_upvals.iter().map(|u| ObjRef::UpVal(*u)));
+        self.weak_tables.clear();
         self.mark(&mut gray);
+        // Ephemerons: values of weak-keyed entries become reachable with their keys.
+        loop {
+            let mut more = false;
+            for i in 0..self.weak_tables.len() {
+                let (t, wk, wv) = self.weak_tables[i];
+                if wk && t.get().trace_ephemerons(wv, &mut gray) {
+                    more = true;
+                }
+            }
+            if !more {
+                break;
+            }
+            self.mark(&mut gray);
+        }
+        for (t, wk, wv) in std::mem::take(&mut self.weak_tables) {
+            t.get_mut().clear_dead(wk, wv);
+        }
         self.heap.gray = gray;
         self.strings.remove_unmarked();
         self.heap.sweep();
@@ -41,6 +59,19 @@ impl Vm {
         self.collect_garbage_at(top);
     }
 
+    /// The `__mode` of a table's metatable as (weak keys, weak values).
+    fn weak_mode(&self, t: crate::heap::Gc<crate::value::Table>) -> Option<(bool, bool)> {
+        let mt = t.meta?;
+        match mt.get().get_str(self.tm_name(crate::vm::Tm::Mode)) {
+            Value::Str(s) => {
+                let b = s.as_bytes();
+                let (k, v) = (b.contains(&b'k'), b.contains(&b'v'));
+                (k || v).then_some((k, v))
+            }
+            _ => None,
+        }
+    }
+
     fn mark(&mut self, gray: &mut Vec<ObjRef>) {
         while let Some(o) = gray.pop() {
             match o {
@@ -49,7 +80,13 @@ impl Vm {
                 }
                 ObjRef::Table(g) => {
                     if g.mark() {
-                        g.get().trace(gray);
+                        match self.weak_mode(g) {
+                            None => g.get().trace(gray),
+                            Some((wk, wv)) => {
+                                g.get().trace_weak(wk, wv, gray);
+                                self.weak_tables.push((g, wk, wv));
+                            }
+                        }
                     }
                 }
                 ObjRef::LuaFn(g) => {

@@ -1,6 +1,599 @@
-//! The `string` library.
+//! The `string` library (manual §6.4): VM bindings over the pure algorithms in
+//! [`pattern`](super::pattern), [`format`](super::format) and [`pack`](super::pack).
+//!
+//! Positions follow lua5.4's rules (`posrelatI` for start positions, `getendpos`
+//! for end positions), and error messages are lua5.4's.
 
-use crate::vm::Vm;
+use super::args::{arg_error, Args};
+use super::format::{self, FmtArg, FormatArgs, FormatError};
+use super::pack::{self, PackArgs, PackError, PackVal};
+use super::pattern::{self, Capture, GmatchState, Match, Matcher, PatternError};
+use crate::heap::Gc;
+use crate::value::{LuaStr, NativeClosure, NativeKind, UserData, Value};
+use crate::vm::frame::FrameKind;
+use crate::vm::{LuaError, Vm};
+use std::borrow::Cow;
 
-/// Registers the library.
-pub fn open(_vm: &mut Vm) {}
+/// Largest string the library builds on request of a size argument
+/// (`string.rep`): 256 MiB. Requests beyond it fail with lua5.4's
+/// `resulting string too large` before anything is allocated.
+pub const MAX_STRING_SIZE: usize = 256 << 20;
+
+/// Work budget of one pattern-matching call. Unlimited for now; a metered
+/// State will lower it.
+const PATTERN_STEPS: u64 = u64::MAX;
+
+/// Registers the library and installs the string metatable (`__index` is the
+/// library table, so `("x"):rep(3)` works).
+pub fn open(vm: &mut Vm) {
+    let fns: &[(&'static str, crate::value::NativeFn)] = &[
+        ("byte", byte),
+        ("char", char),
+        ("dump", dump),
+        ("find", find),
+        ("format", format_),
+        ("gmatch", gmatch),
+        ("gsub", gsub),
+        ("len", len),
+        ("lower", lower),
+        ("match", match_),
+        ("pack", pack_),
+        ("packsize", packsize),
+        ("rep", rep),
+        ("reverse", reverse),
+        ("sub", sub),
+        ("unpack", unpack),
+        ("upper", upper),
+    ];
+    let lib = super::register_lib(vm, "string", fns);
+    let mt = vm.new_table(0, 1);
+    let k = vm.new_str(b"__index");
+    let grown = mt.get_mut().set(k, lib);
+    vm.heap.account(grown as isize);
+    vm.string_meta = Some(mt);
+}
+
+/// An error from a pure helper, converted to a VM error with lua5.4's text.
+/// Used as the error type of the helper traits (`FormatArgs`, `PackArgs`,
+/// the `gsub` driver).
+pub(crate) struct LibErr(pub LuaError);
+
+impl From<LuaError> for LibErr {
+    fn from(e: LuaError) -> Self {
+        LibErr(e)
+    }
+}
+
+impl From<PatternError> for LibErr {
+    fn from(e: PatternError) -> Self {
+        LibErr(pattern_error(e))
+    }
+}
+
+impl From<FormatError> for LibErr {
+    fn from(e: FormatError) -> Self {
+        LibErr(match e {
+            FormatError::Arg(n, m) => arg_error("format", n, m),
+            FormatError::Msg(m) => LuaError::msg(m),
+        })
+    }
+}
+
+impl From<PackError> for LibErr {
+    fn from(e: PackError) -> Self {
+        LibErr(pack_error("pack", e))
+    }
+}
+
+/// Converts a pattern-matching failure.
+pub(crate) fn pattern_error(e: PatternError) -> LuaError {
+    match e {
+        PatternError::Msg(m) => LuaError::msg(m),
+        PatternError::StepLimit => LuaError::msg("pattern matching step limit exceeded"),
+    }
+}
+
+fn pack_error(name: &str, e: PackError) -> LuaError {
+    match e {
+        PackError::Arg(n, m) => arg_error(name, n, m),
+        PackError::Msg(m) => LuaError::msg(m),
+    }
+}
+
+/// lua5.4's `posrelatI`: a 1-based start position; 0 and positions before the
+/// start of the string become 1. The result may exceed `len`.
+pub(crate) fn start_pos(pos: i64, len: usize) -> usize {
+    if pos > 0 {
+        pos as u64 as usize
+    } else if pos == 0 || pos.unsigned_abs() > len as u64 {
+        1
+    } else {
+        (len as i64 + pos + 1) as usize
+    }
+}
+
+/// lua5.4's `getendpos`: a 1-based end position clamped to `0..=len`.
+pub(crate) fn end_pos(pos: i64, len: usize) -> usize {
+    if pos > len as i64 {
+        len
+    } else if pos >= 0 {
+        pos as usize
+    } else if pos.unsigned_abs() > len as u64 {
+        0
+    } else {
+        (len as i64 + pos + 1) as usize
+    }
+}
+
+/// The closure of the running native function (for natives with upvalues).
+pub(crate) fn running_native(vm: &Vm) -> Gc<NativeClosure> {
+    match vm.frames.last().map(|f| f.kind) {
+        Some(FrameKind::Native(nc)) => nc,
+        _ => unreachable!("a native function runs in a native frame"),
+    }
+}
+
+fn str_arg(v: Value) -> Gc<LuaStr> {
+    match v {
+        Value::Str(s) => s,
+        _ => unreachable!("string upvalue"),
+    }
+}
+
+fn len(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let s = Args::new(base, n, "len").check_str(vm, 1)?;
+    vm.push(Value::Int(s.len() as i64));
+    Ok(1)
+}
+
+fn sub(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let a = Args::new(base, n, "sub");
+    let s = a.check_str(vm, 1)?;
+    let l = s.len();
+    let i = start_pos(a.check_int(vm, 2)?, l);
+    let j = end_pos(a.opt_int(vm, 3, -1)?, l);
+    let v = if i > j {
+        vm.new_str(b"")
+    } else if i == 1 && j == l {
+        Value::Str(s)
+    } else {
+        vm.new_str(&s.as_bytes()[i - 1..j])
+    };
+    vm.push(v);
+    Ok(1)
+}
+
+fn map_bytes(vm: &mut Vm, base: usize, n: usize, name: &'static str, f: fn(&[u8]) -> Vec<u8>) -> Result<usize, LuaError> {
+    let s = Args::new(base, n, name).check_str(vm, 1)?;
+    let out = f(s.as_bytes());
+    let v = vm.new_str_vec(out);
+    vm.push(v);
+    Ok(1)
+}
+
+fn lower(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    map_bytes(vm, base, n, "lower", |b| b.to_ascii_lowercase())
+}
+
+fn upper(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    map_bytes(vm, base, n, "upper", |b| b.to_ascii_uppercase())
+}
+
+fn reverse(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    map_bytes(vm, base, n, "reverse", |b| b.iter().rev().copied().collect())
+}
+
+fn rep(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let a = Args::new(base, n, "rep");
+    let s = a.check_str(vm, 1)?;
+    let count = a.check_int(vm, 2)?;
+    let sep = a.opt_str(vm, 3)?;
+    let sep: &[u8] = sep.as_ref().map_or(b"", |s| s.as_bytes());
+    if count <= 0 {
+        let v = vm.new_str(b"");
+        vm.push(v);
+        return Ok(1);
+    }
+    let count = count as u64;
+    let total = (s.len() as u64)
+        .checked_mul(count)
+        .and_then(|t| t.checked_add((sep.len() as u64).checked_mul(count - 1)?));
+    match total {
+        Some(t) if t <= MAX_STRING_SIZE as u64 => {
+            let mut out = Vec::with_capacity(t as usize);
+            for k in 0..count {
+                if k > 0 {
+                    out.extend_from_slice(sep);
+                }
+                out.extend_from_slice(s.as_bytes());
+            }
+            let v = vm.new_str_vec(out);
+            vm.push(v);
+            Ok(1)
+        }
+        _ => Err(LuaError::msg("resulting string too large")),
+    }
+}
+
+fn byte(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let a = Args::new(base, n, "byte");
+    let s = a.check_str(vm, 1)?;
+    let l = s.len();
+    let pi = a.opt_int(vm, 2, 1)?;
+    let pose = end_pos(a.opt_int(vm, 3, pi)?, l);
+    let posi = start_pos(pi, l);
+    if posi > pose {
+        return Ok(0);
+    }
+    let cnt = pose - posi + 1;
+    if cnt >= i32::MAX as usize || vm.top + cnt >= crate::vm::MAX_STACK {
+        return Err(LuaError::msg("string slice too long"));
+    }
+    for &b in &s.as_bytes()[posi - 1..pose] {
+        vm.push(Value::Int(b as i64));
+    }
+    Ok(cnt)
+}
+
+fn char(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let a = Args::new(base, n, "char");
+    let mut out = Vec::with_capacity(n);
+    for i in 1..=n {
+        let c = a.check_int(vm, i)?;
+        if c as u64 > u8::MAX as u64 {
+            return Err(arg_error("char", i, "value out of range"));
+        }
+        out.push(c as u8);
+    }
+    let v = vm.new_str_vec(out);
+    vm.push(v);
+    Ok(1)
+}
+
+fn dump(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let a = Args::new(base, n, "dump");
+    match a.get(vm, 1) {
+        Value::LuaFn(_) | Value::NatFn(_) => Err(LuaError::msg("unable to dump given function")),
+        _ => Err(a.expected(vm, 1, "function")),
+    }
+}
+
+/// The Lua value of capture `i` of `m` over subject `s`.
+fn capture_value(vm: &mut Vm, s: &[u8], m: &Match, i: usize) -> Result<Value, LuaError> {
+    Ok(match m.capture(i).map_err(pattern_error)? {
+        Capture::Span(a, b) => vm.new_str(&s[a..b]),
+        Capture::Pos(p) => Value::Int(p as i64),
+        Capture::Unfinished => unreachable!("rejected by Match::capture"),
+    })
+}
+
+/// Pushes captures `0..count` of `m`; returns `count`.
+fn push_captures(vm: &mut Vm, s: &[u8], m: &Match, count: usize) -> Result<usize, LuaError> {
+    for i in 0..count {
+        let v = capture_value(vm, s, m, i)?;
+        vm.push(v);
+    }
+    Ok(count)
+}
+
+fn find_aux(vm: &mut Vm, base: usize, n: usize, find: bool) -> Result<usize, LuaError> {
+    let a = Args::new(base, n, if find { "find" } else { "match" });
+    let s = a.check_str(vm, 1)?;
+    let p = a.check_str(vm, 2)?;
+    let (sb, pb) = (s.as_bytes(), p.as_bytes());
+    let init = start_pos(a.opt_int(vm, 3, 1)?, sb.len()) - 1;
+    if init > sb.len() {
+        vm.push(Value::Nil);
+        return Ok(1);
+    }
+    if find && (a.get(vm, 4).is_truthy() || pattern::no_specials(pb)) {
+        return Ok(match pattern::find_plain(sb, pb, init) {
+            Some((st, en)) => {
+                vm.push(Value::Int(st as i64 + 1));
+                vm.push(Value::Int(en as i64));
+                2
+            }
+            None => {
+                vm.push(Value::Nil);
+                1
+            }
+        });
+    }
+    let mut m = Matcher::new(PATTERN_STEPS);
+    match m.find(sb, pb, init).map_err(pattern_error)? {
+        Some(mt) if find => {
+            vm.push(Value::Int(mt.start as i64 + 1));
+            vm.push(Value::Int(mt.end as i64));
+            Ok(2 + push_captures(vm, sb, &mt, mt.captures.len())?)
+        }
+        Some(mt) => push_captures(vm, sb, &mt, mt.value_count()),
+        None => {
+            vm.push(Value::Nil);
+            Ok(1)
+        }
+    }
+}
+
+fn find(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    find_aux(vm, base, n, true)
+}
+
+fn match_(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    find_aux(vm, base, n, false)
+}
+
+fn gmatch(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let a = Args::new(base, n, "gmatch");
+    let s = a.check_str(vm, 1)?;
+    let p = a.check_str(vm, 2)?;
+    let ls = s.len();
+    let init = (start_pos(a.opt_int(vm, 3, 1)?, ls) - 1).min(ls + 1);
+    // The iteration state lives in a userdata upvalue of the iterator.
+    let state = vm.heap.alloc(UserData {
+        data: Box::new(GmatchState::new(init)),
+        meta: None,
+    });
+    let f = vm.heap.alloc(NativeClosure {
+        kind: NativeKind::Plain(gmatch_step),
+        name: "gmatch_aux",
+        upvals: Box::new([Value::Str(s), Value::Str(p), Value::UData(state)]),
+    });
+    vm.push(Value::NatFn(f));
+    Ok(1)
+}
+
+fn gmatch_step(vm: &mut Vm, _base: usize, _n: usize) -> Result<usize, LuaError> {
+    let nc = running_native(vm);
+    let (s, p) = (str_arg(nc.upvals[0]), str_arg(nc.upvals[1]));
+    let Value::UData(ud) = nc.upvals[2] else {
+        unreachable!("gmatch state upvalue")
+    };
+    let (sb, pb) = (s.as_bytes(), p.as_bytes());
+    let found = {
+        let state = ud
+            .get_mut()
+            .data
+            .downcast_mut::<GmatchState>()
+            .expect("gmatch state");
+        let mut m = Matcher::new(PATTERN_STEPS);
+        state.next(&mut m, sb, pb).map_err(pattern_error)?
+    };
+    match found {
+        Some(mt) => push_captures(vm, sb, &mt, mt.value_count()),
+        None => {
+            vm.push(Value::Nil);
+            Ok(1)
+        }
+    }
+}
+
+fn gsub(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let a = Args::new(base, n, "gsub");
+    let s = a.check_str(vm, 1)?;
+    let p = a.check_str(vm, 2)?;
+    let repl = a.get(vm, 3);
+    let max_s = a.opt_int(vm, 4, s.len() as i64 + 1)?;
+    let max_n = max_s.max(0) as u64 as usize;
+    let (sb, pb) = (s.as_bytes(), p.as_bytes());
+    let mut m = Matcher::new(PATTERN_STEPS);
+    let result = match repl {
+        Value::Str(_) | Value::Int(_) | Value::Num(_) => {
+            let r = a.check_str(vm, 3)?;
+            pattern::gsub_str(&mut m, sb, pb, r.as_bytes(), max_n).map_err(pattern_error)?
+        }
+        Value::Table(_) | Value::LuaFn(_) | Value::NatFn(_) => {
+            let is_table = matches!(repl, Value::Table(_));
+            pattern::gsub(&mut m, sb, pb, max_n, |mt, out| -> Result<bool, LibErr> {
+                let v = if is_table {
+                    let k = capture_value(vm, sb, mt, 0)?;
+                    vm.index(repl, k)?
+                } else {
+                    let mut caps = Vec::with_capacity(mt.value_count());
+                    for i in 0..mt.value_count() {
+                        caps.push(capture_value(vm, sb, mt, i)?);
+                    }
+                    vm.call1(repl, &caps)?
+                };
+                match v {
+                    Value::Nil | Value::Bool(false) => {
+                        out.extend_from_slice(&sb[mt.start..mt.end]);
+                        Ok(false)
+                    }
+                    Value::Str(_) | Value::Int(_) | Value::Num(_) => {
+                        vm.append_strnum(out, v);
+                        Ok(true)
+                    }
+                    _ => Err(LuaError::msg(format!(
+                        "invalid replacement value (a {})",
+                        v.type_name()
+                    ))
+                    .into()),
+                }
+            })
+            .map_err(|e| e.0)?
+        }
+        _ => return Err(a.expected(vm, 3, "string/function/table")),
+    };
+    let v = match result.text {
+        Some(t) => vm.new_str_vec(t),
+        None => Value::Str(s),
+    };
+    vm.push(v);
+    vm.push(Value::Int(result.count as i64));
+    Ok(2)
+}
+
+/// Argument access for `string.format`.
+struct FormatVm<'a> {
+    vm: &'a mut Vm,
+    a: Args,
+    /// The string argument currently lent to the formatter.
+    held: Option<Gc<LuaStr>>,
+}
+
+impl FormatArgs for FormatVm<'_> {
+    type Error = LibErr;
+
+    fn top(&self) -> usize {
+        self.a.n
+    }
+
+    fn int(&mut self, n: usize) -> Result<i64, LibErr> {
+        Ok(self.a.check_int(self.vm, n)?)
+    }
+
+    fn num(&mut self, n: usize) -> Result<f64, LibErr> {
+        Ok(self.a.check_f64(self.vm, n)?)
+    }
+
+    fn tostr(&mut self, n: usize) -> Result<Cow<'_, [u8]>, LibErr> {
+        let v = self.a.get(self.vm, n);
+        let s = match v {
+            Value::Str(s) => s,
+            Value::Int(_) | Value::Num(_) => {
+                let mut b = Vec::new();
+                self.vm.append_strnum(&mut b, v);
+                return Ok(Cow::Owned(b));
+            }
+            _ => match self.vm.tostring(v)? {
+                Value::Str(s) => s,
+                _ => return Err(LuaError::msg("'__tostring' must return a string").into()),
+            },
+        };
+        // A `__tostring` result is not rooted: copy it out.
+        if matches!(v, Value::Str(_)) {
+            self.held = Some(s);
+            Ok(Cow::Borrowed(self.held.as_ref().map_or(&[], |h| h.as_bytes())))
+        } else {
+            Ok(Cow::Owned(s.as_bytes().to_vec()))
+        }
+    }
+
+    fn raw(&mut self, n: usize) -> FmtArg<'_> {
+        match self.a.get(self.vm, n) {
+            Value::Nil => FmtArg::Nil,
+            Value::Bool(b) => FmtArg::Bool(b),
+            Value::Int(i) => FmtArg::Int(i),
+            Value::Num(f) => FmtArg::Float(f),
+            Value::Str(s) => {
+                self.held = Some(s);
+                FmtArg::Str(self.held.as_ref().map_or(&[], |h| h.as_bytes()))
+            }
+            _ => FmtArg::Other,
+        }
+    }
+
+    fn pointer(&mut self, n: usize) -> Option<usize> {
+        // Identity numbers instead of addresses keep output deterministic.
+        let id = match self.a.get(self.vm, n) {
+            Value::Str(g) => self.vm.object_id(g),
+            Value::Table(g) => self.vm.object_id(g),
+            Value::LuaFn(g) => self.vm.object_id(g),
+            Value::NatFn(g) => self.vm.object_id(g),
+            Value::UData(g) => self.vm.object_id(g),
+            Value::Thread(g) => self.vm.object_id(g),
+            _ => return None,
+        };
+        Some(id as usize)
+    }
+}
+
+fn format_(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let a = Args::new(base, n, "format");
+    let f = a.check_str(vm, 1)?;
+    let mut out = Vec::new();
+    {
+        let mut fa = FormatVm { vm, a, held: None };
+        format::format(f.as_bytes(), &mut fa, &mut out).map_err(|e| e.0)?;
+    }
+    let v = vm.new_str_vec(out);
+    vm.push(v);
+    Ok(1)
+}
+
+/// Argument access for `string.pack`.
+struct PackVm<'a> {
+    vm: &'a mut Vm,
+    a: Args,
+    held: Option<Gc<LuaStr>>,
+}
+
+impl PackArgs for PackVm<'_> {
+    type Error = LibErr;
+
+    fn int(&mut self, n: usize) -> Result<i64, LibErr> {
+        Ok(self.a.check_int(self.vm, n)?)
+    }
+
+    fn num(&mut self, n: usize) -> Result<f64, LibErr> {
+        Ok(self.a.check_f64(self.vm, n)?)
+    }
+
+    fn str(&mut self, n: usize) -> Result<Cow<'_, [u8]>, LibErr> {
+        let s = self.a.check_str(self.vm, n)?;
+        self.held = Some(s);
+        Ok(Cow::Borrowed(self.held.as_ref().map_or(&[], |h| h.as_bytes())))
+    }
+}
+
+fn pack_(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let a = Args::new(base, n, "pack");
+    let f = a.check_str(vm, 1)?;
+    let mut out = Vec::new();
+    {
+        let mut pa = PackVm { vm, a, held: None };
+        pack::pack(f.as_bytes(), &mut pa, &mut out).map_err(|e| e.0)?;
+    }
+    let v = vm.new_str_vec(out);
+    vm.push(v);
+    Ok(1)
+}
+
+fn packsize(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let f = Args::new(base, n, "packsize").check_str(vm, 1)?;
+    let size = pack::packsize(f.as_bytes()).map_err(|e| pack_error("packsize", e))?;
+    vm.push(Value::Int(size));
+    Ok(1)
+}
+
+fn unpack(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let a = Args::new(base, n, "unpack");
+    let f = a.check_str(vm, 1)?;
+    let d = a.check_str(vm, 2)?;
+    let init = a.opt_int(vm, 3, 1)?;
+    let mut vals = Vec::new();
+    let pos =
+        pack::unpack(f.as_bytes(), d.as_bytes(), init, &mut vals).map_err(|e| pack_error("unpack", e))?;
+    let count = vals.len();
+    if vm.top + count + 1 >= crate::vm::MAX_STACK {
+        return Err(LuaError::msg("too many results"));
+    }
+    for v in vals {
+        let v = match v {
+            PackVal::Int(i) => Value::Int(i),
+            PackVal::Float(f) => Value::Num(f),
+            PackVal::Str(s) => vm.new_str(s),
+        };
+        vm.push(v);
+    }
+    vm.push(Value::Int(pos));
+    Ok(count + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_follow_lua() {
+        assert_eq!(start_pos(0, 5), 1);
+        assert_eq!(start_pos(-2, 5), 4);
+        assert_eq!(start_pos(-9, 5), 1);
+        assert_eq!(start_pos(9, 5), 9);
+        assert_eq!(end_pos(-1, 5), 5);
+        assert_eq!(end_pos(-9, 5), 0);
+        assert_eq!(end_pos(9, 5), 5);
+        assert_eq!(end_pos(i64::MIN, 5), 0);
+        assert_eq!(start_pos(i64::MIN, 5), 1);
+    }
+}

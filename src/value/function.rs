@@ -68,7 +68,7 @@ impl HeapObject for UpVal {
 pub type NativeFn = fn(vm: &mut Vm, base: usize, nargs: usize) -> Result<usize, LuaError>;
 
 /// Natives that the interpreter handles itself because they manipulate frames.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug)]
 pub enum NativeKind {
     Plain(NativeFn),
     Pcall,

@@ -391,3 +391,98 @@ mod tests {
         assert!(t.is_empty());
     }
 }
+
+/// Whether a value is collectable for weak-table purposes (strings are values).
+#[inline]
+fn is_weak_ref(v: &Value) -> bool {
+    matches!(
+        v,
+        Value::Table(_) | Value::LuaFn(_) | Value::NatFn(_) | Value::UData(_) | Value::Thread(_)
+    )
+}
+
+impl Table {
+    /// Traces a table whose metatable declares `__mode`: strong parts go to `out`.
+    /// Returns true when some entry's value depends on its key being marked.
+    pub fn trace_weak(&self, weak_k: bool, weak_v: bool, out: &mut Vec<ObjRef>) -> bool {
+        if let Some(m) = self.meta {
+            out.push(ObjRef::Table(m));
+        }
+        let mut pending = false;
+        if !weak_v {
+            out.extend(self.arr.iter().filter_map(|v| v.obj_ref()));
+        } else {
+            out.extend(self.arr.iter().filter(|v| !is_weak_ref(v)).filter_map(|v| v.obj_ref()));
+        }
+        for (k, v) in &self.map {
+            if v.is_nil() {
+                continue;
+            }
+            if !weak_k || !is_weak_ref(&k.0) {
+                out.extend(k.0.obj_ref());
+            }
+            if !weak_v || !is_weak_ref(v) {
+                if weak_k && is_weak_ref(&k.0) && !is_marked_value(&k.0) {
+                    // Ephemeron: the value is strong only once the key is reachable.
+                    pending = true;
+                } else {
+                    out.extend(v.obj_ref());
+                }
+            }
+        }
+        pending
+    }
+
+    /// Ephemeron pass: marks values whose weak keys are now marked. Returns true if
+    /// anything new was pushed.
+    pub fn trace_ephemerons(&self, weak_v: bool, out: &mut Vec<ObjRef>) -> bool {
+        let before = out.len();
+        for (k, v) in &self.map {
+            if v.is_nil() || (weak_v && is_weak_ref(v)) {
+                continue;
+            }
+            if is_marked_value(&k.0) {
+                if let Some(o) = v.obj_ref() {
+                    if !is_marked_value(v) {
+                        out.push(o);
+                    }
+                }
+            }
+        }
+        out.len() > before
+    }
+
+    /// Removes entries whose weak key or value was not marked.
+    pub fn clear_dead(&mut self, weak_k: bool, weak_v: bool) {
+        if weak_v {
+            for v in &mut self.arr {
+                if is_weak_ref(v) && !is_marked_value(v) {
+                    *v = Value::Nil;
+                }
+            }
+            self.trim();
+        }
+        for (k, v) in self.map.iter_mut() {
+            let dead = (weak_k && is_weak_ref(&k.0) && !is_marked_value(&k.0))
+                || (weak_v && is_weak_ref(v) && !is_marked_value(v));
+            if dead {
+                *v = Value::Nil;
+            }
+        }
+        // Dead keys must not stay in the map: their objects are about to be freed.
+        self.map
+            .retain(|k, v| !v.is_nil() || !is_weak_ref(&k.0) || is_marked_value(&k.0));
+    }
+}
+
+fn is_marked_value(v: &Value) -> bool {
+    match v {
+        Value::Str(g) => g.is_marked(),
+        Value::Table(g) => g.is_marked(),
+        Value::LuaFn(g) => g.is_marked(),
+        Value::NatFn(g) => g.is_marked(),
+        Value::UData(g) => g.is_marked(),
+        Value::Thread(g) => g.is_marked(),
+        _ => true,
+    }
+}

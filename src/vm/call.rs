@@ -65,7 +65,7 @@ impl Vm {
                             Ok(false)
                         }
                         NativeKind::Pcall | NativeKind::Xpcall => {
-                            self.protected_call(func, nargs, nresults, nc.kind == NativeKind::Xpcall)
+                            self.protected_call(func, nargs, nresults, matches!(nc.kind, NativeKind::Xpcall))
                         }
                         NativeKind::CoYield => {
                             self.frames.push(Frame {

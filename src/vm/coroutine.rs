@@ -2,7 +2,6 @@
 //! the interpreter on them, `yield` unwinds back to that `resume` leaving the thread's
 //! frames intact as data, so the thread continues exactly where it stopped.
 
-use super::frame::FrameKind;
 use super::thread::{Thread, ThreadStatus};
 use super::{LuaError, Vm, MAX_NATIVE_DEPTH};
 use crate::heap::Gc;
@@ -129,7 +128,7 @@ impl Vm {
 
     /// `coroutine.resume` and the functions made by `coroutine.wrap`.
     pub(crate) fn resume_native(&mut self, nc: Gc<NativeClosure>, base: usize, nargs: usize) -> Result<usize, LuaError> {
-        let wrap = nc.kind == NativeKind::CoWrapCall;
+        let wrap = matches!(nc.kind, NativeKind::CoWrapCall);
         let (co, args) = if wrap {
             (nc.upvals[0], &self.stack[base..base + nargs])
         } else {
@@ -176,13 +175,5 @@ impl Vm {
     /// The running coroutine, if any frame-level native needs it.
     pub fn running_thread(&self) -> Gc<Thread> {
         self.current
-    }
-
-    /// Whether the frame on top is a native whose closure is `kind`.
-    pub(crate) fn top_native(&self) -> Option<Gc<NativeClosure>> {
-        match self.frames.last()?.kind {
-            FrameKind::Native(nc) => Some(nc),
-            _ => None,
-        }
     }
 }

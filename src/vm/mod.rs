@@ -139,6 +139,8 @@ pub struct Vm {
     pub out: Writer,
     /// Threads that resumed the running coroutine (kept reachable for the collector).
     pub resumers: Vec<Gc<Thread>>,
+    /// Weak tables found during the current mark phase.
+    pub(crate) weak_tables: Vec<(Gc<Table>, bool, bool)>,
     /// `native_depth` at which the running coroutine may yield.
     pub yield_depth: usize,
     /// Last identity number handed out for `tostring` (deterministic per State).
@@ -163,7 +165,7 @@ impl Vm {
             .iter()
             .map(|n| strings.intern(&mut heap, n.as_bytes()))
             .collect();
-        let mut vm = Vm {
+        let vm = Vm {
             heap,
             strings,
             stack: Vec::with_capacity(256),
@@ -182,6 +184,7 @@ impl Vm {
             out: Box::new(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout())),
             next_id: 0,
             resumers: Vec::new(),
+            weak_tables: Vec::new(),
             yield_depth: usize::MAX,
         };
         vm.current.get_mut().status = thread::ThreadStatus::Running;

@@ -1,0 +1,385 @@
+//! Integration tests of the command-line contract of `mani` (modelled on
+//! `lua5.4`). Runnable against the reference with
+//! `MANI_TEST_BIN=/usr/bin/lua5.4 cargo test --test cli`.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+fn bin() -> PathBuf {
+    match std::env::var_os("MANI_TEST_BIN") {
+        Some(b) if !b.is_empty() => PathBuf::from(b),
+        _ => PathBuf::from(env!("CARGO_BIN_EXE_mani")),
+    }
+}
+
+/// A fresh scratch directory for one test.
+fn scratch() -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "mani-cli-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+struct Run {
+    stdout: String,
+    stderr: String,
+    code: Option<i32>,
+}
+
+impl Run {
+    fn first_err(&self) -> String {
+        strip_prog(self.stderr.lines().next().unwrap_or(""))
+    }
+}
+
+/// Removes the program-name prefix (`lua5.4: `, `mani: `, `/path/to/bin: `).
+fn strip_prog(line: &str) -> String {
+    let b = bin();
+    let mut prefixes = vec!["lua5.4".to_string(), "mani".to_string(), b.to_string_lossy().into_owned()];
+    if let Some(f) = b.file_name() {
+        prefixes.push(f.to_string_lossy().into_owned());
+    }
+    if prefixes.iter().any(|p| line.starts_with(p.as_str())) {
+        if let Some(i) = line.find(": ") {
+            return line[i + 2..].to_string();
+        }
+    }
+    line.to_string()
+}
+
+fn finish(out: Output) -> Run {
+    Run {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code(),
+    }
+}
+
+fn command(dir: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(bin());
+    c.args(args)
+        .current_dir(dir)
+        .env_remove("LUA_INIT")
+        .env_remove("LUA_INIT_5_4")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    c
+}
+
+/// Runs the interpreter with `args` in `dir`, stdin closed.
+fn run(dir: &Path, args: &[&str]) -> Run {
+    let out = command(dir, args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", bin().display()));
+    finish(out)
+}
+
+/// Runs the interpreter with `args` in `dir`, feeding `input` on stdin.
+fn run_stdin(dir: &Path, args: &[&str], input: &str) -> Run {
+    let mut child = command(dir, args)
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", bin().display()));
+    let mut stdin = child.stdin.take().unwrap();
+    let data = input.as_bytes().to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&data);
+        // dropping stdin closes the pipe
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    finish(out)
+}
+
+fn write(dir: &Path, name: &str, src: &str) {
+    fs::write(dir.join(name), src).unwrap();
+}
+
+fn has_traceback(r: &Run) -> bool {
+    r.stderr.lines().any(|l| l.trim_end() == "stack traceback:")
+}
+
+// ---------------------------------------------------------------------------
+
+#[test]
+fn script_arguments_set_arg_and_varargs() {
+    let d = scratch();
+    write(
+        &d,
+        "args.lua",
+        "print(#arg, arg[0], arg[1], arg[2], arg[3])\n\
+         print(select('#', ...), ...)\n\
+         print(type(arg[-1]))\n\
+         print(arg[-2])\n",
+    );
+    let r = run(&d, &["args.lua", "a", "b c"]);
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines[0], "2\targs.lua\ta\tb c\tnil");
+    assert_eq!(lines[1], "2\ta\tb c");
+    assert_eq!(lines[2], "string");
+    assert_eq!(lines[3], "nil");
+}
+
+#[test]
+fn arg_minus_one_is_the_interpreter() {
+    let d = scratch();
+    write(&d, "a.lua", "print(arg[-1])");
+    let r = run(&d, &["a.lua"]);
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    assert_eq!(r.stdout.trim_end(), bin().to_string_lossy());
+}
+
+#[test]
+fn script_without_arguments() {
+    let d = scratch();
+    write(&d, "noargs.lua", "print(#arg, arg[1], select('#', ...))");
+    let r = run(&d, &["noargs.lua"]);
+    assert_eq!(r.stdout, "0\tnil\t0\n");
+    assert_eq!(r.code, Some(0));
+}
+
+#[test]
+fn numeric_looking_arguments_stay_strings() {
+    let d = scratch();
+    write(&d, "n.lua", "print(math.type(arg[1]), type(arg[1]), arg[1] + 1)");
+    let r = run(&d, &["n.lua", "41"]);
+    assert_eq!(r.stdout, "nil\tstring\t42\n");
+}
+
+#[test]
+fn execute_string_option() {
+    let d = scratch();
+    let r = run(&d, &["-e", "print(1)"]);
+    assert_eq!(r.stdout, "1\n");
+    assert_eq!(r.code, Some(0));
+    assert_eq!(r.stderr, "");
+}
+
+#[test]
+fn several_execute_options_run_in_order_sharing_globals() {
+    let d = scratch();
+    let r = run(&d, &["-e", "x = 20", "-e", "print(x + 1)"]);
+    assert_eq!(r.stdout, "21\n");
+    assert_eq!(r.code, Some(0));
+}
+
+#[test]
+fn execute_then_script() {
+    let d = scratch();
+    write(&d, "s.lua", "print('script sees', x, ...)");
+    let r = run(&d, &["-e", "x = 5", "s.lua", "p"]);
+    assert_eq!(r.stdout, "script sees\t5\tp\n");
+}
+
+#[test]
+fn execute_option_syntax_error() {
+    let d = scratch();
+    let r = run(&d, &["-e", "x="]);
+    assert_eq!(r.code, Some(1));
+    assert_eq!(r.stdout, "");
+    assert_eq!(r.first_err(), "[string \"x=\"]:1: unexpected symbol near <eof>");
+}
+
+#[test]
+fn execute_option_runtime_error() {
+    let d = scratch();
+    let r = run(&d, &["-e", "error('bad')"]);
+    assert_eq!(r.code, Some(1));
+    assert_eq!(r.first_err(), "[string \"error('bad')\"]:1: bad");
+    assert!(has_traceback(&r), "stderr: {}", r.stderr);
+}
+
+#[test]
+fn script_from_stdin_with_dash() {
+    let d = scratch();
+    let r = run_stdin(&d, &["-"], "print('from stdin', ...)\nprint(2 + 2)\n");
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    assert_eq!(r.stdout, "from stdin\n4\n");
+}
+
+#[test]
+fn script_from_stdin_with_arguments() {
+    let d = scratch();
+    let r = run_stdin(&d, &["-", "x", "y"], "print(select('#', ...), ..., arg[0])");
+    assert_eq!(r.stdout, "2\tx\ty\t-\n");
+}
+
+#[test]
+fn stdin_chunk_name_in_errors() {
+    let d = scratch();
+    let r = run_stdin(&d, &["-"], "\nerror('in stdin')\n");
+    assert_eq!(r.code, Some(1));
+    assert_eq!(r.first_err(), "stdin:2: in stdin");
+}
+
+#[test]
+fn piped_stdin_without_arguments_runs_it() {
+    // With no arguments and stdin not a terminal, lua5.4 runs stdin as a script.
+    let d = scratch();
+    let r = run_stdin(&d, &[], "print('piped')\n");
+    assert_eq!(r.code, Some(0), "stderr: {}", r.stderr);
+    assert_eq!(r.stdout, "piped\n");
+}
+
+#[test]
+fn version_option() {
+    let d = scratch();
+    let r = run(&d, &["-v"]);
+    assert_eq!(r.code, Some(0));
+    let line = r.stdout.lines().next().unwrap_or("");
+    assert!(
+        line.starts_with("mani") || line.starts_with("Lua 5.4"),
+        "unexpected version line: {line:?}"
+    );
+}
+
+#[test]
+fn runtime_error_reports_and_exits_1() {
+    let d = scratch();
+    write(&d, "boom.lua", "print('before')\nlocal t = nil\nprint(t.x)\n");
+    let r = run(&d, &["boom.lua"]);
+    assert_eq!(r.code, Some(1));
+    assert_eq!(r.stdout, "before\n");
+    assert_eq!(r.first_err(), "boom.lua:3: attempt to index a nil value (local 't')");
+    assert!(has_traceback(&r), "stderr: {}", r.stderr);
+    // the program name prefix is present
+    let first = r.stderr.lines().next().unwrap_or("");
+    assert_ne!(first, r.first_err(), "no program-name prefix in {first:?}");
+}
+
+#[test]
+fn error_call_at_top_level() {
+    let d = scratch();
+    write(&d, "e.lua", "error('boom')");
+    let r = run(&d, &["e.lua"]);
+    assert_eq!(r.code, Some(1));
+    assert_eq!(r.first_err(), "e.lua:1: boom");
+    assert!(has_traceback(&r));
+}
+
+#[test]
+fn error_with_table_value_at_top_level() {
+    let d = scratch();
+    write(&d, "t.lua", "error({})");
+    let r = run(&d, &["t.lua"]);
+    assert_eq!(r.code, Some(1));
+    assert_eq!(r.first_err(), "(error object is a table value)");
+}
+
+#[test]
+fn error_with_tostring_object_at_top_level() {
+    let d = scratch();
+    write(&d, "t.lua", "error(setmetatable({}, {__tostring = function() return 'custom' end}))");
+    let r = run(&d, &["t.lua"]);
+    assert_eq!(r.code, Some(1));
+    assert_eq!(r.first_err(), "custom");
+}
+
+#[test]
+fn syntax_error_in_script_file() {
+    let d = scratch();
+    write(&d, "syn.lua", "print('never')\nx = = 1\n");
+    let r = run(&d, &["syn.lua"]);
+    assert_eq!(r.code, Some(1));
+    assert_eq!(r.stdout, "");
+    assert_eq!(r.first_err(), "syn.lua:2: unexpected symbol near '='");
+}
+
+#[test]
+fn missing_script_file() {
+    let d = scratch();
+    let r = run(&d, &["nofile.lua"]);
+    assert_eq!(r.code, Some(1));
+    assert!(r.stderr.contains("cannot open nofile.lua"), "stderr: {}", r.stderr);
+    assert_eq!(r.stdout, "");
+}
+
+#[test]
+fn os_exit_status_codes() {
+    let d = scratch();
+    for (src, code) in [
+        ("os.exit(3)", 3),
+        ("os.exit(0)", 0),
+        ("os.exit(true)", 0),
+        ("os.exit(false)", 1),
+        ("os.exit()", 0),
+        ("io.write('partial') os.exit(7, true)", 7),
+    ] {
+        let r = run(&d, &["-e", src]);
+        assert_eq!(r.code, Some(code), "for {src}: stderr {}", r.stderr);
+    }
+    let r = run(&d, &["-e", "io.write('flushed') os.exit(2)"]);
+    assert_eq!(r.stdout, "flushed");
+}
+
+#[test]
+fn normal_end_exits_0_with_empty_stderr() {
+    let d = scratch();
+    write(&d, "ok.lua", "local x = 1 + 1\nreturn x");
+    let r = run(&d, &["ok.lua"]);
+    assert_eq!(r.code, Some(0));
+    assert_eq!(r.stdout, "");
+    assert_eq!(r.stderr, "");
+}
+
+#[test]
+fn script_in_another_directory_uses_given_path_as_chunkname() {
+    let d = scratch();
+    fs::create_dir_all(d.join("sub")).unwrap();
+    write(&d, "sub/inner.lua", "error('where')");
+    let r = run(&d, &["sub/inner.lua"]);
+    assert_eq!(r.code, Some(1));
+    assert_eq!(r.first_err(), "sub/inner.lua:1: where");
+}
+
+#[test]
+fn shebang_line_is_skipped() {
+    let d = scratch();
+    write(&d, "sh.lua", "#!/usr/bin/env mani\nprint('ok')\n");
+    let r = run(&d, &["sh.lua"]);
+    assert_eq!(r.stdout, "ok\n");
+    assert_eq!(r.code, Some(0));
+}
+
+#[test]
+fn stdout_and_print_interleave_in_order() {
+    let d = scratch();
+    write(&d, "o.lua", "io.write('a') print('b') io.write('c\\n') io.stdout:write('d\\n')");
+    let r = run(&d, &["o.lua"]);
+    assert_eq!(r.stdout, "ab\nc\nd\n");
+}
+
+#[test]
+fn large_output_is_complete() {
+    let d = scratch();
+    let r = run(&d, &["-e", "for i = 1, 100000 do print(i) end"]);
+    assert_eq!(r.code, Some(0));
+    assert_eq!(r.stdout.lines().count(), 100000);
+    assert!(r.stdout.ends_with("99999\n100000\n"));
+}
+
+#[test]
+fn stdin_readable_from_script() {
+    let d = scratch();
+    write(&d, "read.lua", "local l = io.read('l') print('got', l) print(io.read('n'))");
+    let r = run_stdin(&d, &["read.lua"], "first line\n42\n");
+    assert_eq!(r.stdout, "got\tfirst line\n42\n");
+}
+
+#[test]
+fn unknown_option_fails() {
+    let d = scratch();
+    let r = run(&d, &["--definitely-not-an-option"]);
+    assert_eq!(r.code, Some(1));
+    assert!(!r.stderr.is_empty());
+}

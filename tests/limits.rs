@@ -1,0 +1,71 @@
+//! Deep recursion, tail calls and stack limits: the VM must never overflow the native
+//! stack, and Lua-level limits surface as catchable Lua errors.
+
+use mani::Lua;
+
+fn run(src: &str) -> Result<Vec<mani::value::Value>, mani::Error> {
+    let mut lua = Lua::new();
+    lua.eval(src.as_bytes(), "limits.lua")
+}
+
+fn int(src: &str) -> i64 {
+    let mut lua = Lua::new();
+    lua.eval_int(src.as_bytes(), "limits.lua")
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn non_tail_recursion_150000_deep_completes() {
+    let n = int(
+        "local function f(n) if n == 0 then return 0 end return 1 + f(n - 1) end
+         return f(150000)",
+    );
+    assert_eq!(n, 150000);
+}
+
+#[test]
+fn deeper_recursion_is_a_catchable_stack_overflow() {
+    let n = int(
+        "local function f(n) return 1 + f(n + 1) end
+         local ok, err = pcall(f, 1)
+         assert(not ok)
+         assert(string.find(err, 'stack overflow', 1, true), err)
+         return 1",
+    );
+    assert_eq!(n, 1);
+}
+
+#[test]
+fn ten_million_tail_calls_run_in_constant_space() {
+    let n = int(
+        "local function loop(n, acc) if n == 0 then return acc end return loop(n - 1, acc + 1) end
+         return loop(10000000, 0)",
+    );
+    assert_eq!(n, 10_000_000);
+}
+
+#[test]
+fn runaway_metamethod_recursion_is_a_c_stack_overflow() {
+    let n = int(
+        "local t = setmetatable({}, {__index = function(t, k) return t[k] end})
+         local ok, err = pcall(function() return t.x end)
+         assert(not ok and string.find(err, 'stack overflow', 1, true), err)
+         return 2",
+    );
+    assert_eq!(n, 2);
+}
+
+#[test]
+fn deeply_nested_source_is_a_syntax_error_not_a_crash() {
+    let src = format!("return {}1{}", "(".repeat(100_000), ")".repeat(100_000));
+    assert!(matches!(run(&src), Err(mani::Error::Syntax(_))));
+    let src = format!("return {}1{}", "{".repeat(100_000), "}".repeat(100_000));
+    assert!(matches!(run(&src), Err(mani::Error::Syntax(_))));
+}
+
+#[test]
+fn state_stays_usable_after_an_error() {
+    let mut lua = Lua::new();
+    assert!(lua.exec(b"error('boom')", "t").is_err());
+    assert_eq!(lua.eval_int(b"return 40 + 2", "t").unwrap(), 42);
+}

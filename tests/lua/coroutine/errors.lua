@@ -1,0 +1,55 @@
+local co = coroutine.create(function() error("oops") end)
+print(coroutine.resume(co))
+print(coroutine.status(co))
+print(coroutine.resume(co))
+local co2 = coroutine.create(function() error({code = 7}) end)
+local ok, e = coroutine.resume(co2)
+print(ok, type(e), e.code)
+local co3 = coroutine.create(function() local x = nil return x.y end)
+print(coroutine.resume(co3))
+-- resuming a running coroutine
+local self
+self = coroutine.create(function() return coroutine.resume(self) end)
+print(coroutine.resume(self))
+-- resume normal coroutine
+local outer
+outer = coroutine.create(function()
+  local innerco = coroutine.create(function() return coroutine.resume(outer) end)
+  return coroutine.resume(innerco)
+end)
+print(coroutine.resume(outer))
+-- yield outside a coroutine
+print(pcall(coroutine.yield, 1))
+-- wrap propagates errors with position
+local w = coroutine.wrap(function() error("wrapped error") end)
+print(pcall(w))
+local w2 = coroutine.wrap(function() error({}) end)
+local ok2, e2 = pcall(w2)
+print(ok2, type(e2))
+local w3 = coroutine.wrap(function() return 1 end)
+print(w3())
+print(pcall(w3))
+local w4 = coroutine.wrap(function() error("no position", 0) end)
+print(pcall(w4))
+local w5 = coroutine.wrap(function() local t = {} return t.a.b end)
+print(pcall(w5))
+-- bad arguments
+print(pcall(coroutine.resume, nil))
+print(pcall(coroutine.create, 1))
+print(pcall(coroutine.status, "x"))
+print(pcall(coroutine.wrap))
+-- error object is kept when it is not a string
+local w6 = coroutine.wrap(function() error(42) end)
+print(pcall(w6))
+-- error after yield
+local co4 = coroutine.create(function() coroutine.yield(1) error("second", 0) end)
+print(coroutine.resume(co4))
+print(coroutine.resume(co4))
+print(coroutine.status(co4))
+-- wrap adds the caller's position to string errors
+local w7 = coroutine.wrap(function() error("inner msg") end)
+print(pcall(function()
+  return w7()
+end))
+local w8 = coroutine.wrap(function() error("lvl0", 0) end)
+print(pcall(function() local r = w8() return r end))

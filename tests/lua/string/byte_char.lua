@@ -1,0 +1,16 @@
+print(string.byte("A"), string.byte("ABC", 2), string.byte("ABC", -1), string.byte("ABC", 1, 3))
+print(string.byte("ABC", 0), string.byte("ABC", 4), string.byte("", 1), string.byte("ABC", 3, 1))
+print(string.byte("ABC", -10, 10))
+print(select('#', string.byte("")), select('#', string.byte("abc", 1, -1)))
+print(string.byte("\0\255"), ("x"):byte())
+print(string.char(), string.char(65, 66, 67), string.char(0, 255):byte(1, -1))
+print(string.char(72, 101, 108, 108, 111), #string.char(0, 0, 0))
+print(pcall(string.char, 256))
+print(pcall(string.char, -1))
+print(pcall(string.char, 65.5))
+print(string.char(65.0), string.char("66"))
+local all = {}
+for i = 0, 255 do all[#all + 1] = string.char(i) end
+local s = table.concat(all)
+print(#s, s:byte(1), s:byte(256), s:byte(128))
+print(string.byte("hello", 2.0), pcall(string.byte, "hello", 2.5))

@@ -1,0 +1,16 @@
+print(table.concat({}), table.concat({"a"}), table.concat({"a", "b", "c"}))
+print(table.concat({"a", "b", "c"}, ", "), table.concat({1, 2, 3}, "-"), table.concat({1.5, 2.0, "x"}, " "))
+print(table.concat({"a", "b", "c", "d"}, ",", 2, 3), table.concat({"a", "b"}, ",", 3), table.concat({"a"}, ",", 1, 0))
+print(table.concat({"a", "b", "c"}, "", -1 + 2), table.concat({[0] = "z", "a"}, ",", 0, 1))
+print(pcall(table.concat, {1, {}, 3}))
+print(pcall(table.concat, {1, 2}, ",", 1, 3))
+print(pcall(table.concat, {true}))
+print(pcall(table.concat, nil))
+print(pcall(table.concat, {}, {}))
+print(table.concat({"x", "y"}, 3))
+local big = {}
+for i = 1, 1000 do big[i] = i % 10 end
+print(#table.concat(big), #table.concat(big, ", "))
+local proxy = setmetatable({}, {__index = function(_, i) return "v" .. i end, __len = function() return 3 end})
+print(table.concat(proxy, "|"))
+print(table.concat({"a\0b", "c"}, "\0") == "a\0b\0c")
