@@ -187,7 +187,7 @@ fn execute_option_syntax_error() {
     let r = run(&d, &["-e", "x="]);
     assert_eq!(r.code, Some(1));
     assert_eq!(r.stdout, "");
-    assert_eq!(r.first_err(), "[string \"x=\"]:1: unexpected symbol near <eof>");
+    assert_eq!(r.first_err(), "(command line):1: unexpected symbol near <eof>");
 }
 
 #[test]
@@ -195,7 +195,7 @@ fn execute_option_runtime_error() {
     let d = scratch();
     let r = run(&d, &["-e", "error('bad')"]);
     assert_eq!(r.code, Some(1));
-    assert_eq!(r.first_err(), "[string \"error('bad')\"]:1: bad");
+    assert_eq!(r.first_err(), "(command line):1: bad");
     assert!(has_traceback(&r), "stderr: {}", r.stderr);
 }
 
@@ -210,8 +210,8 @@ fn script_from_stdin_with_dash() {
 #[test]
 fn script_from_stdin_with_arguments() {
     let d = scratch();
-    let r = run_stdin(&d, &["-", "x", "y"], "print(select('#', ...), ..., arg[0])");
-    assert_eq!(r.stdout, "2\tx\ty\t-\n");
+    let r = run_stdin(&d, &["-", "x", "y"], "print(select('#', ...), arg[0], ...)");
+    assert_eq!(r.stdout, "2\t-\tx\ty\n");
 }
 
 #[test]

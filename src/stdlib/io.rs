@@ -268,7 +268,8 @@ impl FileCore {
         match &mut self.kind {
             Kind::Stdout => {
                 vm.out.write_all(data)?;
-                if self.mode == BufMode::No || (self.mode == BufMode::Line && data.contains(&b'\n')) {
+                if self.mode == BufMode::No || (self.mode == BufMode::Line && data.contains(&b'\n'))
+                {
                     vm.out.flush()?;
                 }
                 Ok(())
@@ -407,7 +408,9 @@ pub fn open(vm: &mut Vm) {
             ("write", io_write),
         ],
     );
-    let Value::Table(lib) = lib else { unreachable!() };
+    let Value::Table(lib) = lib else {
+        unreachable!()
+    };
     let methods = [
         ("close", f_close as crate::value::NativeFn),
         ("flush", f_flush),
@@ -631,7 +634,8 @@ pub(crate) fn create_temp() -> io::Result<(std::fs::File, std::path::PathBuf)> {
         let mut x = (std::process::id() as u64) << 20 ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15);
         let mut name = String::from("lua_");
         for _ in 0..6 {
-            let c = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"[(x % 62) as usize];
+            let c = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+                [(x % 62) as usize];
             name.push(c as char);
             x /= 62;
         }
@@ -662,7 +666,14 @@ fn io_type(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
 }
 
 /// `io.input`/`io.output`.
-fn io_file_fn(vm: &mut Vm, base: usize, n: usize, name: &'static str, key: &[u8], mode: &[u8]) -> Result<usize, LuaError> {
+fn io_file_fn(
+    vm: &mut Vm,
+    base: usize,
+    n: usize,
+    name: &'static str,
+    key: &[u8],
+    mode: &[u8],
+) -> Result<usize, LuaError> {
     let a = Args::new(base, n, name);
     let v = a.get(vm, 1);
     if !v.is_nil() {
@@ -839,7 +850,13 @@ fn f_seek(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
 }
 
 /// `g_write`: writes arguments `first..=n`; returns the file or an error triple.
-fn g_write(vm: &mut Vm, a: &Args, first: usize, file: Value, f: &Rc<RefCell<FileCore>>) -> Result<usize, LuaError> {
+fn g_write(
+    vm: &mut Vm,
+    a: &Args,
+    first: usize,
+    file: Value,
+    f: &Rc<RefCell<FileCore>>,
+) -> Result<usize, LuaError> {
     let mut buf = Vec::new();
     let mut bad = None;
     for i in first..=a.n {
@@ -901,7 +918,11 @@ fn parse_format(vm: &Vm, v: Value, name: &'static str, argno: usize) -> Result<F
     match v {
         Value::Int(_) | Value::Num(_) => match crate::vm::arith::to_int_exact(v) {
             Some(k) => Ok(Fmt::Count(k.max(0) as u64 as usize)),
-            None => Err(arg_error(name, argno, "number has no integer representation")),
+            None => Err(arg_error(
+                name,
+                argno,
+                "number has no integer representation",
+            )),
         },
         Value::Str(s) => {
             let b = s.as_bytes();
@@ -925,7 +946,13 @@ fn parse_format(vm: &Vm, v: Value, name: &'static str, argno: usize) -> Result<F
 /// `g_read`: reads with `formats` (Lua argument numbers start at `first`);
 /// pushes one value per format up to the first failure (a nil), or an error
 /// triple. Returns the number of values pushed.
-fn g_read(vm: &mut Vm, f: &Rc<RefCell<FileCore>>, formats: &[Value], name: &'static str, first: usize) -> Result<usize, LuaError> {
+fn g_read(
+    vm: &mut Vm,
+    f: &Rc<RefCell<FileCore>>,
+    formats: &[Value],
+    name: &'static str,
+    first: usize,
+) -> Result<usize, LuaError> {
     let fmts: Vec<Value> = if formats.is_empty() {
         vec![Value::Nil]
     } else {
@@ -944,7 +971,8 @@ fn g_read(vm: &mut Vm, f: &Rc<RefCell<FileCore>>, formats: &[Value], name: &'sta
                 Fmt::Count(0) => core.peek().map(|c| c.map(|_| Value::Nil)),
                 Fmt::Count(cnt) => {
                     let mut out = Vec::new();
-                    core.read_chars(cnt, &mut out).map(|_| (!out.is_empty()).then(|| vm.new_str_vec(out)))
+                    core.read_chars(cnt, &mut out)
+                        .map(|_| (!out.is_empty()).then(|| vm.new_str_vec(out)))
                 }
                 Fmt::Number => core.read_number(),
                 Fmt::Line(keep) => {
@@ -993,7 +1021,15 @@ fn f_read(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
 
 /// `aux_lines`: the iterator closure over `file` with the formats in
 /// arguments `from..=n`.
-fn make_lines(vm: &mut Vm, base: usize, n: usize, from: usize, file: Value, to_close: bool, name: &'static str) -> Result<Value, LuaError> {
+fn make_lines(
+    vm: &mut Vm,
+    base: usize,
+    n: usize,
+    from: usize,
+    file: Value,
+    to_close: bool,
+    name: &'static str,
+) -> Result<Value, LuaError> {
     let nfmt = (n + 1).saturating_sub(from);
     if nfmt > MAX_ARG_LINE {
         return Err(arg_error(name, MAX_ARG_LINE + 2, "too many arguments"));
@@ -1027,7 +1063,9 @@ fn lines_step(vm: &mut Vm, _base: usize, _n: usize) -> Result<usize, LuaError> {
     if got > 1 {
         // An error triple: raise its message.
         let msg = vm.stack[vm.top - got + 1];
-        return Err(LuaError::msg(String::from_utf8_lossy(msg.as_str().unwrap_or(b"?")).into_owned()));
+        return Err(LuaError::msg(
+            String::from_utf8_lossy(msg.as_str().unwrap_or(b"?")).into_owned(),
+        ));
     }
     if to_close {
         let _ = f.borrow_mut().close();
@@ -1084,19 +1122,19 @@ mod tests {
         let _ = std::fs::remove_file(&path);
         let mut c = FileCore::new(Kind::File(f), true, true);
         let mut vm = Vm::new();
-        c.write(&mut vm, b"hello\n12.5 0x10 x\n").unwrap();
+        c.write(&mut vm, b"hello\n12.5 -016 x\n").unwrap();
         assert_eq!(c.seek(b's', 0).unwrap(), 0);
         let mut line = Vec::new();
         assert!(c.read_line(&mut line, false).unwrap());
         assert_eq!(line, b"hello");
         assert!(matches!(c.read_number().unwrap(), Some(Value::Num(x)) if x == 12.5));
-        assert!(matches!(c.read_number().unwrap(), Some(Value::Int(16))));
+        assert!(matches!(c.read_number().unwrap(), Some(Value::Int(-16))));
         assert!(c.read_number().unwrap().is_none());
         assert_eq!(c.seek(b'c', 0).unwrap(), 16);
         c.write(&mut vm, b"Y").unwrap();
         assert_eq!(c.seek(b's', 0).unwrap(), 0);
         let mut all = Vec::new();
         c.read_all(&mut all).unwrap();
-        assert_eq!(all, b"hello\n12.5 0x10 Y\n");
+        assert_eq!(all, b"hello\n12.5 -016 Y\n");
     }
 }

@@ -113,7 +113,11 @@ float_fn!(rad, "rad", |x| x * (std::f64::consts::PI / 180.0));
 fn atan(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let a = Args::new(base, n, "atan");
     let y = a.check_f64(vm, 1)?;
-    let x = if a.get(vm, 2).is_nil() { 1.0 } else { a.check_f64(vm, 2)? };
+    let x = if a.get(vm, 2).is_nil() {
+        1.0
+    } else {
+        a.check_f64(vm, 2)?
+    };
     push1(vm, Value::Num(libm::atan2(y, x)))
 }
 
@@ -144,7 +148,13 @@ fn abs(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     push1(vm, v)
 }
 
-fn round_fn(vm: &mut Vm, base: usize, n: usize, name: &'static str, f: fn(f64) -> f64) -> Result<usize, LuaError> {
+fn round_fn(
+    vm: &mut Vm,
+    base: usize,
+    n: usize,
+    name: &'static str,
+    f: fn(f64) -> f64,
+) -> Result<usize, LuaError> {
     let a = Args::new(base, n, name);
     let v = match a.get(vm, 1) {
         Value::Int(i) => Value::Int(i),
@@ -188,7 +198,11 @@ fn modf(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
         return Ok(2);
     }
     let x = a.check_f64(vm, 1)?;
-    let ip = if x < 0.0 { libm::ceil(x) } else { libm::floor(x) };
+    let ip = if x < 0.0 {
+        libm::ceil(x)
+    } else {
+        libm::floor(x)
+    };
     vm.push(num_int(ip));
     vm.push(Value::Num(if x == ip { 0.0 } else { x - ip }));
     Ok(2)

@@ -9,6 +9,7 @@ pub mod math;
 pub mod numfmt;
 pub mod os;
 pub mod pack;
+pub mod package;
 pub mod pattern;
 pub mod random;
 pub mod string;
@@ -29,6 +30,7 @@ pub fn open_all(vm: &mut Vm) {
     utf8lib::open(vm);
     os::open(vm);
     io::open(vm);
+    package::open(vm);
 }
 
 /// Creates a library table from `fns` and stores it in the global `name`.

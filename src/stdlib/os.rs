@@ -135,7 +135,15 @@ fn weeks_in_year(y: i64) -> i64 {
     }
 }
 
-const DAYS: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const DAYS: [&str; 7] = [
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+];
 const MONTHS: [&str; 12] = [
     "January",
     "February",
@@ -179,7 +187,13 @@ fn strftime_one(out: &mut String, c: u8, tm: &Tm, utc: bool) {
         }
         b'C' => write!(out, "{:02}", tm.year.div_euclid(100)),
         b'd' => write!(out, "{:02}", tm.day),
-        b'D' | b'x' => write!(out, "{:02}/{:02}/{:02}", tm.month, tm.day, tm.year.rem_euclid(100)),
+        b'D' | b'x' => write!(
+            out,
+            "{:02}/{:02}/{:02}",
+            tm.month,
+            tm.day,
+            tm.year.rem_euclid(100)
+        ),
         b'e' => write!(out, "{:2}", tm.day),
         b'F' => write!(out, "{}-{:02}-{:02}", tm.year, tm.month, tm.day),
         b'g' => write!(out, "{:02}", tm.iso_week().0.rem_euclid(100)),
@@ -232,7 +246,8 @@ fn strftime(fmt: &[u8], tm: &Tm, utc: bool) -> Result<Vec<u8>, LuaError> {
         let rest = &fmt[i + 1..];
         let (c, len) = match rest {
             [m @ (b'E' | b'O'), c, ..]
-                if (*m == b'E' && OPTIONS_E.contains(c)) || (*m == b'O' && OPTIONS_O.contains(c)) =>
+                if (*m == b'E' && OPTIONS_E.contains(c))
+                    || (*m == b'O' && OPTIONS_O.contains(c)) =>
             {
                 (*c, 2)
             }
@@ -289,7 +304,11 @@ fn set_all_fields(vm: &mut Vm, t: Value, tm: &Tm) -> Result<(), LuaError> {
 fn date(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let a = Args::new(base, n, "date");
     let fmt = a.opt_str(vm, 1)?;
-    let t = if a.get(vm, 2).is_nil() { now() } else { a.check_int(vm, 2)? };
+    let t = if a.get(vm, 2).is_nil() {
+        now()
+    } else {
+        a.check_int(vm, 2)?
+    };
     let fmt: &[u8] = fmt.as_ref().map_or(b"%c", |s| s.as_bytes());
     let (utc, fmt) = match fmt.strip_prefix(b"!") {
         Some(rest) => (true, rest),
@@ -332,7 +351,9 @@ fn get_field(vm: &mut Vm, t: Value, key: &str, default: i64, delta: i64) -> Resu
             Ok(res - delta)
         }
         None if !v.is_nil() => Err(LuaError::msg(format!("field '{key}' is not an integer"))),
-        None if default < 0 => Err(LuaError::msg(format!("field '{key}' missing in date table"))),
+        None if default < 0 => Err(LuaError::msg(format!(
+            "field '{key}' missing in date table"
+        ))),
         None => Ok(default),
     }
 }
@@ -506,7 +527,8 @@ mod tests {
     }
 
     fn fmt(f: &str, t: i64) -> String {
-        String::from_utf8(strftime(f.as_bytes(), &Tm::from_time(t).unwrap(), true).unwrap()).unwrap()
+        String::from_utf8(strftime(f.as_bytes(), &Tm::from_time(t).unwrap(), true).unwrap())
+            .unwrap()
     }
 
     #[test]
@@ -517,21 +539,33 @@ mod tests {
             (0, "1970-01-01 Thu 1970-W01-4 00 00 001 12 AM"),
             (86_400 * 3, "1970-01-04 Sun 1970-W01-7 01 00 004 12 AM"),
             (1_609_459_200, "2021-01-01 Fri 2020-W53-5 00 00 001 12 AM"),
-            (1_609_459_200 - 86_400, "2020-12-31 Thu 2020-W53-4 52 52 366 12 AM"),
+            (
+                1_609_459_200 - 86_400,
+                "2020-12-31 Thu 2020-W53-4 52 52 366 12 AM",
+            ),
             (1_104_537_600, "2005-01-01 Sat 2004-W53-6 00 00 001 12 AM"),
-            (1_104_537_600 + 86_400 * 2, "2005-01-03 Mon 2005-W01-1 01 01 003 12 AM"),
+            (
+                1_104_537_600 + 86_400 * 2,
+                "2005-01-03 Mon 2005-W01-1 01 01 003 12 AM",
+            ),
             (951_782_400, "2000-02-29 Tue 2000-W09-2 09 09 060 12 AM"),
         ] {
             assert_eq!(fmt(f, t), want);
         }
         assert_eq!(fmt("%c", 0), "Thu Jan  1 00:00:00 1970");
-        assert_eq!(fmt("%x %X %p %r", 3600 * 13), "01/01/70 13:00:00 PM 01:00:00 PM");
+        assert_eq!(
+            fmt("%x %X %p %r", 3600 * 13),
+            "01/01/70 13:00:00 PM 01:00:00 PM"
+        );
         assert_eq!(
             fmt("%C %y %G %g %Y %V %U %W %j", -(1 << 40)),
             "-329 27 -32873 27 -32873 45 45 45 316"
         );
         assert_eq!(
-            fmt("%C %y %G %g %Y %V %U %W %j %e %I %p", -62_167_219_200 - 86_400),
+            fmt(
+                "%C %y %G %g %Y %V %U %W %j %e %I %p",
+                -62_167_219_200 - 86_400
+            ),
             "-1 99 -1 99 -1 52 52 52 365 31 12 AM"
         );
         assert!(strftime(b"%Ez", &Tm::from_time(0).unwrap(), true).is_err());
@@ -544,7 +578,10 @@ mod tests {
         assert_eq!(make_time(2000, 12, 1, 12, 0, 0), Some(978_350_400));
         let t = make_time(2000, 12, 32, 25, 0, 0).unwrap();
         let tm = Tm::from_time(t).unwrap();
-        assert_eq!((tm.year, tm.month, tm.day, tm.hour, tm.wday, tm.yday), (2001, 2, 2, 1, 5, 32));
+        assert_eq!(
+            (tm.year, tm.month, tm.day, tm.hour, tm.wday, tm.yday),
+            (2001, 2, 2, 1, 5, 32)
+        );
         assert_eq!(make_time(1969, 11, 31, 23, 59, 59), None);
         assert_eq!(make_time(1960, 0, 1, 0, 0, 0), Some(-315_619_200));
         assert!(Tm::from_time(1 << 60).is_none());

@@ -163,7 +163,13 @@ fn sub(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     Ok(1)
 }
 
-fn map_bytes(vm: &mut Vm, base: usize, n: usize, name: &'static str, f: fn(&[u8]) -> Vec<u8>) -> Result<usize, LuaError> {
+fn map_bytes(
+    vm: &mut Vm,
+    base: usize,
+    n: usize,
+    name: &'static str,
+    f: fn(&[u8]) -> Vec<u8>,
+) -> Result<usize, LuaError> {
     let s = Args::new(base, n, name).check_str(vm, 1)?;
     let out = f(s.as_bytes());
     let v = vm.new_str_vec(out);
@@ -180,7 +186,9 @@ fn upper(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
 }
 
 fn reverse(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
-    map_bytes(vm, base, n, "reverse", |b| b.iter().rev().copied().collect())
+    map_bytes(vm, base, n, "reverse", |b| {
+        b.iter().rev().copied().collect()
+    })
 }
 
 fn rep(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
@@ -463,7 +471,9 @@ impl FormatArgs for FormatVm<'_> {
         // A `__tostring` result is not rooted: copy it out.
         if matches!(v, Value::Str(_)) {
             self.held = Some(s);
-            Ok(Cow::Borrowed(self.held.as_ref().map_or(&[], |h| h.as_bytes())))
+            Ok(Cow::Borrowed(
+                self.held.as_ref().map_or(&[], |h| h.as_bytes()),
+            ))
         } else {
             Ok(Cow::Owned(s.as_bytes().to_vec()))
         }
@@ -532,7 +542,9 @@ impl PackArgs for PackVm<'_> {
     fn str(&mut self, n: usize) -> Result<Cow<'_, [u8]>, LibErr> {
         let s = self.a.check_str(self.vm, n)?;
         self.held = Some(s);
-        Ok(Cow::Borrowed(self.held.as_ref().map_or(&[], |h| h.as_bytes())))
+        Ok(Cow::Borrowed(
+            self.held.as_ref().map_or(&[], |h| h.as_bytes()),
+        ))
     }
 }
 
@@ -562,8 +574,8 @@ fn unpack(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let d = a.check_str(vm, 2)?;
     let init = a.opt_int(vm, 3, 1)?;
     let mut vals = Vec::new();
-    let pos =
-        pack::unpack(f.as_bytes(), d.as_bytes(), init, &mut vals).map_err(|e| pack_error("unpack", e))?;
+    let pos = pack::unpack(f.as_bytes(), d.as_bytes(), init, &mut vals)
+        .map_err(|e| pack_error("unpack", e))?;
     let count = vals.len();
     if vm.top + count + 1 >= crate::vm::MAX_STACK {
         return Err(LuaError::msg("too many results"));

@@ -61,7 +61,8 @@ fn length(vm: &mut Vm, v: Value) -> Result<i64, LuaError> {
         Value::Str(_) => vm.to_number_coerce(r).unwrap_or(Value::Nil),
         _ => r,
     };
-    crate::vm::arith::to_int_exact(r).ok_or_else(|| LuaError::msg("object length is not an integer"))
+    crate::vm::arith::to_int_exact(r)
+        .ok_or_else(|| LuaError::msg("object length is not an integer"))
 }
 
 /// `checktab` followed by `luaL_len` (lua5.4's `aux_getn`).
@@ -319,7 +320,12 @@ fn order_error() -> LuaError {
 /// Quicksort with median-of-three pivots, recursing into the smaller half,
 /// with the same element moves and comparisons as lua5.4, so the order of
 /// equivalent elements and the detection of invalid order functions match.
-fn auxsort<S: SortAccess>(s: &mut S, mut lo: i64, mut up: i64, mut rnd: u64) -> Result<(), LuaError> {
+fn auxsort<S: SortAccess>(
+    s: &mut S,
+    mut lo: i64,
+    mut up: i64,
+    mut rnd: u64,
+) -> Result<(), LuaError> {
     while lo < up {
         // a[lo] <= a[up]
         s.load(RA, lo)?;
@@ -372,7 +378,9 @@ fn auxsort<S: SortAccess>(s: &mut S, mut lo: i64, mut up: i64, mut rnd: u64) -> 
         if (up - lo) / 128 > smaller {
             // Badly unbalanced: pick pivots off-centre from now on. lua5.4 uses
             // the clock here; a fixed mix of the bounds keeps runs reproducible.
-            rnd = ((lo as u64) ^ (up as u64).rotate_left(32)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 16 | 1;
+            rnd = ((lo as u64) ^ (up as u64).rotate_left(32)).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                >> 16
+                | 1;
         }
     }
     Ok(())
@@ -503,7 +511,9 @@ fn sort(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let t = a.get(vm, 1);
     if let (Some(tb), true) = (plain(t), cmp.is_nil()) {
         let arr = tb.get().array();
-        let all_num = arr.iter().all(|v| matches!(v, Value::Int(_) | Value::Num(_)));
+        let all_num = arr
+            .iter()
+            .all(|v| matches!(v, Value::Int(_) | Value::Num(_)));
         let all_str = !all_num && arr.iter().all(|v| matches!(v, Value::Str(_)));
         if arr.len() as i64 == len && (all_num || all_str) {
             let mut s = VecSort {
@@ -549,7 +559,9 @@ mod tests {
         let mut x: u64 = 12345;
         let v: Vec<i64> = (0..1000)
             .map(|_| {
-                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 (x >> 40) as i64 % 50
             })
             .collect();

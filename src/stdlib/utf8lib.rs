@@ -121,9 +121,12 @@ fn codes_step(vm: &mut Vm, base: usize, n: usize, strict: bool) -> Result<usize,
     let s = a.check_str(vm, 1)?;
     let control = match a.get(vm, 2) {
         Value::Int(i) => i,
-        v => crate::vm::arith::to_int_exact(vm.to_number_coerce(v).unwrap_or(Value::Int(0))).unwrap_or(0),
+        v => crate::vm::arith::to_int_exact(vm.to_number_coerce(v).unwrap_or(Value::Int(0)))
+            .unwrap_or(0),
     };
-    match utf8::codes_next(s.as_bytes(), control, strict).map_err(|e| utf8_error("for iterator", e))? {
+    match utf8::codes_next(s.as_bytes(), control, strict)
+        .map_err(|e| utf8_error("for iterator", e))?
+    {
         Some((pos, code)) => {
             vm.push(Value::Int(pos));
             vm.push(Value::Int(code as i64));
