@@ -72,6 +72,7 @@ sections!(
     coroutine,
     os_io,
     gc,
+    programs,
 );
 
 fn corpus_root() -> PathBuf {
@@ -211,8 +212,8 @@ fn run_script(bin: &Path, script: &Path) -> Result<Outcome, String> {
     let name = script.file_name().unwrap();
     let _slot = SLOTS.acquire();
     let start = Instant::now();
-    let mut child = Command::new(bin)
-        .arg(name)
+    let mut cmd = Command::new(bin);
+    cmd.arg(name)
         .current_dir(dir)
         .env_remove("LUA_INIT")
         .env_remove("LUA_INIT_5_4")
@@ -220,7 +221,15 @@ fn run_script(bin: &Path, script: &Path) -> Result<Outcome, String> {
         .env("TZ", "UTC")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::piped());
+    // Own process group, so that a timeout kills any helper processes too
+    // (e.g. when MANI_TEST_BIN is a wrapper script).
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        cmd.process_group(0);
+    }
+    let mut child = cmd
         .spawn()
         .map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
 
@@ -244,6 +253,15 @@ fn run_script(bin: &Path, script: &Path) -> Result<Outcome, String> {
             Ok(None) => {
                 if start.elapsed() >= TIMEOUT {
                     timed_out = true;
+                    #[cfg(unix)]
+                    {
+                        let _ = Command::new("kill")
+                            .args(["-s", "KILL", "--"])
+                            .arg(format!("-{}", child.id()))
+                            .stdout(Stdio::null())
+                            .stderr(Stdio::null())
+                            .status();
+                    }
                     let _ = child.kill();
                     break child.wait().map_err(|e| e.to_string())?;
                 }
@@ -319,55 +337,92 @@ fn show(line: &str) -> String {
     s
 }
 
-/// A readable diff: common context, then the differing block of each side.
+/// A readable diff: the first differing lines with context, as a small
+/// LCS-based unified diff of the region after the common prefix.
 fn line_diff(expected: &[u8], actual: &[u8]) -> String {
     let e = String::from_utf8_lossy(expected);
     let a = String::from_utf8_lossy(actual);
     let el: Vec<&str> = e.split_inclusive('\n').collect();
     let al: Vec<&str> = a.split_inclusive('\n').collect();
-    let mut pre = 0;
-    while pre < el.len() && pre < al.len() && el[pre] == al[pre] {
-        pre += 1;
-    }
-    let mut suf = 0;
-    while suf < el.len() - pre && suf < al.len() - pre && el[el.len() - 1 - suf] == al[al.len() - 1 - suf] {
-        suf += 1;
-    }
     let fmt = |l: &str| -> String {
         match l.strip_suffix('\n') {
             Some(x) => show(x),
             None => format!("{}  <no newline at end>", show(l)),
         }
     };
-    let mut s = String::new();
-    s.push_str(&format!(
+    let mut pre = 0;
+    while pre < el.len() && pre < al.len() && el[pre] == al[pre] {
+        pre += 1;
+    }
+    let mut s = format!(
         "      first difference at stdout line {} (expected {} lines, got {})\n",
         pre + 1,
         el.len(),
         al.len()
-    ));
-    for i in pre.saturating_sub(CONTEXT)..pre {
-        s.push_str(&format!("      {:>5}   {}\n", i + 1, fmt(el[i])));
+    );
+    // Diff a bounded window after the common prefix.
+    const WINDOW: usize = 300;
+    let ew = &el[pre..el.len().min(pre + WINDOW)];
+    let aw = &al[pre..al.len().min(pre + WINDOW)];
+    let (n, m) = (ew.len(), aw.len());
+    let mut lcs = vec![vec![0u16; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i][j] = if ew[i] == aw[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
     }
-    let e_mid = &el[pre..el.len() - suf];
-    let a_mid = &al[pre..al.len() - suf];
-    for (i, l) in e_mid.iter().enumerate().take(MAX_DIFF_LINES) {
-        s.push_str(&format!("      {:>5} - {}\n", pre + i + 1, fmt(l)));
+    // ops: (' ' | '-' | '+', line number, text)
+    let mut ops: Vec<(char, usize, &str)> = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < n || j < m {
+        if i < n && j < m && ew[i] == aw[j] {
+            ops.push((' ', pre + i + 1, ew[i]));
+            i += 1;
+            j += 1;
+        } else if i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1]) {
+            ops.push(('-', pre + i + 1, ew[i]));
+            i += 1;
+        } else {
+            ops.push(('+', pre + j + 1, aw[j]));
+            j += 1;
+        }
     }
-    if e_mid.len() > MAX_DIFF_LINES {
-        s.push_str(&format!("            - ... {} more expected line(s)\n", e_mid.len() - MAX_DIFF_LINES));
+    for k in pre.saturating_sub(CONTEXT)..pre {
+        s.push_str(&format!("      {:>5}   {}\n", k + 1, fmt(el[k])));
     }
-    for (i, l) in a_mid.iter().enumerate().take(MAX_DIFF_LINES) {
-        s.push_str(&format!("      {:>5} + {}\n", pre + i + 1, fmt(l)));
+    // Show changed lines plus CONTEXT lines around them, up to a budget.
+    let changed: Vec<bool> = ops.iter().map(|o| o.0 != ' ').collect();
+    let near = |k: usize| -> bool {
+        let lo = k.saturating_sub(CONTEXT);
+        let hi = (k + CONTEXT + 1).min(ops.len());
+        changed[lo..hi].iter().any(|&c| c)
+    };
+    let mut shown = 0;
+    let mut skipped = false;
+    for (k, (op, line, text)) in ops.iter().enumerate() {
+        if shown >= MAX_DIFF_LINES * 2 {
+            s.push_str("            ... (more differences not shown)\n");
+            break;
+        }
+        if near(k) {
+            if skipped {
+                s.push_str("            ...\n");
+                skipped = false;
+            }
+            s.push_str(&format!("      {:>5} {} {}\n", line, op, fmt(text)));
+            shown += 1;
+        } else {
+            skipped = true;
+        }
     }
-    if a_mid.len() > MAX_DIFF_LINES {
-        s.push_str(&format!("            + ... {} more actual line(s)\n", a_mid.len() - MAX_DIFF_LINES));
+    if el.len() > pre + WINDOW || al.len() > pre + WINDOW {
+        s.push_str("            (diff limited to the first 300 lines after the first difference)\n");
     }
-    let after = el.len() - suf;
-    for i in after..(after + CONTEXT).min(el.len()) {
-        s.push_str(&format!("      {:>5}   {}\n", i + 1, fmt(el[i])));
-    }
-    s.push_str("      (- expected, + actual)\n");
+    s.push_str("      (- expected, + actual; numbers are line numbers in the respective output)\n");
     s
 }
 
@@ -415,7 +470,14 @@ fn check_script(bin: &Path, script: &Path) -> Option<String> {
             show(stderr_first)
         ));
     }
-    if out.stdout != expected {
+    if out.timed_out {
+        problems.push(format!(
+            "(stdout so far: {} of {} expected bytes{})",
+            out.stdout.len(),
+            expected.len(),
+            if expected.starts_with(&out.stdout) { ", a correct prefix" } else { ", differs" }
+        ));
+    } else if out.stdout != expected {
         problems.push(format!("stdout differs:\n{}", line_diff(&expected, &out.stdout)));
     }
     if !out.timed_out && want.code != 0 {

@@ -12,9 +12,8 @@ use super::numfmt::{self, Spec};
 use crate::heap::Gc;
 use crate::value::{NativeClosure, NativeKind, UserData, Value};
 use crate::vm::{LuaError, Vm};
-use std::cell::RefCell;
 use std::io::{self, Read, Seek, SeekFrom, Write};
-use std::rc::{Rc, Weak};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 /// Size of file buffers.
 const BUFSIZE: usize = 8192;
@@ -31,22 +30,32 @@ const FILE_META: &[u8] = b"FILE*";
 const IO_INPUT: &[u8] = b"_IO_input";
 const IO_OUTPUT: &[u8] = b"_IO_output";
 
-thread_local! {
-    /// Every file opened on this thread, so [`flush_all`] can reach them.
-    static OPEN_FILES: RefCell<Vec<Weak<RefCell<FileCore>>>> = const { RefCell::new(Vec::new()) };
+/// Every file opened in this process, so [`flush_all`] can reach them.
+static OPEN_FILES: Mutex<Vec<Weak<Mutex<FileCore>>>> = Mutex::new(Vec::new());
+
+/// Shared handle to a stream.
+type Shared = Arc<Mutex<FileCore>>;
+
+/// Locks a stream (a poisoned lock still holds a usable stream).
+fn lock(f: &Shared) -> MutexGuard<'_, FileCore> {
+    f.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Flushes the buffers of every open file and the VM's output sink (like C's
 /// `exit` does).
 pub fn flush_all(vm: &mut Vm) {
     let _ = vm.out.flush();
-    OPEN_FILES.with(|l| {
-        for f in l.borrow().iter().filter_map(Weak::upgrade) {
-            if let Ok(mut f) = f.try_borrow_mut() {
-                let _ = f.flush();
-            }
+    let files: Vec<Shared> = OPEN_FILES
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .filter_map(Weak::upgrade)
+        .collect();
+    for f in files {
+        if let Ok(mut f) = f.try_lock() {
+            let _ = f.flush();
         }
-    });
+    }
 }
 
 /// Buffering mode (`setvbuf`).
@@ -386,7 +395,7 @@ impl NumReader<'_> {
 }
 
 /// The data of a `FILE*` userdata.
-pub struct LuaFile(Rc<RefCell<FileCore>>);
+pub struct LuaFile(Shared);
 
 /// Registers the library: `io` with its functions and the three standard
 /// handles, the `FILE*` metatable (also in the registry under `"FILE*"`).
@@ -469,12 +478,12 @@ fn get_reg(vm: &mut Vm, key: &[u8]) -> Value {
 
 /// Wraps a stream in a new `FILE*` userdata.
 fn new_file(vm: &mut Vm, kind: Kind, readable: bool, writable: bool) -> Value {
-    let core = Rc::new(RefCell::new(FileCore::new(kind, readable, writable)));
-    OPEN_FILES.with(|l| {
-        let mut l = l.borrow_mut();
+    let core = Arc::new(Mutex::new(FileCore::new(kind, readable, writable)));
+    {
+        let mut l = OPEN_FILES.lock().unwrap_or_else(|e| e.into_inner());
         l.retain(|w| w.strong_count() > 0);
-        l.push(Rc::downgrade(&core));
-    });
+        l.push(Arc::downgrade(&core));
+    }
     let meta = match get_reg(vm, FILE_META) {
         Value::Table(t) => Some(t),
         _ => None,
@@ -486,7 +495,7 @@ fn new_file(vm: &mut Vm, kind: Kind, readable: bool, writable: bool) -> Value {
 }
 
 /// The stream of a `FILE*` value, if it is one.
-fn as_file(v: Value) -> Option<Rc<RefCell<FileCore>>> {
+fn as_file(v: Value) -> Option<Shared> {
     match v {
         Value::UData(u) => u.get().data.downcast_ref::<LuaFile>().map(|f| f.0.clone()),
         _ => None,
@@ -494,19 +503,19 @@ fn as_file(v: Value) -> Option<Rc<RefCell<FileCore>>> {
 }
 
 /// lua5.4's `tofile`: argument `i` must be an open file.
-fn to_file(vm: &Vm, a: &Args, i: usize) -> Result<Rc<RefCell<FileCore>>, LuaError> {
+fn to_file(vm: &Vm, a: &Args, i: usize) -> Result<Shared, LuaError> {
     let f = as_file(a.get(vm, i)).ok_or_else(|| a.expected(vm, i, "FILE*"))?;
-    if f.borrow().is_closed() {
+    if lock(&f).is_closed() {
         return Err(LuaError::msg("attempt to use a closed file"));
     }
     Ok(f)
 }
 
 /// The default input or output file, which must be open.
-fn io_file(vm: &mut Vm, key: &[u8]) -> Result<(Value, Rc<RefCell<FileCore>>), LuaError> {
+fn io_file(vm: &mut Vm, key: &[u8]) -> Result<(Value, Shared), LuaError> {
     let v = get_reg(vm, key);
     match as_file(v) {
-        Some(f) if !f.borrow().is_closed() => Ok((v, f)),
+        Some(f) if !lock(&f).is_closed() => Ok((v, f)),
         _ => Err(LuaError::msg(format!(
             "default {} file is closed",
             if key == IO_INPUT { "input" } else { "output" }
@@ -657,7 +666,7 @@ fn io_type(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let a = Args::new(base, n, "type");
     let v = a.check_any(vm, 1)?;
     let r = match as_file(v) {
-        Some(f) if f.borrow().is_closed() => vm.new_str(b"closed file"),
+        Some(f) if lock(&f).is_closed() => vm.new_str(b"closed file"),
         Some(_) => vm.new_str(b"file"),
         None => Value::Nil,
     };
@@ -703,8 +712,8 @@ fn io_output(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
 }
 
 /// Closes a file handle: standard files refuse.
-fn close_file(vm: &mut Vm, f: &Rc<RefCell<FileCore>>) -> usize {
-    let mut core = f.borrow_mut();
+fn close_file(vm: &mut Vm, f: &Shared) -> usize {
+    let mut core = lock(&f);
     if core.is_std() {
         drop(core);
         vm.push(Value::Nil);
@@ -728,7 +737,7 @@ fn io_close(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let f = if a.get(vm, 1).is_nil() {
         let v = get_reg(vm, IO_OUTPUT);
         let f = as_file(v).ok_or_else(|| LuaError::msg("default output file is closed"))?;
-        if f.borrow().is_closed() {
+        if lock(&f).is_closed() {
             return Err(LuaError::msg("attempt to use a closed file"));
         }
         f
@@ -745,7 +754,7 @@ fn f_close(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
 
 fn f_gc(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     if let Some(f) = as_file(Args::new(base, n, "__gc").get(vm, 1)) {
-        let mut core = f.borrow_mut();
+        let mut core = lock(&f);
         if !core.is_std() && !core.is_closed() {
             let _ = core.close();
         }
@@ -757,7 +766,7 @@ fn f_tostring(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let a = Args::new(base, n, "__tostring");
     let v = a.get(vm, 1);
     let f = as_file(v).ok_or_else(|| a.expected(vm, 1, "FILE*"))?;
-    let text = if f.borrow().is_closed() {
+    let text = if lock(&f).is_closed() {
         "file (closed)".to_string()
     } else {
         let Value::UData(u) = v else { unreachable!() };
@@ -768,8 +777,8 @@ fn f_tostring(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     Ok(1)
 }
 
-fn flush_result(vm: &mut Vm, f: &Rc<RefCell<FileCore>>) -> usize {
-    let r = f.borrow_mut().flush_with(vm);
+fn flush_result(vm: &mut Vm, f: &Shared) -> usize {
+    let r = lock(&f).flush_with(vm);
     match r {
         Ok(()) => {
             vm.push(Value::Bool(true));
@@ -807,7 +816,7 @@ fn f_setvbuf(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     };
     a.opt_int(vm, 3, 0)?;
     let r = {
-        let mut core = f.borrow_mut();
+        let mut core = lock(&f);
         core.mode = mode;
         core.flush_with(vm)
     };
@@ -839,7 +848,7 @@ fn f_seek(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
         },
     };
     let off = a.opt_int(vm, 3, 0)?;
-    let r = f.borrow_mut().seek(whence, off);
+    let r = lock(&f).seek(whence, off);
     match r {
         Ok(p) => {
             vm.push(Value::Int(p as i64));
@@ -855,7 +864,7 @@ fn g_write(
     a: &Args,
     first: usize,
     file: Value,
-    f: &Rc<RefCell<FileCore>>,
+    f: &Shared,
 ) -> Result<usize, LuaError> {
     let mut buf = Vec::new();
     let mut bad = None;
@@ -880,7 +889,7 @@ fn g_write(
     let r = if buf.is_empty() {
         Ok(())
     } else {
-        f.borrow_mut().write(vm, &buf)
+        lock(&f).write(vm, &buf)
     };
     if let Some(i) = bad {
         return Err(a.expected(vm, i, "string"));
@@ -948,7 +957,7 @@ fn parse_format(vm: &Vm, v: Value, name: &'static str, argno: usize) -> Result<F
 /// triple. Returns the number of values pushed.
 fn g_read(
     vm: &mut Vm,
-    f: &Rc<RefCell<FileCore>>,
+    f: &Shared,
     formats: &[Value],
     name: &'static str,
     first: usize,
@@ -958,6 +967,10 @@ fn g_read(
     } else {
         formats.to_vec()
     };
+    if matches!(lock(&f).kind, Kind::Stdin) {
+        // Show pending output (e.g. a prompt) before waiting for input.
+        let _ = vm.out.flush();
+    }
     let mut pushed = 0;
     for (k, &fv) in fmts.iter().enumerate() {
         let fmt = if formats.is_empty() {
@@ -966,7 +979,7 @@ fn g_read(
             parse_format(vm, fv, name, first + k)?
         };
         let r: io::Result<Option<Value>> = {
-            let mut core = f.borrow_mut();
+            let mut core = lock(&f);
             match fmt {
                 Fmt::Count(0) => core.peek().map(|c| c.map(|_| Value::Nil)),
                 Fmt::Count(cnt) => {
@@ -1052,7 +1065,7 @@ fn lines_step(vm: &mut Vm, _base: usize, _n: usize) -> Result<usize, LuaError> {
     let to_close = nc.upvals[1].is_truthy();
     let formats: Vec<Value> = nc.upvals[2..].to_vec();
     let f = as_file(file).expect("lines iterator over a file");
-    if f.borrow().is_closed() {
+    if lock(&f).is_closed() {
         return Err(LuaError::msg("file is already closed"));
     }
     let got = g_read(vm, &f, &formats, "for iterator", 2)?;
@@ -1068,7 +1081,7 @@ fn lines_step(vm: &mut Vm, _base: usize, _n: usize) -> Result<usize, LuaError> {
         ));
     }
     if to_close {
-        let _ = f.borrow_mut().close();
+        let _ = lock(&f).close();
     }
     Ok(0)
 }

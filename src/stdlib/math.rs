@@ -28,20 +28,28 @@ pub fn open(vm: &mut Vm) {
             ("acos", acos),
             ("asin", asin),
             ("atan", atan),
+            ("atan2", atan),
             ("ceil", ceil),
             ("cos", cos),
+            ("cosh", cosh),
             ("deg", deg),
             ("exp", exp),
             ("floor", floor),
             ("fmod", fmod),
+            ("frexp", frexp),
+            ("ldexp", ldexp),
             ("log", log),
+            ("log10", log10),
             ("max", max),
             ("min", min),
             ("modf", modf),
+            ("pow", pow),
             ("rad", rad),
             ("sin", sin),
+            ("sinh", sinh),
             ("sqrt", sqrt),
             ("tan", tan),
+            ("tanh", tanh),
             ("tointeger", tointeger),
             ("type", type_),
             ("ult", ult),
@@ -107,6 +115,11 @@ float_fn!(asin, "asin", libm::asin);
 float_fn!(acos, "acos", libm::acos);
 float_fn!(exp, "exp", libm::exp);
 float_fn!(sqrt, "sqrt", libm::sqrt);
+// lua5.4's LUA_COMPAT_MATHLIB functions, present in the reference build.
+float_fn!(cosh, "cosh", libm::cosh);
+float_fn!(sinh, "sinh", libm::sinh);
+float_fn!(tanh, "tanh", libm::tanh);
+float_fn!(log10, "log10", libm::log10);
 float_fn!(deg, "deg", |x| x * (180.0 / std::f64::consts::PI));
 float_fn!(rad, "rad", |x| x * (std::f64::consts::PI / 180.0));
 
@@ -119,6 +132,28 @@ fn atan(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
         a.check_f64(vm, 2)?
     };
     push1(vm, Value::Num(libm::atan2(y, x)))
+}
+
+fn pow(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let a = Args::new(base, n, "pow");
+    let x = a.check_f64(vm, 1)?;
+    let y = a.check_f64(vm, 2)?;
+    push1(vm, Value::Num(libm::pow(x, y)))
+}
+
+fn frexp(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let x = Args::new(base, n, "frexp").check_f64(vm, 1)?;
+    let (m, e) = libm::frexp(x);
+    vm.push(Value::Num(m));
+    vm.push(Value::Int(e as i64));
+    Ok(2)
+}
+
+fn ldexp(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let a = Args::new(base, n, "ldexp");
+    let x = a.check_f64(vm, 1)?;
+    let e = a.check_int(vm, 2)? as i32; // C's (int) conversion
+    push1(vm, Value::Num(libm::ldexp(x, e)))
 }
 
 fn log(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {

@@ -19,6 +19,7 @@ pub fn open(vm: &mut Vm) {
         &[
             ("date", date),
             ("difftime", difftime),
+            ("execute", execute),
             ("exit", exit),
             ("getenv", getenv),
             ("remove", remove),
@@ -203,7 +204,7 @@ fn strftime_one(out: &mut String, c: u8, tm: &Tm, utc: bool) {
         b'j' => write!(out, "{:03}", tm.yday + 1),
         b'm' => write!(out, "{:02}", tm.month),
         b'M' => write!(out, "{:02}", tm.min),
-        b'n' => write!(out, "\n"),
+        b'n' => writeln!(out),
         b'p' => write!(out, "{}", if tm.hour < 12 { "AM" } else { "PM" }),
         b'r' => write!(
             out,
@@ -416,6 +417,42 @@ fn difftime(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let t2 = a.check_int(vm, 2)?;
     vm.push(Value::Num((t1 as i128 - t2 as i128) as f64));
     Ok(1)
+}
+
+/// `os.execute`: runs a command with `/bin/sh -c` (CLI profile).
+fn execute(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::process::ExitStatusExt;
+    let cmd = Args::new(base, n, "execute").opt_str(vm, 1)?;
+    let Some(cmd) = cmd else {
+        let shell = std::path::Path::new("/bin/sh").exists();
+        vm.push(Value::Bool(shell));
+        return Ok(1);
+    };
+    super::io::flush_all(vm);
+    let status = std::process::Command::new("/bin/sh")
+        .arg("-c")
+        .arg(std::ffi::OsStr::from_bytes(cmd.as_bytes()))
+        .status();
+    match status {
+        Err(e) => Ok(super::io::push_error(vm, &e, None)),
+        Ok(st) => {
+            let (what, code) = match (st.code(), st.signal()) {
+                (Some(c), _) => ("exit", c as i64),
+                (None, Some(sig)) => ("signal", sig as i64),
+                (None, None) => ("exit", -1),
+            };
+            vm.push(if what == "exit" && code == 0 {
+                Value::Bool(true)
+            } else {
+                Value::Nil
+            });
+            let w = vm.new_str(what.as_bytes());
+            vm.push(w);
+            vm.push(Value::Int(code));
+            Ok(3)
+        }
+    }
 }
 
 fn getenv(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {

@@ -1,6 +1,9 @@
 //! The `string` library (manual §6.4): VM bindings over the pure algorithms in
 //! [`pattern`](super::pattern), [`format`](super::format) and [`pack`](super::pack).
 //!
+//! The string metatable has `__index` (the library) and lua5.4's arithmetic
+//! metamethods, which only matter when coercion fails.
+//!
 //! Positions follow lua5.4's rules (`posrelatI` for start positions, `getendpos`
 //! for end positions), and error messages are lua5.4's.
 
@@ -10,8 +13,9 @@ use super::pack::{self, PackArgs, PackError, PackVal};
 use super::pattern::{self, Capture, GmatchState, Match, Matcher, PatternError};
 use crate::heap::Gc;
 use crate::value::{LuaStr, NativeClosure, NativeKind, UserData, Value};
+use crate::vm::arith::ArithOp;
 use crate::vm::frame::FrameKind;
-use crate::vm::{LuaError, Vm};
+use crate::vm::{LuaError, Tm, Vm};
 use std::borrow::Cow;
 
 /// Largest string the library builds on request of a size argument
@@ -46,12 +50,90 @@ pub fn open(vm: &mut Vm) {
         ("upper", upper),
     ];
     let lib = super::register_lib(vm, "string", fns);
-    let mt = vm.new_table(0, 1);
+    let mt = vm.new_table(0, 9);
     let k = vm.new_str(b"__index");
-    let grown = mt.get_mut().set(k, lib);
+    let mut grown = mt.get_mut().set(k, lib);
+    let arith: [(&'static str, crate::value::NativeFn); 8] = [
+        ("__add", str_add),
+        ("__sub", str_sub),
+        ("__mul", str_mul),
+        ("__mod", str_mod),
+        ("__pow", str_pow),
+        ("__div", str_div),
+        ("__idiv", str_idiv),
+        ("__unm", str_unm),
+    ];
+    for (name, f) in arith {
+        let k = vm.new_str(name.as_bytes());
+        let v = vm.new_native(name, f);
+        grown += mt.get_mut().set(k, v);
+    }
     vm.heap.account(grown as isize);
     vm.string_meta = Some(mt);
 }
+
+/// The string metatable's arithmetic metamethods (lua5.4's
+/// `stringmetamethods`). The VM coerces numeric strings itself, so these run
+/// when an operand is not numeric (or when called directly): they convert what
+/// they can, else defer to the other operand's metamethod, else raise lua5.4's
+/// `attempt to add a 'string' with a 'table'`.
+fn string_arith(
+    vm: &mut Vm,
+    base: usize,
+    n: usize,
+    op: ArithOp,
+    tm: Tm,
+) -> Result<usize, LuaError> {
+    let a = if n >= 1 { vm.stack[base] } else { Value::Nil };
+    let b = if n >= 2 {
+        vm.stack[base + 1]
+    } else {
+        Value::Nil
+    };
+    let tonum = |vm: &Vm, v: Value| match v {
+        Value::Int(_) | Value::Num(_) => Some(v),
+        Value::Str(_) => vm.to_number_coerce(v),
+        _ => None,
+    };
+    if let (Some(x), Some(y)) = (tonum(vm, a), tonum(vm, b)) {
+        if let Some(r) = crate::vm::arith::arith_numbers(op, x, y) {
+            let v = r.map_err(LuaError::msg)?;
+            vm.push(v);
+            return Ok(1);
+        }
+    }
+    if !matches!(b, Value::Str(_)) {
+        let h = vm.metamethod(b, tm);
+        if !h.is_nil() {
+            let v = vm.call1(h, &[a, b])?;
+            vm.push(v);
+            return Ok(1);
+        }
+    }
+    Err(LuaError::msg(format!(
+        "attempt to {} a '{}' with a '{}'",
+        &op.event()[2..],
+        a.type_name(),
+        b.type_name()
+    )))
+}
+
+macro_rules! string_arith_fn {
+    ($name:ident, $op:ident) => {
+        fn $name(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+            string_arith(vm, base, n, ArithOp::$op, Tm::$op)
+        }
+    };
+}
+
+string_arith_fn!(str_add, Add);
+string_arith_fn!(str_sub, Sub);
+string_arith_fn!(str_mul, Mul);
+string_arith_fn!(str_mod, Mod);
+string_arith_fn!(str_pow, Pow);
+string_arith_fn!(str_div, Div);
+string_arith_fn!(str_idiv, IDiv);
+string_arith_fn!(str_unm, Unm);
 
 /// An error from a pure helper, converted to a VM error with lua5.4's text.
 /// Used as the error type of the helper traits (`FormatArgs`, `PackArgs`,
@@ -123,6 +205,17 @@ pub(crate) fn end_pos(pos: i64, len: usize) -> usize {
     } else {
         (len as i64 + pos + 1) as usize
     }
+}
+
+/// `check_str` that stores a converted number back into its argument slot (as
+/// lua5.4's `lua_tolstring` does), so the string stays rooted while Lua code
+/// runs.
+pub(crate) fn check_str_rooted(vm: &mut Vm, a: &Args, i: usize) -> Result<Gc<LuaStr>, LuaError> {
+    let s = a.check_str(vm, i)?;
+    if i <= a.n {
+        vm.stack[a.base + i - 1] = Value::Str(s);
+    }
+    Ok(s)
 }
 
 /// The closure of the running native function (for natives with upvalues).
@@ -197,7 +290,7 @@ fn rep(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let count = a.check_int(vm, 2)?;
     let sep = a.opt_str(vm, 3)?;
     let sep: &[u8] = sep.as_ref().map_or(b"", |s| s.as_bytes());
-    if count <= 0 {
+    if count <= 0 || (s.is_empty() && sep.is_empty()) {
         let v = vm.new_str(b"");
         vm.push(v);
         return Ok(1);
@@ -368,17 +461,14 @@ fn gmatch_step(vm: &mut Vm, _base: usize, _n: usize) -> Result<usize, LuaError> 
     };
     match found {
         Some(mt) => push_captures(vm, sb, &mt, mt.value_count()),
-        None => {
-            vm.push(Value::Nil);
-            Ok(1)
-        }
+        None => Ok(0),
     }
 }
 
 fn gsub(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let a = Args::new(base, n, "gsub");
-    let s = a.check_str(vm, 1)?;
-    let p = a.check_str(vm, 2)?;
+    let s = check_str_rooted(vm, &a, 1)?;
+    let p = check_str_rooted(vm, &a, 2)?;
     let repl = a.get(vm, 3);
     let max_s = a.opt_int(vm, 4, s.len() as i64 + 1)?;
     let max_n = max_s.max(0) as u64 as usize;

@@ -197,7 +197,7 @@ fn move_(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
         if t > i64::MAX - cnt + 1 {
             return Err(arg_error("move", 4, "destination wrap around"));
         }
-        let forward = t > e || t > f || (tt != 1 && !vm.equals(src, dst)?);
+        let forward = t > e || t <= f || (tt != 1 && !vm.equals(src, dst)?);
         if forward {
             for i in 0..cnt {
                 let v = geti(vm, src, f + i)?;
@@ -217,7 +217,11 @@ fn move_(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
 fn concat(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let a = Args::new(base, n, "concat");
     let last = aux_getn(vm, &a, 1, TAB_R)?;
-    let sep = a.opt_str(vm, 2)?;
+    let sep = if a.get(vm, 2).is_nil() {
+        None
+    } else {
+        Some(super::string::check_str_rooted(vm, &a, 2)?)
+    };
     let sep: &[u8] = sep.as_ref().map_or(b"", |s| s.as_bytes());
     let mut i = a.opt_int(vm, 3, 1)?;
     let last = a.opt_int(vm, 4, last)?;

@@ -16,6 +16,8 @@ pub struct Block {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Return {
     pub exprs: Vec<Expr>,
+    /// Line of the last token of the expression list (of `return` if there is
+    /// none): where lua5.4 places the return instruction.
     pub line: u32,
 }
 
@@ -49,7 +51,9 @@ pub struct FuncBody {
     pub is_method: bool,
     pub is_vararg: bool,
     pub body: Block,
-    /// Line of the `function` keyword.
+    /// The line lua5.4 records as `linedefined`: the `function` keyword for
+    /// `function a.b()` statements, the token after the name for `local function f`
+    /// (normally the `(`), and the token after `function` for anonymous functions.
     pub line: u32,
     /// Line of the closing `end`.
     pub end_line: u32,
@@ -61,35 +65,45 @@ pub enum Stat {
     /// A function or method call used as a statement (the expression is `Call` or `Method`).
     Call(Expr),
     /// `local n1 <attr>, n2 = e1, e2`
+    ///
+    /// `line`: line of the statement's last token (lua5.4 attributes the final
+    /// moves / to-be-closed check to it).
     Local {
         names: Vec<LocalName>,
         exprs: Vec<Expr>,
         line: u32,
     },
     /// `v1, v2 = e1, e2` where each target is a `Name` or `Index` expression.
+    ///
+    /// `line`: line of the statement's last token (lua5.4 attributes the stores to it).
     Assign {
         targets: Vec<Expr>,
         exprs: Vec<Expr>,
         line: u32,
     },
     Do(Block),
+    /// `line`: the `while` keyword.
     While {
         cond: Expr,
         body: Block,
         line: u32,
     },
+    /// `line`: the `repeat` keyword.
     Repeat {
         body: Block,
         cond: Expr,
         line: u32,
     },
-    /// `if c1 then b1 elseif c2 then b2 else b3 end`
+    /// `if c1 then b1 elseif c2 then b2 else b3 end`; `line`: the `if` keyword.
     If {
         conds: Vec<(Expr, Block)>,
         else_block: Option<Block>,
         line: u32,
     },
     /// `for v = start, limit, step do body end`
+    ///
+    /// `line`: the `do` token, where lua5.4 reports the loop's preparation errors
+    /// ("'for' initial value must be a number", ...).
     NumFor {
         var: String,
         start: Expr,
@@ -99,31 +113,37 @@ pub enum Stat {
         line: u32,
     },
     /// `for n1, n2 in e1, e2 do body end`
+    ///
+    /// `line`: the first token after `in`, which lua5.4 gives to the iterator
+    /// call (e.g. "attempt to call a nil value (for iterator 'for iterator')").
     GenFor {
         names: Vec<String>,
         exprs: Vec<Expr>,
         body: Block,
         line: u32,
     },
-    /// `function a.b:c() end`
+    /// `function a.b:c() end`; `line`: the `function` keyword.
     Function {
         name: FuncName,
         func: Box<FuncBody>,
         line: u32,
     },
-    /// `local function f() end`
+    /// `local function f() end`; `line`: the `local` keyword.
     LocalFunction {
         name: String,
         func: Box<FuncBody>,
         line: u32,
     },
+    /// `line`: the `break` keyword.
     Break {
         line: u32,
     },
+    /// `line`: the label name after `goto`.
     Goto {
         label: String,
         line: u32,
     },
+    /// `::name::`; `line`: the opening `::`.
     Label {
         name: String,
         line: u32,
@@ -227,5 +247,48 @@ impl Expr {
             self.kind,
             ExprKind::Call(..) | ExprKind::Method(..) | ExprKind::Vararg
         )
+    }
+}
+
+/// Dropping is iterative along "left spines" (the left operand of binary
+/// operators, the object of index/call/method nodes, ...). Left-associative
+/// chains such as a million-term `a + a + ...` or `f()()()...` are accepted by
+/// lua5.4 without any nesting limit, so the default recursive drop could overflow
+/// the stack; every other kind of nesting is bounded by the parser.
+///
+/// Consequence: fields of an `ExprKind` cannot be moved out by pattern matching
+/// on an owned value; match by reference or use `std::mem::replace`/`take`.
+impl Drop for ExprKind {
+    fn drop(&mut self) {
+        let Some(mut next) = take_spine_child(self) else {
+            return;
+        };
+        // Assigning drops the previous node, whose spine child is now a leaf.
+        while let Some(child) = take_spine_child(&mut next) {
+            next = child;
+        }
+    }
+}
+
+/// Detaches the contents of the first operand of `kind` if that operand has
+/// operands of its own, leaving a `Nil` leaf behind.
+fn take_spine_child(kind: &mut ExprKind) -> Option<ExprKind> {
+    let child = match kind {
+        ExprKind::Binop(_, c, _)
+        | ExprKind::Unop(_, c)
+        | ExprKind::Index(c, _)
+        | ExprKind::Call(c, _)
+        | ExprKind::Method(c, _, _)
+        | ExprKind::Paren(c) => c,
+        _ => return None,
+    };
+    match child.kind {
+        ExprKind::Binop(..)
+        | ExprKind::Unop(..)
+        | ExprKind::Index(..)
+        | ExprKind::Call(..)
+        | ExprKind::Method(..)
+        | ExprKind::Paren(..) => Some(std::mem::replace(&mut child.kind, ExprKind::Nil)),
+        _ => None,
     }
 }

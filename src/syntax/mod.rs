@@ -4,5 +4,6 @@ pub mod ast;
 pub mod lexer;
 pub mod numeral;
 pub mod parser;
+pub mod token;
 
 pub use parser::{parse, SyntaxError};

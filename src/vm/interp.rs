@@ -661,6 +661,17 @@ impl Vm {
     /// Prepares a numeric for loop at `ra`; returns true if the loop must be skipped.
     fn for_prep(&mut self, ra: usize) -> Result<bool, LuaError> {
         let (init, limit, step) = (self.stack[ra], self.stack[ra + 1], self.stack[ra + 2]);
+        let for_err = |vm: &Vm, what: &str, v: Value| {
+            LuaError::msg(format!(
+                "bad 'for' {what} (number expected, got {})",
+                vm.type_name_of(v)
+            ))
+        };
+        // Strings are converted (lua5.4 uses its number coercion here).
+        let limit = match limit {
+            Value::Str(_) => self.to_number_coerce(limit).unwrap_or(limit),
+            _ => limit,
+        };
         if let (Value::Int(i0), Value::Int(st)) = (init, step) {
             if st == 0 {
                 return Err(LuaError::msg("'for' step is zero"));
@@ -691,7 +702,7 @@ impl Vm {
                         }
                     }
                 }
-                _ => return Err(LuaError::msg("'for' limit must be a number")),
+                _ => return Err(for_err(self, "limit", limit)),
             };
             if (st > 0 && i0 > lim) || (st < 0 && i0 < lim) {
                 return Ok(true);
@@ -711,19 +722,19 @@ impl Vm {
             }
             return Ok(false);
         }
-        let to_f = |v: Value| match v {
-            Value::Int(i) => Some(i as f64),
-            Value::Num(f) => Some(f),
+        let to_f = |vm: &Vm, v: Value| match vm.to_number_coerce(v) {
+            Some(Value::Int(i)) => Some(i as f64),
+            Some(Value::Num(f)) => Some(f),
             _ => None,
         };
-        let Some(l) = to_f(limit) else {
-            return Err(LuaError::msg("'for' limit must be a number"));
+        let Some(l) = to_f(self, limit) else {
+            return Err(for_err(self, "limit", limit));
         };
-        let Some(s) = to_f(step) else {
-            return Err(LuaError::msg("'for' step must be a number"));
+        let Some(s) = to_f(self, step) else {
+            return Err(for_err(self, "step", step));
         };
-        let Some(i0) = to_f(init) else {
-            return Err(LuaError::msg("'for' initial value must be a number"));
+        let Some(i0) = to_f(self, init) else {
+            return Err(for_err(self, "initial value", init));
         };
         if s == 0.0 {
             return Err(LuaError::msg("'for' step is zero"));

@@ -1,0 +1,18 @@
+local function make(d)
+  if d == 0 then return {} end
+  d = d - 1
+  return {make(d), make(d)}
+end
+local function check(t)
+  if not t[1] then return 1 end
+  return 1 + check(t[1]) + check(t[2])
+end
+local maxd = 12
+local long = make(maxd)
+for d = 4, maxd, 4 do
+  local iters = 1 << (maxd - d + 4)
+  local c = 0
+  for i = 1, iters do c = c + check(make(d)) end
+  print(iters, d, c)
+end
+print(check(long))
