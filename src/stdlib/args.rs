@@ -14,8 +14,10 @@ pub struct Args {
 }
 
 /// `bad argument #i to 'name' (msg)`.
-pub fn arg_error(name: &str, i: usize, msg: &str) -> LuaError {
-    LuaError::msg(format!("bad argument #{i} to '{name}' ({msg})"))
+///
+/// The function name is resolved by the VM when the error is raised.
+pub fn arg_error(_name: &str, i: usize, msg: &str) -> LuaError {
+    LuaError::Arg(i, msg.to_string())
 }
 
 impl Args {

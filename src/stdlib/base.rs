@@ -130,9 +130,9 @@ fn setmetatable(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let a = Args::new(base, n, "setmetatable");
     let t = a.check_table(vm, 1)?;
     let mt = match a.get(vm, 2) {
-        Value::Nil => None,
+        Value::Nil if n >= 2 => None,
         Value::Table(m) => Some(m),
-        _ => return Err(arg_error("setmetatable", 2, "nil or table expected")),
+        _ => return Err(a.expected(vm, 2, "nil or table")),
     };
     if let Some(old) = t.meta {
         if !old.get().get_str(vm.tm_name(Tm::Metatable)).is_nil() {
@@ -225,7 +225,10 @@ fn print(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
             Value::Int(_) | Value::Num(_) => vm.append_strnum(&mut out, v),
             _ => {
                 let s = vm.tostring(v)?;
-                out.extend_from_slice(s.as_str().unwrap_or(b""));
+                match s {
+                    Value::Str(s) => out.extend_from_slice(s.as_bytes()),
+                    other => vm.append_strnum(&mut out, other),
+                }
             }
         }
     }
@@ -257,7 +260,7 @@ fn rawlen(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let len = match a.get(vm, 1) {
         Value::Table(t) => t.len(),
         Value::Str(s) => s.len(),
-        _ => return Err(arg_error("rawlen", 1, "table or string expected")),
+        _ => return Err(a.expected(vm, 1, "table or string")),
     };
     vm.push(Value::Int(len as i64));
     Ok(1)

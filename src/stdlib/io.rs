@@ -713,7 +713,7 @@ fn io_output(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
 
 /// Closes a file handle: standard files refuse.
 fn close_file(vm: &mut Vm, f: &Shared) -> usize {
-    let mut core = lock(&f);
+    let mut core = lock(f);
     if core.is_std() {
         drop(core);
         vm.push(Value::Nil);
@@ -778,7 +778,7 @@ fn f_tostring(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
 }
 
 fn flush_result(vm: &mut Vm, f: &Shared) -> usize {
-    let r = lock(&f).flush_with(vm);
+    let r = lock(f).flush_with(vm);
     match r {
         Ok(()) => {
             vm.push(Value::Bool(true));
@@ -889,7 +889,7 @@ fn g_write(
     let r = if buf.is_empty() {
         Ok(())
     } else {
-        lock(&f).write(vm, &buf)
+        lock(f).write(vm, &buf)
     };
     if let Some(i) = bad {
         return Err(a.expected(vm, i, "string"));
@@ -967,7 +967,7 @@ fn g_read(
     } else {
         formats.to_vec()
     };
-    if matches!(lock(&f).kind, Kind::Stdin) {
+    if matches!(lock(f).kind, Kind::Stdin) {
         // Show pending output (e.g. a prompt) before waiting for input.
         let _ = vm.out.flush();
     }
@@ -979,7 +979,7 @@ fn g_read(
             parse_format(vm, fv, name, first + k)?
         };
         let r: io::Result<Option<Value>> = {
-            let mut core = lock(&f);
+            let mut core = lock(f);
             match fmt {
                 Fmt::Count(0) => core.peek().map(|c| c.map(|_| Value::Nil)),
                 Fmt::Count(cnt) => {

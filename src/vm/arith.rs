@@ -167,7 +167,7 @@ pub fn arith_numbers(op: ArithOp, a: Value, b: Value) -> Option<Result<Value, &'
             Unm => Value::Int(x.wrapping_neg()),
             IDiv => {
                 if y == 0 {
-                    return Some(Err("attempt to perform 'n//0'"));
+                    return Some(Err("attempt to divide by zero"));
                 }
                 Value::Int(idiv_int(x, y))
             }

@@ -102,7 +102,7 @@ impl Vm {
                     // `__call`: insert the handler as the function, the value as arg 1.
                     let tm = self.metamethod(v, Tm::Call);
                     if tm.is_nil() {
-                        return Err(LuaError::msg(format!(
+                        return Err(LuaError::rt(format!(
                             "attempt to call a {} value",
                             self.type_name_of(v)
                         )));
@@ -159,12 +159,20 @@ impl Vm {
 
     /// `pcall(f, ...)` / `xpcall(f, h, ...)`: pushes a protected frame and calls `f`.
     fn protected_call(&mut self, func: usize, nargs: usize, nresults: i32, x: bool) -> Result<bool, LuaError> {
-        let name = if x { "xpcall" } else { "pcall" };
         if nargs == 0 || (x && nargs < 2) {
-            return Err(LuaError::msg(format!(
+            // Raised as if from inside pcall itself (no position, like lua5.4).
+            self.frames.push(Frame {
+                func,
+                base: func + 1,
+                pc: 0,
+                nresults,
+                nvarargs: 0,
+                kind: FrameKind::Pcall,
+            });
+            return Err(LuaError::Rt(format!(
                 "bad argument #{} to '{}' (value expected)",
                 if nargs == 0 { 1 } else { 2 },
-                name
+                if x { "xpcall" } else { "pcall" }
             )));
         }
         let kind = if x {
@@ -286,8 +294,20 @@ impl Vm {
         match e {
             LuaError::Value(v) => v,
             LuaError::Yield => self.new_str(b"attempt to yield across a C-call boundary"),
+            LuaError::Arg(n, m) => {
+                let msg = self.arg_error_message(n, &m);
+                let pos = self.where_(1);
+                self.new_str_vec(format!("{pos}{msg}").into_bytes())
+            }
             LuaError::Msg(m) => {
                 let pos = self.where_(1);
+                self.new_str_vec(format!("{pos}{m}").into_bytes())
+            }
+            LuaError::Rt(m) => {
+                let pos = match self.frames.last().map(|f| f.kind) {
+                    Some(FrameKind::Lua(_)) => self.where_(1),
+                    _ => String::new(),
+                };
                 self.new_str_vec(format!("{pos}{m}").into_bytes())
             }
         }

@@ -133,16 +133,12 @@ impl Vm {
             (nc.upvals[0], &self.stack[base..base + nargs])
         } else {
             if nargs == 0 {
-                return Err(LuaError::msg(
-                    "bad argument #1 to 'resume' (coroutine expected)",
-                ));
+                return Err(LuaError::Arg(1, "coroutine expected".into()));
             }
             (self.stack[base], &self.stack[base + 1..base + nargs])
         };
         let Value::Thread(co) = co else {
-            return Err(LuaError::msg(
-                "bad argument #1 to 'resume' (coroutine expected)",
-            ));
+            return Err(LuaError::Arg(1, "coroutine expected".into()));
         };
         let args = args.to_vec();
         match self.resume(co, &args)? {

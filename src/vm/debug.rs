@@ -5,6 +5,20 @@ use super::frame::FrameKind;
 use super::Vm;
 use crate::bytecode::{Op, Proto};
 
+/// The key under which table `t` holds the function `f`.
+fn find_in(t: crate::heap::Gc<crate::value::Table>, f: crate::value::Value) -> Option<String> {
+    let mut k = crate::value::Value::Nil;
+    while let Ok(Some((nk, v))) = t.get().next(k) {
+        k = nk;
+        if v.raw_eq(&f) {
+            if let crate::value::Value::Str(s) = nk {
+                return Some(String::from_utf8_lossy(s.as_bytes()).into_owned());
+            }
+        }
+    }
+    None
+}
+
 /// Does instruction `op` write register A?
 fn sets_a(op: Op) -> bool {
     !matches!(
@@ -234,6 +248,63 @@ impl Vm {
         }
     }
 
+    /// `bad argument #n to 'name' (msg)` for the native on top of the frame stack,
+    /// naming it as lua5.4 does: by how the calling instruction refers to it, or else
+    /// by where it sits in the loaded libraries (`table.insert`).
+    pub(crate) fn arg_error_message(&mut self, n: usize, msg: &str) -> String {
+        let top = self.frames.len().saturating_sub(1);
+        let (mut n, mut msg) = (n, msg.to_string());
+        let name = match self.caller_name(top) {
+            Some(("method", name)) => {
+                if n == 1 {
+                    return format!("calling '{name}' on bad self ({msg})");
+                }
+                n -= 1;
+                Some(name)
+            }
+            Some((_, name)) => Some(name),
+            None => None,
+        };
+        let name = name.or_else(|| self.global_func_name(top)).unwrap_or_else(|| "?".into());
+        if msg.is_empty() {
+            msg = "?".into();
+        }
+        format!("bad argument #{n} to '{name}' ({msg})")
+    }
+
+    /// `lib.name` (or `name` for globals) of the function running in frame `i`,
+    /// found by searching `package.loaded` like lua5.4's `pushglobalfuncname`.
+    fn global_func_name(&mut self, i: usize) -> Option<String> {
+        let f = self.frames.get(i)?;
+        let fv = self.stack.get(f.func).copied()?;
+        let pkg = self.get_global("package");
+        let key = self.new_str(b"loaded");
+        let loaded = match pkg {
+            crate::value::Value::Table(t) => t.get().get(key),
+            _ => crate::value::Value::Nil,
+        };
+        let crate::value::Value::Table(loaded) = loaded else {
+            let g = self.globals;
+            return find_in(g, fv).map(|s| s.to_string());
+        };
+        let mut k = crate::value::Value::Nil;
+        let mut found = None;
+        while let Ok(Some((lk, lv))) = loaded.get().next(k) {
+            k = lk;
+            if let (crate::value::Value::Str(ln), crate::value::Value::Table(lt)) = (lk, lv) {
+                if let Some(fname) = find_in(lt, fv) {
+                    let lib = String::from_utf8_lossy(ln.as_bytes()).into_owned();
+                    let full = if lib == "_G" { fname } else { format!("{lib}.{fname}") };
+                    // Prefer the global name, as lua5.4 does for `_G.print`.
+                    if found.is_none() || lib == "_G" {
+                        found = Some(full);
+                    }
+                }
+            }
+        }
+        found
+    }
+
     /// A lua5.4-style stack traceback of the current frames.
     pub fn traceback(&self) -> String {
         let mut s = String::from("stack traceback:");
@@ -277,7 +348,7 @@ impl Vm {
     }
 
     /// How the function of frame `i` was named by its calling instruction.
-    fn caller_name(&self, i: usize) -> Option<(&'static str, String)> {
+    pub(crate) fn caller_name(&self, i: usize) -> Option<(&'static str, String)> {
         let caller = self.frames.get(i.checked_sub(1)?)?;
         let FrameKind::Lua(cl) = caller.kind else {
             return None;

@@ -322,7 +322,7 @@ impl Vm {
                                     .or_else(|| proto.local_name(i.a(), pc))
                                     .unwrap_or("?")
                                     .to_string();
-                                return Err(LuaError::msg(format!(
+                                return Err(LuaError::rt(format!(
                                     "variable '{name}' got a non-closable value"
                                 )));
                             }
@@ -429,7 +429,7 @@ impl Vm {
                             && self.metamethod(self.stack[func], Tm::Call).is_nil()
                         {
                             let info = self.operand_info(0);
-                            return Err(LuaError::msg(format!(
+                            return Err(LuaError::rt(format!(
                                 "attempt to call a {} value{}",
                                 self.type_name_of(self.stack[func]),
                                 info
@@ -451,7 +451,7 @@ impl Vm {
                             && self.metamethod(self.stack[func], Tm::Call).is_nil()
                         {
                             let info = self.operand_info(0);
-                            return Err(LuaError::msg(format!(
+                            return Err(LuaError::rt(format!(
                                 "attempt to call a {} value{}",
                                 self.type_name_of(self.stack[func]),
                                 info
@@ -547,7 +547,7 @@ impl Vm {
                         if v.is_truthy() {
                             if self.metamethod(v, Tm::Close).is_nil() {
                                 self.frames[fi].pc = pc;
-                                return Err(LuaError::msg(
+                                return Err(LuaError::rt(
                                     "variable '(for state)' got a non-closable value",
                                 ));
                             }
@@ -563,8 +563,8 @@ impl Vm {
                         if !matches!(self.stack[a + 4], Value::LuaFn(_) | Value::NatFn(_))
                             && self.metamethod(self.stack[a + 4], Tm::Call).is_nil()
                         {
-                            return Err(LuaError::msg(format!(
-                                "attempt to call a {} value",
+                            return Err(LuaError::rt(format!(
+                                "attempt to call a {} value (for iterator 'for iterator')",
                                 self.type_name_of(self.stack[a + 4])
                             )));
                         }
@@ -662,7 +662,7 @@ impl Vm {
     fn for_prep(&mut self, ra: usize) -> Result<bool, LuaError> {
         let (init, limit, step) = (self.stack[ra], self.stack[ra + 1], self.stack[ra + 2]);
         let for_err = |vm: &Vm, what: &str, v: Value| {
-            LuaError::msg(format!(
+            LuaError::rt(format!(
                 "bad 'for' {what} (number expected, got {})",
                 vm.type_name_of(v)
             ))
@@ -674,7 +674,7 @@ impl Vm {
         };
         if let (Value::Int(i0), Value::Int(st)) = (init, step) {
             if st == 0 {
-                return Err(LuaError::msg("'for' step is zero"));
+                return Err(LuaError::rt("'for' step is zero"));
             }
             let lim = match limit {
                 Value::Int(l) => l,
@@ -737,7 +737,7 @@ impl Vm {
             return Err(for_err(self, "initial value", init));
         };
         if s == 0.0 {
-            return Err(LuaError::msg("'for' step is zero"));
+            return Err(LuaError::rt("'for' step is zero"));
         }
         if (s > 0.0 && !(i0 <= l)) || (s < 0.0 && !(l <= i0)) {
             return Ok(true);

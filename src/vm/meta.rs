@@ -77,18 +77,16 @@ impl Vm {
             }
             o = tm;
         }
-        Err(LuaError::msg("'__index' chain too long; possible loop"))
+        Err(LuaError::rt("'__index' chain too long; possible loop"))
     }
 
     fn index_error(&mut self, o: Value, key: Value, orig: Value) -> LuaError {
         let mut msg = format!("attempt to index a {} value", self.type_name_of(o));
         if o.raw_eq(&orig) {
             msg.push_str(&self.operand_info(0));
-        } else if let Value::Str(s) = key {
-            // Like lua5.4: name the field being looked up through a bad `__index`.
-            msg.push_str(&format!(" (field '{}')", String::from_utf8_lossy(s.as_bytes())));
         }
-        LuaError::msg(msg)
+        let _ = key;
+        LuaError::rt(msg)
     }
 
     /// `obj[key] = val` with `__newindex`.
@@ -123,15 +121,15 @@ impl Vm {
             }
             o = tm;
         }
-        Err(LuaError::msg("'__newindex' chain too long; possible loop"))
+        Err(LuaError::rt("'__newindex' chain too long; possible loop"))
     }
 
     /// `rawset` with key validation.
     #[inline]
     pub fn raw_set(&mut self, t: Gc<Table>, key: Value, val: Value) -> Result<(), LuaError> {
         match key {
-            Value::Nil => return Err(LuaError::msg("index is nil")),
-            Value::Num(f) if f.is_nan() => return Err(LuaError::msg("index is NaN")),
+            Value::Nil => return Err(LuaError::rt("table index is nil")),
+            Value::Num(f) if f.is_nan() => return Err(LuaError::rt("table index is NaN")),
             _ => {}
         }
         let grown = t.get_mut().set(key, val);
@@ -143,11 +141,18 @@ impl Vm {
 
     /// Arithmetic with string coercion and metamethod fallback.
     pub(crate) fn arith(&mut self, op: ArithOp, a: Value, b: Value) -> Result<Value, LuaError> {
-        let na = self.to_number_coerce(a);
-        let nb = self.to_number_coerce(b);
+        // Strings convert to numbers for arithmetic, but not for bitwise operators.
+        let (na, nb) = if op.is_bitwise() {
+            let num = |v: Value| matches!(v, Value::Int(_) | Value::Num(_)).then_some(v);
+            (num(a), num(b))
+        } else {
+            (self.to_number_coerce(a), self.to_number_coerce(b))
+        };
         if let (Some(x), Some(y)) = (na, nb) {
-            if let Some(r) = arith::arith_numbers(op, x, y) {
-                return r.map_err(LuaError::msg);
+            match arith::arith_numbers(op, x, y) {
+                Some(Ok(v)) => return Ok(v),
+                Some(Err(m)) if !op.is_bitwise() => return Err(LuaError::rt(m)),
+                _ => {}
             }
         }
         let ev = arith_tm(op);
@@ -160,7 +165,9 @@ impl Vm {
         }
         // Error: blame the operand that is not a number (the second if the first is).
         if op.is_bitwise() && na.is_some() && nb.is_some() {
-            return Err(LuaError::msg("number has no integer representation"));
+            let which = if arith::to_int_exact(a).is_none() { 0 } else { 1 };
+            let info = self.operand_info(which);
+            return Err(LuaError::rt(format!("number{info} has no integer representation")));
         }
         let (bad, which) = if na.is_none() { (a, 0) } else { (b, 1) };
         let what = if op.is_bitwise() {
@@ -169,7 +176,7 @@ impl Vm {
             "perform arithmetic on"
         };
         let info = self.operand_info(which);
-        Err(LuaError::msg(format!(
+        Err(LuaError::rt(format!(
             "attempt to {} a {} value{}",
             what,
             self.type_name_of(bad),
@@ -229,8 +236,18 @@ impl Vm {
         if !tm.is_nil() {
             return Ok(self.call1(tm, &[a, b])?.is_truthy());
         }
+        if le {
+            // lua5.4 is built with LUA_COMPAT_LT_LE: `a <= b` may use `not (b < a)`.
+            let mut tm = self.metamethod(b, Tm::Lt);
+            if tm.is_nil() {
+                tm = self.metamethod(a, Tm::Lt);
+            }
+            if !tm.is_nil() {
+                return Ok(!self.call1(tm, &[b, a])?.is_truthy());
+            }
+        }
         let (ta, tb) = (self.type_name_of(a), self.type_name_of(b));
-        Err(LuaError::msg(if ta == tb {
+        Err(LuaError::rt(if ta == tb {
             format!("attempt to compare two {ta} values")
         } else {
             format!("attempt to compare {ta} with {tb}")
@@ -250,7 +267,7 @@ impl Vm {
                     Value::Table(t) => Ok(Value::Int(t.len() as i64)),
                     _ => {
                         let info = self.operand_info(0);
-                        Err(LuaError::msg(format!(
+                        Err(LuaError::rt(format!(
                             "attempt to get length of a {} value{}",
                             self.type_name_of(v),
                             info
@@ -290,7 +307,7 @@ impl Vm {
                     let bad = if is_strnum(a) { b } else { a };
                     let which = if is_strnum(a) { top - 1 } else { top - 2 };
                     let info = self.reg_info(which);
-                    return Err(LuaError::msg(format!(
+                    return Err(LuaError::rt(format!(
                         "attempt to concatenate a {} value{}",
                         self.type_name_of(bad),
                         info
@@ -322,8 +339,8 @@ impl Vm {
         let tm = self.metamethod(v, Tm::ToString);
         if !tm.is_nil() {
             let r = self.call1(tm, &[v])?;
-            if !matches!(r, Value::Str(_)) {
-                return Err(LuaError::msg("'__tostring' must return a string"));
+            if !matches!(r, Value::Str(_) | Value::Int(_) | Value::Num(_)) {
+                return Err(LuaError::rt("'__tostring' must return a string"));
             }
             return Ok(r);
         }

@@ -95,16 +95,29 @@ const TM_NAMES: [&str; 29] = [
 pub enum LuaError {
     /// A Lua error value (from `error`, or a message already carrying its position).
     Value(Value),
-    /// A runtime error message that still needs the `chunk:line:` of where it was raised.
+    /// An error raised by a library function (`luaL_error`): it gets the position of
+    /// the Lua code that called the function.
     Msg(String),
+    /// An error raised by a VM operation (`luaG_runerror`): it gets the position of the
+    /// running function only if that is a Lua function.
+    Rt(String),
+    /// A bad argument to a native function: `bad argument #n to 'f' (msg)`, where the
+    /// VM fills in the function name the way lua5.4 does (from the calling code, or the
+    /// library table holding the function).
+    Arg(usize, String),
     /// Not an error: a coroutine yielded; unwinds the interpreter to its `resume`.
     Yield,
 }
 
 impl LuaError {
-    /// Convenience constructor for runtime messages.
+    /// A library error (`luaL_error` semantics).
     pub fn msg(s: impl Into<String>) -> Self {
         LuaError::Msg(s.into())
+    }
+
+    /// A VM operation error (`luaG_runerror` semantics).
+    pub fn rt(s: impl Into<String>) -> Self {
+        LuaError::Rt(s.into())
     }
 }
 
