@@ -41,7 +41,7 @@ fn check_fn(vm: &Vm, a: &Args, i: usize) -> Result<Value, LuaError> {
 fn check_co(vm: &Vm, a: &Args, i: usize) -> Result<crate::heap::Gc<crate::vm::thread::Thread>, LuaError> {
     match a.get(vm, i) {
         Value::Thread(t) => Ok(t),
-        _ => Err(a.expected(vm, i, "coroutine")),
+        _ => Err(a.expected(vm, i, "thread")),
     }
 }
 

@@ -64,9 +64,7 @@ impl Vm {
                             self.finish_results(func, src, n, nresults);
                             Ok(false)
                         }
-                        NativeKind::Pcall | NativeKind::Xpcall => {
-                            self.protected_call(func, nargs, nresults, matches!(nc.kind, NativeKind::Xpcall))
-                        }
+                        NativeKind::Pcall | NativeKind::Xpcall => self.protected_call(nc, func, nargs, nresults),
                         NativeKind::CoYield => {
                             self.frames.push(Frame {
                                 func,
@@ -158,16 +156,23 @@ impl Vm {
     }
 
     /// `pcall(f, ...)` / `xpcall(f, h, ...)`: pushes a protected frame and calls `f`.
-    fn protected_call(&mut self, func: usize, nargs: usize, nresults: i32, x: bool) -> Result<bool, LuaError> {
+    fn protected_call(
+        &mut self,
+        nc: Gc<crate::value::NativeClosure>,
+        func: usize,
+        nargs: usize,
+        nresults: i32,
+    ) -> Result<bool, LuaError> {
+        let x = matches!(nc.kind, NativeKind::Xpcall);
         if nargs == 0 || (x && nargs < 2) {
-            // Raised as if from inside pcall itself (no position, like lua5.4).
+            // Raised from inside pcall itself, outside its protection.
             self.frames.push(Frame {
                 func,
                 base: func + 1,
                 pc: 0,
                 nresults,
                 nvarargs: 0,
-                kind: FrameKind::Pcall,
+                kind: FrameKind::Native(nc),
             });
             return Err(LuaError::Rt(format!(
                 "bad argument #{} to '{}' (value expected)",

@@ -133,12 +133,12 @@ impl Vm {
             (nc.upvals[0], &self.stack[base..base + nargs])
         } else {
             if nargs == 0 {
-                return Err(LuaError::Arg(1, "coroutine expected".into()));
+                return Err(LuaError::Arg(1, "thread expected".into()));
             }
             (self.stack[base], &self.stack[base + 1..base + nargs])
         };
         let Value::Thread(co) = co else {
-            return Err(LuaError::Arg(1, "coroutine expected".into()));
+            return Err(LuaError::Arg(1, "thread expected".into()));
         };
         let args = args.to_vec();
         match self.resume(co, &args)? {

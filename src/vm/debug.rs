@@ -119,13 +119,18 @@ pub fn obj_name(p: &Proto, lastpc: usize, reg: usize) -> Option<(&'static str, S
         }
         Op::GetField => {
             let k = const_str(p, i.c())?;
-            let is_env = p.local_name(i.b(), pc) == Some("_ENV");
+            let is_env = matches!(obj_name(p, pc, i.b()), Some((_, n)) if n == "_ENV");
             Some((if is_env { "global" } else { "field" }, k))
         }
         Op::GetTable => {
-            // Name the key only when it is a constant string loaded into a register.
-            None
+            // The key is named only when it is a constant string loaded into a register.
+            let key = match obj_name(p, pc, i.c()) {
+                Some(("constant", k)) => k,
+                _ => "?".to_string(),
+            };
+            Some(("field", key))
         }
+        Op::GetI => Some(("field", "integer index".to_string())),
         Op::GetUpval => Some(("upvalue", p.upvals.get(i.b())?.name.clone())),
         Op::LoadK => {
             let k = const_str(p, i.bx())?;

@@ -507,7 +507,7 @@ impl Vm {
                         let a = i.a();
                         self.frames[fi].pc = pc;
                         if self.for_prep(base + a)? {
-                            pc += i.bx() + 1;
+                            pc += i.bx();
                         }
                     }
                     Op::ForLoop => {
