@@ -157,6 +157,8 @@ pub struct Heap {
     pub threshold: usize,
     /// Gray stack used while marking (kept to reuse its allocation).
     pub(crate) gray: Vec<ObjRef>,
+    /// False after `collectgarbage("stop")`: no automatic collections.
+    pub running: bool,
 }
 
 impl Default for Heap {
@@ -173,6 +175,7 @@ impl Heap {
             bytes: 0,
             threshold: 1 << 20,
             gray: Vec::new(),
+            running: true,
         }
     }
 
@@ -205,7 +208,7 @@ impl Heap {
     /// True when enough has been allocated since the last cycle to collect again.
     #[inline(always)]
     pub fn should_collect(&self) -> bool {
-        self.bytes >= self.threshold
+        self.bytes >= self.threshold && self.running
     }
 
     /// Number of live objects (after the last sweep, plus allocations since).

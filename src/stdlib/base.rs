@@ -56,10 +56,20 @@ fn assert(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
         }
         return Ok(n);
     }
-    if n >= 2 {
-        return Err(LuaError::Value(a.get(vm, 2)));
+    // Like `error(msg)`: string messages get the caller's position.
+    let msg = if n >= 2 {
+        a.get(vm, 2)
+    } else {
+        vm.new_str(b"assertion failed!")
+    };
+    match msg {
+        Value::Str(s) => {
+            let mut b = vm.where_(1).into_bytes();
+            b.extend_from_slice(s.as_bytes());
+            Err(LuaError::Value(vm.new_str_vec(b)))
+        }
+        v => Err(LuaError::Value(v)),
     }
-    Err(LuaError::msg("assertion failed!"))
 }
 
 fn collectgarbage(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
@@ -77,12 +87,16 @@ fn collectgarbage(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError>
             let b = vm.heap.bytes as f64;
             vm.push(Value::Num(b / 1024.0));
         }
-        "isrunning" => vm.push(Value::Bool(true)),
+        "isrunning" => vm.push(Value::Bool(vm.heap.running)),
         "incremental" | "generational" => {
             let s = vm.new_str(b"incremental");
             vm.push(s);
         }
-        "stop" | "restart" | "setpause" | "setstepmul" => vm.push(Value::Int(0)),
+        "stop" | "restart" => {
+            vm.heap.running = opt == "restart";
+            vm.push(Value::Int(0));
+        }
+        "setpause" | "setstepmul" => vm.push(Value::Int(0)),
         _ => {
             return Err(arg_error(
                 "collectgarbage",
@@ -279,7 +293,7 @@ fn rawset(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
 fn select(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let a = Args::new(base, n, "select");
     if let Value::Str(s) = a.get(vm, 1) {
-        if s.as_bytes() == b"#" {
+        if s.as_bytes().first() == Some(&b'#') {
             vm.push(Value::Int(n as i64 - 1));
             return Ok(1);
         }
@@ -390,7 +404,15 @@ fn load(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
         Value::LuaFn(_) | Value::NatFn(_) => {
             let mut buf = Vec::new();
             loop {
-                let piece = vm.call1(chunk, &[])?;
+                let piece = match vm.call1(chunk, &[]) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        let v = vm.error_value(e);
+                        vm.push(Value::Nil);
+                        vm.push(v);
+                        return Ok(2);
+                    }
+                };
                 match piece {
                     Value::Nil => break,
                     Value::Str(s) if s.is_empty() => break,

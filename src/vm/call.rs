@@ -100,9 +100,11 @@ impl Vm {
                     // `__call`: insert the handler as the function, the value as arg 1.
                     let tm = self.metamethod(v, Tm::Call);
                     if tm.is_nil() {
+                        let info = self.reg_info(func);
                         return Err(LuaError::rt(format!(
-                            "attempt to call a {} value",
-                            self.type_name_of(v)
+                            "attempt to call a {} value{}",
+                            self.type_name_of(v),
+                            info
                         )));
                     }
                     self.check_stack(func + nargs + 2)?;
@@ -339,7 +341,7 @@ impl Vm {
             self.top = self.frames_top();
             errv = match self.call1(h, &[errv]) {
                 Ok(v) => v,
-                Err(e) => self.error_value(e),
+                Err(_) => self.new_str(b"error in error handling"),
             };
         }
         let f = self.frames[i];

@@ -133,12 +133,13 @@ impl Vm {
             (nc.upvals[0], &self.stack[base..base + nargs])
         } else {
             if nargs == 0 {
-                return Err(LuaError::Arg(1, "thread expected".into()));
+                return Err(LuaError::Arg(1, "thread expected, got no value".into()));
             }
             (self.stack[base], &self.stack[base + 1..base + nargs])
         };
         let Value::Thread(co) = co else {
-            return Err(LuaError::Arg(1, "thread expected".into()));
+            let got = if !wrap && nargs == 0 { "no value".to_string() } else { self.type_name_of(co) };
+            return Err(LuaError::Arg(1, format!("thread expected, got {got}")));
         };
         let args = args.to_vec();
         match self.resume(co, &args)? {

@@ -261,7 +261,7 @@ impl Vm {
             _ => {
                 let tm = self.metamethod(v, Tm::Len);
                 if !tm.is_nil() {
-                    return self.call1(tm, &[v]);
+                    return self.call1(tm, &[v, v]);
                 }
                 match v {
                     Value::Table(t) => Ok(Value::Int(t.len() as i64)),
@@ -364,11 +364,6 @@ impl Vm {
                     _ => 0,
                 };
                 let name = self.type_name_of(v);
-                let name = if matches!(v, Value::NatFn(_)) {
-                    "builtin".to_string()
-                } else {
-                    name
-                };
                 let s = format!("{}: 0x{:08x}", name, id);
                 self.new_str_vec(s.into_bytes())
             }
