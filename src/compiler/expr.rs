@@ -22,7 +22,9 @@ impl Compiler {
     /// Compiles `e` into register `target`, leaving `free_reg` as it found it.
     pub(crate) fn expr_to(&mut self, e: &Expr, target: u8) -> R<()> {
         let entry = self.fs().free_reg;
-        self.expr_to_inner(e, target)?;
+        // Left-associative chains (`a+a+...`, `f()()...`) are unbounded in Lua; grow
+        // the native stack on the heap instead of overflowing it.
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.expr_to_inner(e, target))?;
         self.free_to(entry);
         Ok(())
     }
@@ -64,7 +66,7 @@ impl Compiler {
             ExprKind::Paren(inner) => self.expr_to_inner(inner, target)?,
             ExprKind::Name(name) => self.name_to(name, target, e.line)?,
             ExprKind::Index(obj, key) => {
-                let o = self.expr_any(obj)?;
+                let o = self.operand_into(obj, target)?;
                 self.index_to(o, key, target, e.line)?;
             }
             ExprKind::Call(..) | ExprKind::Method(..) => {
@@ -88,6 +90,20 @@ impl Compiler {
                 self.expr_to(e, r)?;
                 Ok(r)
             }
+        }
+    }
+
+    /// Evaluates the first operand of an operation whose result goes to `target`: into
+    /// `target` itself when that is a temporary (so left-deep chains such as `a+b+c+...`
+    /// reuse one register), else as [`expr_any`](Self::expr_any).
+    fn operand_into(&mut self, e: &Expr, target: u8) -> R<u8> {
+        let is_temp = target as usize >= self.fs().nactive_regs;
+        let is_name = matches!(e.kind, ExprKind::Name(_));
+        if is_temp && !is_name {
+            self.expr_to(e, target)?;
+            Ok(target)
+        } else {
+            self.expr_any(e)
         }
     }
 
@@ -299,7 +315,7 @@ impl Compiler {
 
     fn arith(&mut self, op: ArithOp, a: &Expr, b: &Expr, line: u32, target: u8) -> R<()> {
         let kb = numeric(b);
-        let ra = self.expr_any(a)?;
+        let ra = self.operand_into(a, target)?;
         if let Some(kc) = &kb {
             // Immediate forms.
             match op {
@@ -372,6 +388,10 @@ impl Compiler {
     /// Emits code that jumps when the truthiness of `e` equals `jump_if`; returns the
     /// jumps to patch. Falls through otherwise.
     pub(crate) fn cond_jump(&mut self, e: &Expr, jump_if: bool) -> R<Vec<usize>> {
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.cond_jump_inner(e, jump_if))
+    }
+
+    fn cond_jump_inner(&mut self, e: &Expr, jump_if: bool) -> R<Vec<usize>> {
         match &e.kind {
             ExprKind::Nil | ExprKind::False => {
                 Ok(if jump_if { vec![] } else { vec![self.emit_jmp()] })

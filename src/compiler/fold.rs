@@ -16,8 +16,20 @@ pub(crate) fn const_value(e: &Expr) -> Option<Constant> {
     }
 }
 
+/// How deep folding looks into an expression: bounds the work per node so that long
+/// operator chains compile in linear time.
+const FOLD_DEPTH: u32 = 32;
+
 /// The numeric constant value of `e`, folding arithmetic.
 pub(crate) fn numeric(e: &Expr) -> Option<Constant> {
+    numeric_at(e, 0)
+}
+
+fn numeric_at(e: &Expr, depth: u32) -> Option<Constant> {
+    if depth > FOLD_DEPTH {
+        return None;
+    }
+    let numeric = |e: &Expr| numeric_at(e, depth + 1);
     match &e.kind {
         ExprKind::Int(i) => Some(Constant::Int(*i)),
         ExprKind::Float(f) => Some(Constant::Num(*f)),

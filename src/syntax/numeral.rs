@@ -42,7 +42,10 @@ pub fn str_to_number(s: &[u8]) -> Option<Numeral> {
 /// Strips Lua whitespace from both ends.
 fn trim(s: &[u8]) -> &[u8] {
     let start = s.iter().position(|&c| !is_space(c)).unwrap_or(s.len());
-    let end = s.iter().rposition(|&c| !is_space(c)).map_or(start, |p| p + 1);
+    let end = s
+        .iter()
+        .rposition(|&c| !is_space(c))
+        .map_or(start, |p| p + 1);
     &s[start..end]
 }
 
@@ -310,7 +313,19 @@ mod tests {
         assert_eq!(n("0x1.8p-1074"), Some(Float(f64::from_bits(2))));
         assert_eq!(n("0x1.fffffffffffff8p0"), Some(Float(2.0))); // tie to even
         assert_eq!(n("0x1.fffffffffffff7ffp0"), Some(Float(1.9999999999999998)));
-        assert_eq!(n("0x10000000000000000000p-80"), Some(Float(1.0)));
+        assert_eq!(1.9999999999999998f64.to_bits(), 0x3FFFFFFFFFFFFFFF);
+        assert_eq!(n("0x10000000000000000000p-76"), Some(Float(1.0)));
+        // Expected values checked against lua5.4's `string.format("%a", x)`.
+        let bits = |b: u64| Some(Float(f64::from_bits(b)));
+        assert_eq!(n("0x10000000000000000001p-76"), Some(Float(1.0)));
+        assert_eq!(n("0x10000000000008000001p-76"), bits(0x3FF0000000000008));
+        assert_eq!(n("0x10000000000008000000p-76"), bits(0x3FF0000000000008));
+        assert_eq!(n("0x1.00000000000008p0"), Some(Float(1.0)));
+        assert_eq!(n("0x1.000000000000080000001p0"), bits(0x3FF0000000000001));
+        assert_eq!(n("0x1.00000000000018p0"), bits(0x3FF0000000000002));
+        assert_eq!(n("0x0.0000000000001p-1022"), bits(1));
+        assert_eq!(n("0x1.0000001p-1075"), bits(1));
+        assert_eq!(n("0x123456789abcdef0123p0"), bits(0x44723456789ABCDF));
         assert_eq!(n("0x1p99999999999"), Some(Float(f64::INFINITY)));
         assert_eq!(n("0x0p99999"), Some(Float(0.0)));
         assert_eq!(n("0x1.0000000000000000001"), Some(Float(1.0)));
