@@ -163,6 +163,9 @@ impl Compiler {
                 if let Some(b) = self.fs().blocks.last_mut() {
                     b.has_upval = true;
                 }
+                // Room to copy the iterator, state and control for the call.
+                let extra = self.alloc_regs(7)?;
+                self.free_to(extra as usize);
                 self.line = *line;
                 let prep = self.emit(Instr::abx(Op::TForPrep, base, 0));
                 self.enter_block(false);

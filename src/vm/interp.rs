@@ -57,43 +57,97 @@ impl Vm {
             let base = frame.base;
             let mut pc = frame.pc;
 
-            macro_rules! r {
-                ($i:expr) => {
-                    self.stack[base + $i]
+            // The running frame's registers, as a raw pointer: this is the interpreter's
+            // one unsafe shortcut, and it is what keeps register access as cheap as in C.
+            //
+            // SAFETY invariant: `regs` points at `self.stack[base]`, and
+            // `self.stack.len() >= base + proto.max_stack` (established by `precall` for
+            // this frame; the stack never shrinks). Every register operand the compiler
+            // emits is below `max_stack` (checked by `debug_assert` in `r!`/`set!` and by
+            // `verify_registers` when a prototype is instantiated). Any operation that may
+            // reallocate the stack or otherwise borrow `self` mutably is followed by
+            // `reload!()`, which re-derives the pointer before the next register access.
+            let max_stack = proto.max_stack as usize;
+            let mut regs: *mut Value = self.stack[base..base + max_stack].as_mut_ptr();
+            macro_rules! reload {
+                () => {
+                    regs = self.stack[base..base + max_stack].as_mut_ptr()
                 };
+            }
+            macro_rules! r {
+                ($i:expr) => {{
+                    let i: usize = $i;
+                    debug_assert!(i < max_stack);
+                    // SAFETY: see the invariant above.
+                    unsafe { *regs.add(i) }
+                }};
+            }
+            macro_rules! set {
+                ($i:expr, $v:expr) => {{
+                    let v: Value = $v;
+                    let i: usize = $i;
+                    debug_assert!(i < max_stack);
+                    // SAFETY: see the invariant above.
+                    unsafe { *regs.add(i) = v }
+                }};
+            }
+            macro_rules! rref {
+                ($i:expr) => {{
+                    let i: usize = $i;
+                    debug_assert!(i < max_stack);
+                    // SAFETY: see the invariant above.
+                    unsafe { &*regs.add(i) }
+                }};
             }
             // Saves the pc, then evaluates a fallible slow path.
             macro_rules! slow {
                 ($e:expr) => {{
                     self.frames[fi].pc = pc;
-                    self.top = base + proto.max_stack as usize;
-                    $e?
+                    self.top = base + max_stack;
+                    let v = $e?;
+                    reload!();
+                    v
                 }};
             }
+            // Arithmetic fast paths read operands in place (no copies) and fall back to
+            // the metamethod-aware slow path for anything but two numbers.
             macro_rules! arith_rr {
                 ($i:expr, $op:expr, $int:expr, $flt:expr) => {{
-                    let (a, b) = (r!($i.b()), r!($i.c()));
-                    let v = match (a, b) {
-                        (Value::Int(x), Value::Int(y)) => Value::Int($int(x, y)),
-                        (Value::Num(x), Value::Num(y)) => Value::Num($flt(x, y)),
-                        (Value::Int(x), Value::Num(y)) => Value::Num($flt(x as f64, y)),
-                        (Value::Num(x), Value::Int(y)) => Value::Num($flt(x, y as f64)),
-                        _ => slow!(self.arith($op, a, b)),
+                    let (ib, ic) = ($i.b(), $i.c());
+                    debug_assert!(ib < max_stack && ic < max_stack);
+                    // SAFETY: register invariant above.
+                    let (pa, pb) = unsafe { (&*regs.add(ib), &*regs.add(ic)) };
+                    let v = match (pa, pb) {
+                        (Value::Int(x), Value::Int(y)) => Value::Int($int(*x, *y)),
+                        (Value::Num(x), Value::Num(y)) => Value::Num($flt(*x, *y)),
+                        (Value::Int(x), Value::Num(y)) => Value::Num($flt(*x as f64, *y)),
+                        (Value::Num(x), Value::Int(y)) => Value::Num($flt(*x, *y as f64)),
+                        _ => {
+                            let (a, b) = (*pa, *pb);
+                            slow!(self.arith($op, a, b))
+                        }
                     };
-                    r!($i.a()) = v;
+                    set!($i.a(), v);
                 }};
             }
             macro_rules! arith_rk {
                 ($i:expr, $op:expr, $int:expr, $flt:expr) => {{
-                    let (a, b) = (r!($i.b()), k[$i.c()]);
-                    let v = match (a, b) {
-                        (Value::Int(x), Value::Int(y)) => Value::Int($int(x, y)),
-                        (Value::Num(x), Value::Num(y)) => Value::Num($flt(x, y)),
-                        (Value::Int(x), Value::Num(y)) => Value::Num($flt(x as f64, y)),
-                        (Value::Num(x), Value::Int(y)) => Value::Num($flt(x, y as f64)),
-                        _ => slow!(self.arith($op, a, b)),
+                    let ib = $i.b();
+                    debug_assert!(ib < max_stack);
+                    // SAFETY: register invariant above.
+                    let pa = unsafe { &*regs.add(ib) };
+                    let pb = &k[$i.c()];
+                    let v = match (pa, pb) {
+                        (Value::Int(x), Value::Int(y)) => Value::Int($int(*x, *y)),
+                        (Value::Num(x), Value::Num(y)) => Value::Num($flt(*x, *y)),
+                        (Value::Int(x), Value::Num(y)) => Value::Num($flt(*x as f64, *y)),
+                        (Value::Num(x), Value::Int(y)) => Value::Num($flt(*x, *y as f64)),
+                        _ => {
+                            let (a, b) = (*pa, *pb);
+                            slow!(self.arith($op, a, b))
+                        }
                     };
-                    r!($i.a()) = v;
+                    set!($i.a(), v);
                 }};
             }
             macro_rules! arith_gen {
@@ -103,7 +157,7 @@ impl Vm {
                         Some(Ok(v)) => v,
                         _ => slow!(self.arith($op, a, b)),
                     };
-                    r!($i.a()) = v;
+                    set!($i.a(), v);
                 }};
             }
             // Conditional jump: the next instruction is a JMP taken when `cond == k`.
@@ -122,26 +176,27 @@ impl Vm {
                 let i = code[pc];
                 pc += 1;
                 match i.op() {
-                    Op::Move => r!(i.a()) = r!(i.b()),
-                    Op::LoadK => r!(i.a()) = k[i.bx()],
-                    Op::LoadI => r!(i.a()) = Value::Int(i.sbx() as i64),
-                    Op::LoadF => r!(i.a()) = Value::Num(i.sbx() as f64),
+                    Op::Move => set!(i.a(), r!(i.b())),
+                    Op::LoadK => set!(i.a(), k[i.bx()]),
+                    Op::LoadI => set!(i.a(), Value::Int(i.sbx() as i64)),
+                    Op::LoadF => set!(i.a(), Value::Num(i.sbx() as f64)),
                     Op::LoadNil => {
                         let a = i.a();
                         for j in 0..=i.b() {
-                            r!(a + j) = Value::Nil;
+                            set!(a + j, Value::Nil);
                         }
                     }
-                    Op::LoadFalse => r!(i.a()) = Value::Bool(false),
+                    Op::LoadFalse => set!(i.a(), Value::Bool(false)),
                     Op::LFalseSkip => {
-                        r!(i.a()) = Value::Bool(false);
+                        set!(i.a(), Value::Bool(false));
                         pc += 1;
                     }
-                    Op::LoadTrue => r!(i.a()) = Value::Bool(true),
-                    Op::GetUpval => r!(i.a()) = self.upval_get(cl, i.b()),
+                    Op::LoadTrue => set!(i.a(), Value::Bool(true)),
+                    Op::GetUpval => set!(i.a(), self.upval_get(cl, i.b())),
                     Op::SetUpval => {
                         let v = r!(i.a());
                         self.upval_set(cl, i.b(), v);
+                        reload!();
                     }
                     Op::GetTabUp => {
                         let t = self.upval_get(cl, i.b());
@@ -157,33 +212,75 @@ impl Vm {
                             }
                             _ => slow!(self.index(t, key)),
                         };
-                        r!(i.a()) = v;
+                        set!(i.a(), v);
                     }
                     Op::SetTabUp | Op::SetTabUpK => {
                         let t = self.upval_get(cl, i.a());
                         let key = k[i.b()];
                         let v = if i.op() == Op::SetTabUp { r!(i.c()) } else { k[i.c()] };
-                        self.store(t, key, v, fi, pc, base + proto.max_stack as usize)?;
+                        self.store(t, key, v, fi, pc, base + max_stack)?;
+                        reload!();
                     }
-                    Op::GetTable | Op::GetI | Op::GetField => {
-                        let t = r!(i.b());
-                        let key = match i.op() {
-                            Op::GetTable => r!(i.c()),
-                            Op::GetI => Value::Int(i.c() as i64),
-                            _ => k[i.c()],
-                        };
-                        let v = match t {
-                            Value::Table(tb) => {
-                                let v = tb.get().get(key);
-                                if v.is_nil() && tb.get().meta.is_some() {
+                    Op::GetField => {
+                        let v = match (rref!(i.b()), &k[i.c()]) {
+                            (Value::Table(tb), Value::Str(key)) => {
+                                let tbl = tb.get();
+                                let v = tbl.get_str(*key);
+                                if v.is_nil() && tbl.meta.is_some() {
+                                    let (t, key) = (r!(i.b()), k[i.c()]);
                                     slow!(self.index(t, key))
                                 } else {
                                     v
                                 }
                             }
-                            _ => slow!(self.index(t, key)),
+                            _ => {
+                                let (t, key) = (r!(i.b()), k[i.c()]);
+                                slow!(self.index(t, key))
+                            }
                         };
-                        r!(i.a()) = v;
+                        set!(i.a(), v);
+                    }
+                    Op::GetI => {
+                        let v = match rref!(i.b()) {
+                            Value::Table(tb) => {
+                                let tbl = tb.get();
+                                let v = tbl.get_int(i.c() as i64);
+                                if v.is_nil() && tbl.meta.is_some() {
+                                    let t = r!(i.b());
+                                    slow!(self.index(t, Value::Int(i.c() as i64)))
+                                } else {
+                                    v
+                                }
+                            }
+                            _ => {
+                                let t = r!(i.b());
+                                slow!(self.index(t, Value::Int(i.c() as i64)))
+                            }
+                        };
+                        set!(i.a(), v);
+                    }
+                    Op::GetTable => {
+                        let v = match (rref!(i.b()), rref!(i.c())) {
+                            (Value::Table(tb), key) => {
+                                let tbl = tb.get();
+                                let v = match key {
+                                    Value::Int(n) => tbl.get_int(*n),
+                                    Value::Str(s) => tbl.get_str(*s),
+                                    _ => tbl.get(*key),
+                                };
+                                if v.is_nil() && tbl.meta.is_some() {
+                                    let (t, key) = (r!(i.b()), r!(i.c()));
+                                    slow!(self.index(t, key))
+                                } else {
+                                    v
+                                }
+                            }
+                            _ => {
+                                let (t, key) = (r!(i.b()), r!(i.c()));
+                                slow!(self.index(t, key))
+                            }
+                        };
+                        set!(i.a(), v);
                     }
                     Op::SetTable | Op::SetTableK | Op::SetI | Op::SetIK | Op::SetField | Op::SetFieldK => {
                         let t = r!(i.a());
@@ -196,22 +293,25 @@ impl Vm {
                             Op::SetTable | Op::SetI | Op::SetField => r!(i.c()),
                             _ => k[i.c()],
                         };
-                        self.store(t, key, v, fi, pc, base + proto.max_stack as usize)?;
+                        self.store(t, key, v, fi, pc, base + max_stack)?;
+                        reload!();
                     }
                     Op::NewTable => {
                         let narr = code[pc].ax_arg() as usize;
                         pc += 1;
                         let t = self.new_table(narr, i.b());
-                        r!(i.a()) = Value::Table(t);
+                        reload!();
+                        set!(i.a(), Value::Table(t));
                         if self.heap.should_collect() {
                             self.frames[fi].pc = pc;
-                            self.collect_garbage_at(base + proto.max_stack as usize);
+                            self.collect_garbage_at(base + max_stack);
                         }
+                        reload!();
                     }
                     Op::SelfOp => {
                         let obj = r!(i.b());
                         let key = k[i.c()];
-                        r!(i.a() + 1) = obj;
+                        set!(i.a() + 1, obj);
                         let v = match obj {
                             Value::Table(tb) => {
                                 let v = tb.get().get(key);
@@ -223,7 +323,7 @@ impl Vm {
                             }
                             _ => slow!(self.index(obj, key)),
                         };
-                        r!(i.a()) = v;
+                        set!(i.a(), v);
                     }
                     Op::AddI => {
                         let a = r!(i.b());
@@ -233,7 +333,7 @@ impl Vm {
                             Value::Num(x) => Value::Num(x + imm as f64),
                             _ => slow!(self.arith(ArithOp::Add, a, Value::Int(imm))),
                         };
-                        r!(i.a()) = v;
+                        set!(i.a(), v);
                     }
                     Op::AddK => arith_rk!(i, ArithOp::Add, i64::wrapping_add, |x: f64, y: f64| x + y),
                     Op::SubK => arith_rk!(i, ArithOp::Sub, i64::wrapping_sub, |x: f64, y: f64| x - y),
@@ -260,7 +360,7 @@ impl Vm {
                                 _ => slow!(self.arith(ArithOp::Div, a, b)),
                             },
                         };
-                        r!(i.a()) = v;
+                        set!(i.a(), v);
                     }
                     Op::Mod => arith_gen!(i, ArithOp::Mod, r!(i.c())),
                     Op::Pow => arith_gen!(i, ArithOp::Pow, r!(i.c())),
@@ -277,7 +377,7 @@ impl Vm {
                             Value::Num(x) => Value::Num(-x),
                             _ => slow!(self.arith(ArithOp::Unm, a, a)),
                         };
-                        r!(i.a()) = v;
+                        set!(i.a(), v);
                     }
                     Op::BNot => {
                         let a = r!(i.b());
@@ -285,9 +385,9 @@ impl Vm {
                             Value::Int(x) => Value::Int(!x),
                             _ => slow!(self.arith(ArithOp::BNot, a, a)),
                         };
-                        r!(i.a()) = v;
+                        set!(i.a(), v);
                     }
-                    Op::Not => r!(i.a()) = Value::Bool(!r!(i.b()).is_truthy()),
+                    Op::Not => set!(i.a(), Value::Bool(!r!(i.b()).is_truthy())),
                     Op::Len => {
                         let a = r!(i.b());
                         let v = match a {
@@ -295,14 +395,15 @@ impl Vm {
                             Value::Table(t) if t.get().meta.is_none() => Value::Int(t.get().len() as i64),
                             _ => slow!(self.len(a)),
                         };
-                        r!(i.a()) = v;
+                        set!(i.a(), v);
                     }
                     Op::Concat => {
                         let a = i.a();
                         slow!(self.concat(base + a, i.b()));
                         if self.heap.should_collect() {
-                            self.collect_garbage_at(base + proto.max_stack as usize);
+                            self.collect_garbage_at(base + max_stack);
                         }
+                        reload!();
                     }
                     Op::Close => {
                         let level = base + i.a();
@@ -310,6 +411,7 @@ impl Vm {
                         if self.tbc.last().is_some_and(|&s| s >= level) {
                             slow!(self.close_tbc(level, None).map_err(LuaError::Value));
                         }
+                        reload!();
                     }
                     Op::Tbc => {
                         let slot = base + i.a();
@@ -341,43 +443,50 @@ impl Vm {
                         cond_jump!(eq, i.c() != 0);
                     }
                     Op::EqK => {
-                        let eq = r!(i.a()).raw_eq(&k[i.b()]);
+                        let eq = rref!(i.a()).raw_eq(&k[i.b()]);
                         cond_jump!(eq, i.c() != 0);
                     }
                     Op::EqI => {
-                        let eq = match r!(i.a()) {
-                            Value::Int(x) => x == i.sb(),
-                            Value::Num(f) => f == i.sb() as f64,
+                        let eq = match rref!(i.a()) {
+                            Value::Int(x) => *x == i.sb(),
+                            Value::Num(f) => *f == i.sb() as f64,
                             _ => false,
                         };
                         cond_jump!(eq, i.c() != 0);
                     }
-                    Op::Lt | Op::Le => {
-                        let (a, b) = (r!(i.a()), r!(i.b()));
-                        let le = i.op() == Op::Le;
-                        let res = match (a, b) {
-                            (Value::Int(x), Value::Int(y)) => {
-                                if le {
-                                    x <= y
-                                } else {
-                                    x < y
-                                }
+                    Op::Lt => {
+                        let (ia, ib) = (i.a(), i.b());
+                        debug_assert!(ia < max_stack && ib < max_stack);
+                        // SAFETY: register invariant above.
+                        let (pa, pb) = unsafe { (&*regs.add(ia), &*regs.add(ib)) };
+                        let res = match (pa, pb) {
+                            (Value::Int(x), Value::Int(y)) => x < y,
+                            (Value::Num(x), Value::Num(y)) => x < y,
+                            _ => {
+                                let (a, b) = (*pa, *pb);
+                                slow!(self.less(a, b, false))
                             }
-                            (Value::Num(x), Value::Num(y)) => {
-                                if le {
-                                    x <= y
-                                } else {
-                                    x < y
-                                }
+                        };
+                        cond_jump!(res, i.c() != 0);
+                    }
+                    Op::Le => {
+                        let (ia, ib) = (i.a(), i.b());
+                        debug_assert!(ia < max_stack && ib < max_stack);
+                        // SAFETY: register invariant above.
+                        let (pa, pb) = unsafe { (&*regs.add(ia), &*regs.add(ib)) };
+                        let res = match (pa, pb) {
+                            (Value::Int(x), Value::Int(y)) => x <= y,
+                            (Value::Num(x), Value::Num(y)) => x <= y,
+                            _ => {
+                                let (a, b) = (*pa, *pb);
+                                slow!(self.less(a, b, true))
                             }
-                            _ => slow!(self.less(a, b, le)),
                         };
                         cond_jump!(res, i.c() != 0);
                     }
                     Op::LtI | Op::LeI | Op::GtI | Op::GeI => {
-                        let a = r!(i.a());
                         let imm = i.sb();
-                        let res = match a {
+                        let res = match *rref!(i.a()) {
                             Value::Int(x) => match i.op() {
                                 Op::LtI => x < imm,
                                 Op::LeI => x <= imm,
@@ -393,7 +502,7 @@ impl Vm {
                                     _ => f >= y,
                                 }
                             }
-                            _ => {
+                            a => {
                                 let b = Value::Int(imm);
                                 match i.op() {
                                     Op::LtI => slow!(self.less(a, b, false)),
@@ -406,13 +515,13 @@ impl Vm {
                         cond_jump!(res, i.c() != 0);
                     }
                     Op::Test => {
-                        let t = r!(i.a()).is_truthy();
+                        let t = rref!(i.a()).is_truthy();
                         cond_jump!(t, i.c() != 0);
                     }
                     Op::TestSet => {
                         let v = r!(i.b());
                         if v.is_truthy() == (i.c() != 0) {
-                            r!(i.a()) = v;
+                            set!(i.a(), v);
                             let j = code[pc];
                             pc = (pc as i64 + 1 + j.sj() as i64) as usize;
                         } else {
@@ -439,8 +548,9 @@ impl Vm {
                             continue 'frame;
                         }
                         if self.heap.should_collect() {
-                            self.collect_garbage_at(base + proto.max_stack as usize);
+                            self.collect_garbage_at(base + max_stack);
                         }
+                        reload!();
                     }
                     Op::TailCall => {
                         let a = i.a();
@@ -509,32 +619,31 @@ impl Vm {
                         if self.for_prep(base + a)? {
                             pc += i.bx();
                         }
+                        reload!();
                     }
                     Op::ForLoop => {
                         let a = i.a();
-                        match r!(a + 2) {
-                            Value::Int(step) => {
-                                if let Value::Int(count) = r!(a + 1) {
-                                    if count > 0 {
-                                        r!(a + 1) = Value::Int(count - 1);
-                                        if let Value::Int(idx) = r!(a) {
-                                            let idx = idx.wrapping_add(step);
-                                            r!(a) = Value::Int(idx);
-                                            r!(a + 3) = Value::Int(idx);
-                                        }
-                                        pc -= i.bx();
-                                    }
+                        debug_assert!(a + 3 < max_stack);
+                        // SAFETY: register invariant above; a..=a+3 are the loop's
+                        // registers, all below max_stack.
+                        let (pidx, pcount, pstep) = unsafe { (&mut *regs.add(a), &mut *regs.add(a + 1), &*regs.add(a + 2)) };
+                        match (pidx, pcount, pstep) {
+                            (Value::Int(idx), Value::Int(count), Value::Int(step)) => {
+                                if *count > 0 {
+                                    *count -= 1;
+                                    *idx = idx.wrapping_add(*step);
+                                    let v = *idx;
+                                    set!(a + 3, Value::Int(v));
+                                    pc -= i.bx();
                                 }
                             }
-                            Value::Num(step) => {
-                                if let (Value::Num(idx), Value::Num(limit)) = (r!(a), r!(a + 1)) {
-                                    let idx = idx + step;
-                                    let go = if step > 0.0 { idx <= limit } else { limit <= idx };
-                                    if go {
-                                        r!(a) = Value::Num(idx);
-                                        r!(a + 3) = Value::Num(idx);
-                                        pc -= i.bx();
-                                    }
+                            (Value::Num(idx), Value::Num(limit), Value::Num(step)) => {
+                                let next = *idx + *step;
+                                let go = if *step > 0.0 { next <= *limit } else { *limit <= next };
+                                if go {
+                                    *idx = next;
+                                    set!(a + 3, Value::Num(next));
+                                    pc -= i.bx();
                                 }
                             }
                             _ => {}
@@ -571,12 +680,13 @@ impl Vm {
                         if self.precall(a + 4, 2, i.c() as i32)? {
                             continue 'frame;
                         }
+                        reload!();
                     }
                     Op::TForLoop => {
                         let a = i.a();
                         let v = r!(a + 4);
                         if !v.is_nil() {
-                            r!(a + 2) = v;
+                            set!(a + 2, v);
                             pc -= i.bx();
                         }
                     }
@@ -606,11 +716,13 @@ impl Vm {
                             p: child,
                             upvals: ups.into_boxed_slice(),
                         });
-                        r!(i.a()) = Value::LuaFn(c);
+                        reload!();
+                        set!(i.a(), Value::LuaFn(c));
                         if self.heap.should_collect() {
                             self.frames[fi].pc = pc;
-                            self.collect_garbage_at(base + proto.max_stack as usize);
+                            self.collect_garbage_at(base + max_stack);
                         }
+                        reload!();
                     }
                     Op::VarArg => {
                         let a = i.a();
@@ -621,10 +733,11 @@ impl Vm {
                             self.check_stack(base + a + nvar + 1)?;
                             self.stack.copy_within(src..src + nvar, base + a);
                             self.top = base + a + nvar;
+                            reload!();
                         } else {
                             let want = i.c() - 1;
                             for j in 0..want {
-                                r!(a + j) = if j < nvar { self.stack[src + j] } else { Value::Nil };
+                                set!(a + j, if j < nvar { self.stack[src + j] } else { Value::Nil });
                             }
                         }
                     }
