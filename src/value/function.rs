@@ -14,6 +14,9 @@ pub struct ProtoInst {
     pub proto: Arc<Proto>,
     pub consts: Box<[Value]>,
     pub children: Box<[Gc<ProtoInst>]>,
+    /// Inline caches, one per instruction: the hash-part position where the last
+    /// field lookup of that instruction found its key.
+    pub caches: Box<[std::cell::Cell<u32>]>,
 }
 
 impl HeapObject for ProtoInst {
@@ -21,7 +24,7 @@ impl HeapObject for ProtoInst {
         ObjRef::Proto(gc)
     }
     fn size(&self) -> usize {
-        self.consts.len() * 16 + self.children.len() * 8
+        self.consts.len() * 16 + self.children.len() * 8 + self.caches.len() * 4
     }
 }
 

@@ -1,6 +1,7 @@
 //! Runtime values and the heap objects they refer to.
 
 mod function;
+mod ordmap;
 mod string;
 mod table;
 mod userdata;

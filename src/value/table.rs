@@ -13,8 +13,8 @@
 
 use super::{LuaStr, Value};
 use crate::heap::{Gc, HeapObject, ObjRef};
-use indexmap::IndexMap;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use super::ordmap::OrdMap;
+use std::cell::Cell;
 
 /// A table key: never `nil` or NaN; floats with an integer value are stored as integers.
 #[derive(Clone, Copy, Debug)]
@@ -33,48 +33,7 @@ impl PartialEq for Key {
 }
 impl Eq for Key {}
 
-impl Hash for Key {
-    #[inline]
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        let h = match self.0 {
-            Value::Int(i) => i as u64,
-            Value::Str(s) => s.hash(),
-            Value::Num(f) => f.to_bits(),
-            Value::Bool(b) => b as u64 + 0x51,
-            Value::Table(g) => g.addr() as u64,
-            Value::LuaFn(g) => g.addr() as u64,
-            Value::NatFn(g) => g.addr() as u64,
-            Value::UData(g) => g.addr() as u64,
-            Value::Thread(g) => g.addr() as u64,
-            Value::Nil => 0,
-        };
-        state.write_u64(h);
-    }
-}
-
-/// A one-word mixing hasher for [`Key`]s (fixed, deterministic).
-#[derive(Default)]
-pub struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(b as u64);
-        }
-    }
-    #[inline]
-    fn write_u64(&mut self, x: u64) {
-        let h = (x ^ self.0).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        self.0 = h ^ (h >> 29);
-    }
-}
-
-type Map = IndexMap<Key, Value, BuildHasherDefault<KeyHasher>>;
+type Map = OrdMap;
 
 /// A Lua table.
 #[derive(Default)]
@@ -100,7 +59,7 @@ impl Table {
     pub fn with_capacity(narr: usize, nhash: usize) -> Self {
         Table {
             arr: Vec::with_capacity(narr),
-            map: Map::with_capacity_and_hasher(nhash, Default::default()),
+            map: Map::with_capacity(nhash),
             meta: None,
         }
     }
@@ -143,6 +102,12 @@ impl Table {
     #[inline(always)]
     pub fn get_str(&self, s: Gc<LuaStr>) -> Value {
         self.map_get(Key(Value::Str(s)))
+    }
+
+    /// Raw get with a string key through an instruction's inline cache.
+    #[inline(always)]
+    pub fn get_str_cached(&self, s: Gc<LuaStr>, cache: &Cell<u32>) -> Value {
+        self.map.get_str_cached(s, cache)
     }
 
     /// Raw set. The caller has rejected `nil` and NaN keys. Returns the number of bytes
@@ -214,16 +179,9 @@ impl Table {
         if val.is_nil() {
             return 0;
         }
-        let cap = self.map.capacity();
-        if self.map.len() == cap && cap > 0 {
-            // About to grow: purge tombstones first if there are enough of them.
-            let dead = self.map.values().filter(|v| v.is_nil()).count();
-            if dead * 4 >= cap {
-                self.map.retain(|_, v| !v.is_nil());
-            }
-        }
-        self.map.insert(key, val);
-        self.map.capacity().saturating_sub(cap) * 40
+        let before = self.map.mem_size();
+        self.map.insert_new(key, val);
+        self.map.mem_size().saturating_sub(before)
     }
 
     /// The length operator's raw result (a border).
@@ -315,7 +273,7 @@ impl Table {
             out.push(ObjRef::Table(m));
         }
         out.extend(self.arr.iter().filter_map(|v| v.obj_ref()));
-        for (k, v) in &self.map {
+        for (k, v) in self.map.iter() {
             if !v.is_nil() {
                 out.extend(k.0.obj_ref());
                 out.extend(v.obj_ref());
@@ -329,7 +287,7 @@ impl HeapObject for Table {
         ObjRef::Table(gc)
     }
     fn size(&self) -> usize {
-        self.arr.capacity() * std::mem::size_of::<Value>() + self.map.capacity() * 40
+        self.arr.capacity() * std::mem::size_of::<Value>() + self.map.mem_size()
     }
 }
 
@@ -414,7 +372,7 @@ impl Table {
         } else {
             out.extend(self.arr.iter().filter(|v| !is_weak_ref(v)).filter_map(|v| v.obj_ref()));
         }
-        for (k, v) in &self.map {
+        for (k, v) in self.map.iter() {
             if v.is_nil() {
                 continue;
             }
@@ -437,7 +395,7 @@ impl Table {
     /// anything new was pushed.
     pub fn trace_ephemerons(&self, weak_v: bool, out: &mut Vec<ObjRef>) -> bool {
         let before = out.len();
-        for (k, v) in &self.map {
+        for (k, v) in self.map.iter() {
             if v.is_nil() || (weak_v && is_weak_ref(v)) {
                 continue;
             }

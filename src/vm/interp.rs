@@ -9,7 +9,9 @@ use super::arith::{self, ArithOp};
 use super::frame::FrameKind;
 use super::{LuaError, Tm, Vm};
 use crate::bytecode::Op;
-use crate::value::{LuaClosure, UpValState, Value};
+use crate::heap::Gc;
+use crate::value::{LuaClosure, LuaStr, UpValState, Value};
+use std::cell::Cell;
 
 impl Vm {
     #[inline(always)]
@@ -41,7 +43,36 @@ impl Vm {
         }
     }
 
+    /// Field read `t.key` for the common cases, without calling anything: a table that
+    /// has the key (found through the instruction's inline cache), or whose metatable's
+    /// `__index` is a table that has it. `None` sends the caller to the slow path.
+    #[inline(always)]
+    fn field_fast(&self, t: &Value, key: Gc<LuaStr>, cache: &Cell<u32>) -> Option<Value> {
+        let Value::Table(tb) = t else {
+            return None;
+        };
+        let tbl = tb.get();
+        let v = tbl.get_str_cached(key, cache);
+        if !v.is_nil() {
+            return Some(v);
+        }
+        let Some(mt) = tbl.meta else {
+            return Some(Value::Nil);
+        };
+        match mt.get().get_str(self.tm_name(Tm::Index)) {
+            Value::Nil => Some(Value::Nil),
+            Value::Table(ht) => {
+                let htb = ht.get();
+                let v = htb.get_str_cached(key, cache);
+                (!v.is_nil() || htb.meta.is_none()).then_some(v)
+            }
+            _ => None,
+        }
+    }
+
     /// Runs Lua frames until the frame stack shrinks to `entry_depth`.
+    // `reload!()` after a slow path is sometimes followed by no register access.
+    #[allow(unused_assignments)]
     pub(crate) fn run(&mut self, entry_depth: usize) -> Result<(), LuaError> {
         'frame: loop {
             let fi = self.frames.len() - 1;
@@ -200,17 +231,10 @@ impl Vm {
                     }
                     Op::GetTabUp => {
                         let t = self.upval_get(cl, i.b());
-                        let key = k[i.c()];
-                        let v = match t {
-                            Value::Table(tb) => {
-                                let v = tb.get().get(key);
-                                if v.is_nil() && tb.get().meta.is_some() {
-                                    slow!(self.index(t, key))
-                                } else {
-                                    v
-                                }
-                            }
-                            _ => slow!(self.index(t, key)),
+                        let Value::Str(key) = k[i.c()] else { unreachable!("GETTABUP key") };
+                        let v = match self.field_fast(&t, key, &pinst.caches[pc - 1]) {
+                            Some(v) => v,
+                            None => slow!(self.index(t, Value::Str(key))),
                         };
                         set!(i.a(), v);
                     }
@@ -222,20 +246,12 @@ impl Vm {
                         reload!();
                     }
                     Op::GetField => {
-                        let v = match (rref!(i.b()), &k[i.c()]) {
-                            (Value::Table(tb), Value::Str(key)) => {
-                                let tbl = tb.get();
-                                let v = tbl.get_str(*key);
-                                if v.is_nil() && tbl.meta.is_some() {
-                                    let (t, key) = (r!(i.b()), k[i.c()]);
-                                    slow!(self.index(t, key))
-                                } else {
-                                    v
-                                }
-                            }
-                            _ => {
-                                let (t, key) = (r!(i.b()), k[i.c()]);
-                                slow!(self.index(t, key))
+                        let Value::Str(key) = k[i.c()] else { unreachable!("GETFIELD key") };
+                        let v = match self.field_fast(rref!(i.b()), key, &pinst.caches[pc - 1]) {
+                            Some(v) => v,
+                            None => {
+                                let t = r!(i.b());
+                                slow!(self.index(t, Value::Str(key)))
                             }
                         };
                         set!(i.a(), v);
@@ -310,18 +326,11 @@ impl Vm {
                     }
                     Op::SelfOp => {
                         let obj = r!(i.b());
-                        let key = k[i.c()];
+                        let Value::Str(key) = k[i.c()] else { unreachable!("SELF key") };
                         set!(i.a() + 1, obj);
-                        let v = match obj {
-                            Value::Table(tb) => {
-                                let v = tb.get().get(key);
-                                if v.is_nil() && tb.get().meta.is_some() {
-                                    slow!(self.index(obj, key))
-                                } else {
-                                    v
-                                }
-                            }
-                            _ => slow!(self.index(obj, key)),
+                        let v = match self.field_fast(&obj, key, &pinst.caches[pc - 1]) {
+                            Some(v) => v,
+                            None => slow!(self.index(obj, Value::Str(key))),
                         };
                         set!(i.a(), v);
                     }

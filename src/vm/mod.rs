@@ -288,6 +288,7 @@ impl Vm {
             proto: p.clone(),
             consts: consts.into_boxed_slice(),
             children: children.into_boxed_slice(),
+            caches: (0..p.code.len()).map(|_| std::cell::Cell::new(0)).collect(),
         })
     }
 

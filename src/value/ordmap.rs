@@ -1,0 +1,190 @@
+//! The hash part of a table: an insertion-ordered open-addressing map.
+//!
+//! Entries live in a vector in insertion order (that order is what `next` and
+//! `pairs` follow); a separate power-of-two index of `u32` slots, probed linearly,
+//! maps hashes to entry positions. Removing a key stores `nil` in its entry and keeps
+//! the slot, so traversals survive removals; such tombstones are dropped when the map
+//! is rebuilt to grow. Entry positions are stable between rebuilds, which lets the
+//! interpreter cache them per instruction (see `get_str_cached`).
+
+use super::{Key, LuaStr, Value};
+use crate::heap::Gc;
+use std::cell::Cell;
+
+const EMPTY: u32 = u32::MAX;
+
+/// Insertion-ordered map from [`Key`] to [`Value`].
+#[derive(Default)]
+pub struct OrdMap {
+    entries: Vec<(Key, Value)>,
+    index: Vec<u32>,
+}
+
+/// Hash of a key: fixed mixing of the integer, float bits or object address. The
+/// hash only decides probe positions, never iteration order.
+#[inline(always)]
+fn hash(k: &Key) -> u64 {
+    let x = match k.0 {
+        Value::Int(i) => i as u64,
+        Value::Str(s) => (s.addr() >> 4) as u64,
+        Value::Num(f) => f.to_bits(),
+        Value::Bool(b) => b as u64 + 0x51,
+        Value::Table(g) => (g.addr() >> 4) as u64,
+        Value::LuaFn(g) => (g.addr() >> 4) as u64,
+        Value::NatFn(g) => (g.addr() >> 4) as u64,
+        Value::UData(g) => (g.addr() >> 4) as u64,
+        Value::Thread(g) => (g.addr() >> 4) as u64,
+        Value::Nil => 0,
+    };
+    let h = x.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    h ^ (h >> 32)
+}
+
+impl OrdMap {
+    /// A map with room for `n` entries.
+    pub fn with_capacity(n: usize) -> Self {
+        let mut m = OrdMap {
+            entries: Vec::with_capacity(n),
+            index: Vec::new(),
+        };
+        if n > 0 {
+            m.index = vec![EMPTY; (n * 2).next_power_of_two().max(4)];
+        }
+        m
+    }
+
+    /// True when there are no entries at all.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Position of `key` in insertion order.
+    #[inline]
+    pub fn get_index_of(&self, key: &Key) -> Option<usize> {
+        if self.index.is_empty() {
+            return None;
+        }
+        let mask = self.index.len() - 1;
+        let mut i = hash(key) as usize & mask;
+        loop {
+            let e = self.index[i];
+            if e == EMPTY {
+                return None;
+            }
+            if self.entries[e as usize].0 == *key {
+                return Some(e as usize);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// The value for `key`.
+    #[inline]
+    pub fn get(&self, key: &Key) -> Option<&Value> {
+        self.get_index_of(key).map(|i| &self.entries[i].1)
+    }
+
+    /// Mutable access to the value for `key`.
+    #[inline]
+    pub fn get_mut(&mut self, key: &Key) -> Option<&mut Value> {
+        self.get_index_of(key).map(move |i| &mut self.entries[i].1)
+    }
+
+    /// String-key lookup through a per-instruction cache of the entry position:
+    /// tables built the same way hold the same key at the same position.
+    #[inline(always)]
+    pub fn get_str_cached(&self, key: Gc<LuaStr>, cache: &Cell<u32>) -> Value {
+        let hint = cache.get() as usize;
+        if let Some((k, v)) = self.entries.get(hint) {
+            if let Value::Str(s) = k.0 {
+                if s == key {
+                    return *v;
+                }
+            }
+        }
+        match self.get_index_of(&Key(Value::Str(key))) {
+            Some(i) => {
+                cache.set(i as u32);
+                self.entries[i].1
+            }
+            None => Value::Nil,
+        }
+    }
+
+    /// Entry at position `i`.
+    #[inline]
+    pub fn get_index(&self, i: usize) -> Option<(&Key, &Value)> {
+        self.entries.get(i).map(|(k, v)| (k, v))
+    }
+
+    /// Adds a key that is not present.
+    pub fn insert_new(&mut self, key: Key, val: Value) {
+        if (self.entries.len() + 1) * 2 > self.index.len() {
+            self.grow();
+        }
+        let pos = self.entries.len() as u32;
+        self.entries.push((key, val));
+        self.place(pos);
+    }
+
+    fn place(&mut self, pos: u32) {
+        let mask = self.index.len() - 1;
+        let mut i = hash(&self.entries[pos as usize].0) as usize & mask;
+        while self.index[i] != EMPTY {
+            i = (i + 1) & mask;
+        }
+        self.index[i] = pos;
+    }
+
+    /// Makes room: drops tombstones, doubling the index only if still needed.
+    fn grow(&mut self) {
+        let live = self.entries.iter().filter(|(_, v)| !v.is_nil()).count();
+        if live < self.entries.len() {
+            self.entries.retain(|(_, v)| !v.is_nil());
+        }
+        let mut size = self.index.len().max(4);
+        while (self.entries.len() + 1) * 2 > size {
+            size *= 2;
+        }
+        self.rebuild(size);
+    }
+
+    fn rebuild(&mut self, size: usize) {
+        self.index.clear();
+        self.index.resize(size, EMPTY);
+        for pos in 0..self.entries.len() {
+            self.place(pos as u32);
+        }
+    }
+
+    /// Keeps the entries for which `f` holds, in order.
+    pub fn retain(&mut self, mut f: impl FnMut(&Key, &mut Value) -> bool) {
+        let before = self.entries.len();
+        self.entries.retain_mut(|(k, v)| f(k, v));
+        if self.entries.len() != before {
+            let size = self.index.len();
+            self.rebuild(size);
+        }
+    }
+
+    /// Entries in insertion order.
+    pub fn iter(&self) -> impl Iterator<Item = (&Key, &Value)> {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+
+    /// Mutable values in insertion order.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&Key, &mut Value)> {
+        self.entries.iter_mut().map(|(k, v)| (&*k, v))
+    }
+
+    /// Values in insertion order.
+    pub fn values(&self) -> impl Iterator<Item = &Value> {
+        self.entries.iter().map(|(_, v)| v)
+    }
+
+    /// Bytes held (entries and index).
+    pub fn mem_size(&self) -> usize {
+        self.entries.capacity() * std::mem::size_of::<(Key, Value)>() + self.index.capacity() * 4
+    }
+}
