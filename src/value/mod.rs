@@ -25,7 +25,11 @@ use crate::vm::thread::Thread;
 /// assert!(!Value::Nil.is_truthy());
 /// assert_eq!(std::mem::size_of::<Value>(), 16);
 /// ```
+// `repr(C, u8)` puts every payload in one 8-byte-aligned union after the tag, so
+// copying a value moves two aligned words; the default layout placed `Bool` at byte 1
+// and made copies use overlapping unaligned moves that defeat store forwarding.
 #[derive(Clone, Copy, Debug, Default)]
+#[repr(C, u8)]
 pub enum Value {
     #[default]
     Nil,

@@ -93,22 +93,24 @@ impl OrdMap {
 
     /// String-key lookup through a per-instruction cache of the entry position:
     /// tables built the same way hold the same key at the same position.
+    /// Returns a reference into the map (copying it is cheaper than building a
+    /// value), or `None` when the key is absent.
     #[inline(always)]
-    pub fn get_str_cached(&self, key: Gc<LuaStr>, cache: &Cell<u32>) -> Value {
+    pub fn get_str_cached(&self, key: Gc<LuaStr>, cache: &Cell<u32>) -> Option<&Value> {
         let hint = cache.get() as usize;
         if let Some((k, v)) = self.entries.get(hint) {
             if let Value::Str(s) = k.0 {
                 if s == key {
-                    return *v;
+                    return Some(v);
                 }
             }
         }
         match self.get_index_of(&Key(Value::Str(key))) {
             Some(i) => {
                 cache.set(i as u32);
-                self.entries[i].1
+                Some(&self.entries[i].1)
             }
-            None => Value::Nil,
+            None => None,
         }
     }
 

@@ -106,7 +106,7 @@ impl Table {
 
     /// Raw get with a string key through an instruction's inline cache.
     #[inline(always)]
-    pub fn get_str_cached(&self, s: Gc<LuaStr>, cache: &Cell<u32>) -> Value {
+    pub fn get_str_cached(&self, s: Gc<LuaStr>, cache: &Cell<u32>) -> Option<&Value> {
         self.map.get_str_cached(s, cache)
     }
 
