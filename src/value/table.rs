@@ -44,6 +44,9 @@ pub struct Table {
     pub meta: Option<Gc<Table>>,
 }
 
+/// The nil that absent keys read as.
+const NIL: &Value = &Value::Nil;
+
 /// Converts a float key to an integer key when it has an exact integer value.
 #[inline]
 fn float_key(f: f64) -> Option<i64> {
@@ -67,34 +70,52 @@ impl Table {
     /// Raw get (`rawget`).
     #[inline]
     pub fn get(&self, key: Value) -> Value {
-        match key {
-            Value::Int(i) => self.get_int(i),
-            Value::Str(s) => self.get_str(s),
-            Value::Nil => Value::Nil,
+        *self.get_ref(&key)
+    }
+
+    /// Raw get returning a reference into the table (or to a static nil): copying
+    /// from it is cheaper than assembling a value in the interpreter's hot paths.
+    #[inline]
+    pub fn get_ref(&self, key: &Value) -> &Value {
+        match *key {
+            Value::Int(i) => self.get_int_ref(i),
+            Value::Str(s) => self.map_get_ref(&Key(Value::Str(s))),
+            Value::Nil => NIL,
             Value::Num(f) => match float_key(f) {
-                Some(i) => self.get_int(i),
-                None => self.map_get(Key(key)),
+                Some(i) => self.get_int_ref(i),
+                None => self.map_get_ref(&Key(*key)),
             },
-            _ => self.map_get(Key(key)),
+            _ => self.map_get_ref(&Key(*key)),
         }
     }
 
     #[inline]
-    fn map_get(&self, key: Key) -> Value {
+    fn map_get_ref(&self, key: &Key) -> &Value {
         if self.map.is_empty() {
-            return Value::Nil;
+            return NIL;
         }
-        self.map.get(&key).copied().unwrap_or(Value::Nil)
+        self.map.get(key).unwrap_or(NIL)
+    }
+
+    #[inline]
+    fn map_get(&self, key: Key) -> Value {
+        *self.map_get_ref(&key)
     }
 
     /// Raw get with an integer key.
     #[inline(always)]
     pub fn get_int(&self, i: i64) -> Value {
+        *self.get_int_ref(i)
+    }
+
+    /// Raw get with an integer key, by reference.
+    #[inline(always)]
+    pub fn get_int_ref(&self, i: i64) -> &Value {
         let idx = (i as u64).wrapping_sub(1);
         if idx < self.arr.len() as u64 {
-            self.arr[idx as usize]
+            &self.arr[idx as usize]
         } else {
-            self.map_get(Key(Value::Int(i)))
+            self.map_get_ref(&Key(Value::Int(i)))
         }
     }
 

@@ -178,7 +178,7 @@ pub fn arith_numbers(op: ArithOp, a: Value, b: Value) -> Option<Result<Value, &'
                 Value::Int(mod_int(x, y))
             }
             Div => Value::Num(x as f64 / y as f64),
-            Pow => Value::Num(libm::pow(x as f64, y as f64)),
+            Pow => Value::Num(pow_float(x as f64, y as f64)),
             _ => unreachable!(),
         }));
     }
@@ -188,30 +188,38 @@ pub fn arith_numbers(op: ArithOp, a: Value, b: Value) -> Option<Result<Value, &'
         Sub => x - y,
         Mul => x * y,
         Div => x / y,
-        Mod => {
-            if y.is_infinite() && x.is_finite() {
-                if (x >= 0.0) == (y > 0.0) {
-                    x
-                } else {
-                    y
-                }
-            } else {
-                mod_float(x, y)
-            }
-        }
+        Mod => mod_float_lua(x, y),
         IDiv => libm::floor(x / y),
-        Pow => {
-            if y == 2.0 {
-                x * x
-            } else if y == 0.5 {
-                libm::sqrt(x)
-            } else {
-                libm::pow(x, y)
-            }
-        }
+        Pow => pow_float(x, y),
         Unm => -x,
         _ => unreachable!(),
     })))
+}
+
+/// Float modulo including Lua's infinity rules (`x % ±inf`).
+#[inline]
+pub fn mod_float_lua(x: f64, y: f64) -> f64 {
+    if y.is_infinite() && x.is_finite() {
+        if (x >= 0.0) == (y > 0.0) {
+            x
+        } else {
+            y
+        }
+    } else {
+        mod_float(x, y)
+    }
+}
+
+/// Float power with the exact fast cases.
+#[inline]
+pub fn pow_float(x: f64, y: f64) -> f64 {
+    if y == 2.0 {
+        x * x
+    } else if y == 0.5 {
+        libm::sqrt(x)
+    } else {
+        libm::pow(x, y)
+    }
 }
 
 /// `a < b` for numbers with exact int/float semantics.

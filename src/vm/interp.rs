@@ -187,12 +187,42 @@ impl Vm {
                     set!($i.a(), v);
                 }};
             }
+            // Arithmetic whose integer case may fail (division by zero) or which has no
+            // integer form: `$int` returns `None` to take the slow path.
             macro_rules! arith_gen {
-                ($i:expr, $op:expr, $b:expr) => {{
-                    let (a, b) = (r!($i.b()), $b);
-                    let v = match arith::arith_numbers($op, a, b) {
-                        Some(Ok(v)) => v,
-                        _ => slow!(self.arith($op, a, b)),
+                ($i:expr, $op:expr, $pb:expr, $int:expr, $flt:expr) => {{
+                    let pa = rref!($i.b());
+                    let pb: &Value = $pb;
+                    let v = match (pa, pb) {
+                        (Value::Int(x), Value::Int(y)) => match $int(*x, *y) {
+                            Some(r) => r,
+                            None => {
+                                let (a, b) = (*pa, *pb);
+                                slow!(self.arith($op, a, b))
+                            }
+                        },
+                        (Value::Num(x), Value::Num(y)) => Value::Num($flt(*x, *y)),
+                        (Value::Int(x), Value::Num(y)) => Value::Num($flt(*x as f64, *y)),
+                        (Value::Num(x), Value::Int(y)) => Value::Num($flt(*x, *y as f64)),
+                        _ => {
+                            let (a, b) = (*pa, *pb);
+                            slow!(self.arith($op, a, b))
+                        }
+                    };
+                    set!($i.a(), v);
+                }};
+            }
+            // Bitwise operations: integers inline, anything else through the slow path.
+            macro_rules! bitwise {
+                ($i:expr, $op:expr, $pb:expr, $f:expr) => {{
+                    let pa = rref!($i.b());
+                    let pb: &Value = $pb;
+                    let v = match (pa, pb) {
+                        (Value::Int(x), Value::Int(y)) => Value::Int($f(*x, *y)),
+                        _ => {
+                            let (a, b) = (*pa, *pb);
+                            slow!(self.arith($op, a, b))
+                        }
                     };
                     set!($i.a(), v);
                 }};
@@ -271,60 +301,66 @@ impl Vm {
                         }
                     }
                     Op::GetI => {
-                        let v = match rref!(i.b()) {
+                        let fast = match rref!(i.b()) {
                             Value::Table(tb) => {
-                                let tbl = tb.get();
-                                let v = tbl.get_int(i.c() as i64);
-                                if v.is_nil() && tbl.meta.is_some() {
-                                    let t = r!(i.b());
-                                    slow!(self.index(t, Value::Int(i.c() as i64)))
-                                } else {
-                                    v
-                                }
+                                let tbl = tb.get_static();
+                                let v = tbl.get_int_ref(i.c() as i64);
+                                (!v.is_nil() || tbl.meta.is_none()).then_some(v)
                             }
-                            _ => {
-                                let t = r!(i.b());
-                                slow!(self.index(t, Value::Int(i.c() as i64)))
-                            }
+                            _ => None,
                         };
-                        set!(i.a(), v);
+                        match fast {
+                            Some(v) => {
+                                let v = *v;
+                                set!(i.a(), v);
+                            }
+                            None => {
+                                let t = r!(i.b());
+                                let v = slow!(self.index(t, Value::Int(i.c() as i64)));
+                                set!(i.a(), v);
+                            }
+                        }
                     }
                     Op::GetTable => {
-                        let v = match (rref!(i.b()), rref!(i.c())) {
+                        let fast = match (rref!(i.b()), rref!(i.c())) {
                             (Value::Table(tb), key) => {
-                                let tbl = tb.get();
-                                let v = match key {
-                                    Value::Int(n) => tbl.get_int(*n),
-                                    Value::Str(s) => tbl.get_str(*s),
-                                    _ => tbl.get(*key),
-                                };
-                                if v.is_nil() && tbl.meta.is_some() {
-                                    let (t, key) = (r!(i.b()), r!(i.c()));
-                                    slow!(self.index(t, key))
-                                } else {
-                                    v
-                                }
+                                let tbl = tb.get_static();
+                                let v = tbl.get_ref(key);
+                                (!v.is_nil() || tbl.meta.is_none()).then_some(v)
                             }
-                            _ => {
-                                let (t, key) = (r!(i.b()), r!(i.c()));
-                                slow!(self.index(t, key))
-                            }
+                            _ => None,
                         };
-                        set!(i.a(), v);
+                        match fast {
+                            Some(v) => {
+                                let v = *v;
+                                set!(i.a(), v);
+                            }
+                            None => {
+                                let (t, key) = (r!(i.b()), r!(i.c()));
+                                let v = slow!(self.index(t, key));
+                                set!(i.a(), v);
+                            }
+                        }
                     }
                     Op::SetTable | Op::SetTableK | Op::SetI | Op::SetIK | Op::SetField | Op::SetFieldK => {
-                        let t = r!(i.a());
-                        let key = match i.op() {
-                            Op::SetTable | Op::SetTableK => r!(i.b()),
-                            Op::SetI | Op::SetIK => Value::Int(i.b() as i64),
-                            _ => k[i.b()],
+                        let int_key;
+                        let key: &Value = match i.op() {
+                            Op::SetTable | Op::SetTableK => rref!(i.b()),
+                            Op::SetI | Op::SetIK => {
+                                int_key = Value::Int(i.b() as i64);
+                                &int_key
+                            }
+                            _ => &k[i.b()],
                         };
-                        let v = match i.op() {
-                            Op::SetTable | Op::SetI | Op::SetField => r!(i.c()),
-                            _ => k[i.c()],
+                        let v: &Value = match i.op() {
+                            Op::SetTable | Op::SetI | Op::SetField => rref!(i.c()),
+                            _ => &k[i.c()],
                         };
-                        self.store(t, key, v, fi, pc, base + max_stack)?;
-                        reload!();
+                        if !self.store_fast(rref!(i.a()), key, v) {
+                            let (t, key, v) = (r!(i.a()), *key, *v);
+                            self.store(t, key, v, fi, pc, base + max_stack)?;
+                            reload!();
+                        }
                     }
                     Op::NewTable => {
                         let narr = code[pc].ax_arg() as usize;
@@ -366,15 +402,15 @@ impl Vm {
                     Op::AddK => arith_rk!(i, ArithOp::Add, i64::wrapping_add, |x: f64, y: f64| x + y),
                     Op::SubK => arith_rk!(i, ArithOp::Sub, i64::wrapping_sub, |x: f64, y: f64| x - y),
                     Op::MulK => arith_rk!(i, ArithOp::Mul, i64::wrapping_mul, |x: f64, y: f64| x * y),
-                    Op::ModK => arith_gen!(i, ArithOp::Mod, k[i.c()]),
-                    Op::PowK => arith_gen!(i, ArithOp::Pow, k[i.c()]),
-                    Op::DivK => arith_gen!(i, ArithOp::Div, k[i.c()]),
-                    Op::IDivK => arith_gen!(i, ArithOp::IDiv, k[i.c()]),
-                    Op::BAndK => arith_gen!(i, ArithOp::BAnd, k[i.c()]),
-                    Op::BOrK => arith_gen!(i, ArithOp::BOr, k[i.c()]),
-                    Op::BXorK => arith_gen!(i, ArithOp::BXor, k[i.c()]),
-                    Op::ShrI => arith_gen!(i, ArithOp::Shr, Value::Int(i.sc())),
-                    Op::ShlI => arith_gen!(i, ArithOp::Shl, Value::Int(i.sc())),
+                    Op::ModK => arith_gen!(i, ArithOp::Mod, &k[i.c()], |x: i64, y: i64| (y != 0).then(|| Value::Int(arith::mod_int(x, y))), arith::mod_float_lua),
+                    Op::PowK => arith_gen!(i, ArithOp::Pow, &k[i.c()], |x: i64, y: i64| Some(Value::Num(arith::pow_float(x as f64, y as f64))), arith::pow_float),
+                    Op::DivK => arith_gen!(i, ArithOp::Div, &k[i.c()], |x: i64, y: i64| Some(Value::Num(x as f64 / y as f64)), |x: f64, y: f64| x / y),
+                    Op::IDivK => arith_gen!(i, ArithOp::IDiv, &k[i.c()], |x: i64, y: i64| (y != 0).then(|| Value::Int(arith::idiv_int(x, y))), |x: f64, y: f64| libm::floor(x / y)),
+                    Op::BAndK => bitwise!(i, ArithOp::BAnd, &k[i.c()], |x: i64, y: i64| x & y),
+                    Op::BOrK => bitwise!(i, ArithOp::BOr, &k[i.c()], |x: i64, y: i64| x | y),
+                    Op::BXorK => bitwise!(i, ArithOp::BXor, &k[i.c()], |x: i64, y: i64| x ^ y),
+                    Op::ShrI => bitwise!(i, ArithOp::Shr, &Value::Int(i.sc()), |x: i64, y: i64| arith::shift_left(x, y.wrapping_neg())),
+                    Op::ShlI => bitwise!(i, ArithOp::Shl, &Value::Int(i.sc()), arith::shift_left),
                     Op::Add => arith_rr!(i, ArithOp::Add, i64::wrapping_add, |x: f64, y: f64| x + y),
                     Op::Sub => arith_rr!(i, ArithOp::Sub, i64::wrapping_sub, |x: f64, y: f64| x - y),
                     Op::Mul => arith_rr!(i, ArithOp::Mul, i64::wrapping_mul, |x: f64, y: f64| x * y),
@@ -390,14 +426,14 @@ impl Vm {
                         };
                         set!(i.a(), v);
                     }
-                    Op::Mod => arith_gen!(i, ArithOp::Mod, r!(i.c())),
-                    Op::Pow => arith_gen!(i, ArithOp::Pow, r!(i.c())),
-                    Op::IDiv => arith_gen!(i, ArithOp::IDiv, r!(i.c())),
-                    Op::BAnd => arith_gen!(i, ArithOp::BAnd, r!(i.c())),
-                    Op::BOr => arith_gen!(i, ArithOp::BOr, r!(i.c())),
-                    Op::BXor => arith_gen!(i, ArithOp::BXor, r!(i.c())),
-                    Op::Shl => arith_gen!(i, ArithOp::Shl, r!(i.c())),
-                    Op::Shr => arith_gen!(i, ArithOp::Shr, r!(i.c())),
+                    Op::Mod => arith_gen!(i, ArithOp::Mod, rref!(i.c()), |x: i64, y: i64| (y != 0).then(|| Value::Int(arith::mod_int(x, y))), arith::mod_float_lua),
+                    Op::Pow => arith_gen!(i, ArithOp::Pow, rref!(i.c()), |x: i64, y: i64| Some(Value::Num(arith::pow_float(x as f64, y as f64))), arith::pow_float),
+                    Op::IDiv => arith_gen!(i, ArithOp::IDiv, rref!(i.c()), |x: i64, y: i64| (y != 0).then(|| Value::Int(arith::idiv_int(x, y))), |x: f64, y: f64| libm::floor(x / y)),
+                    Op::BAnd => bitwise!(i, ArithOp::BAnd, rref!(i.c()), |x: i64, y: i64| x & y),
+                    Op::BOr => bitwise!(i, ArithOp::BOr, rref!(i.c()), |x: i64, y: i64| x | y),
+                    Op::BXor => bitwise!(i, ArithOp::BXor, rref!(i.c()), |x: i64, y: i64| x ^ y),
+                    Op::Shl => bitwise!(i, ArithOp::Shl, rref!(i.c()), arith::shift_left),
+                    Op::Shr => bitwise!(i, ArithOp::Shr, rref!(i.c()), |x: i64, y: i64| arith::shift_left(x, y.wrapping_neg())),
                     Op::Unm => {
                         let a = r!(i.b());
                         let v = match a {
@@ -778,6 +814,32 @@ impl Vm {
                     Op::VarArgPrep => {}
                     Op::ExtraArg => {}
                 }
+            }
+        }
+    }
+
+    /// `t[key] = v` without metamethods when that is certainly right (a table whose
+    /// metatable, if any, has no `__newindex`, or an existing key); false otherwise.
+    #[inline(always)]
+    fn store_fast(&mut self, t: &Value, key: &Value, v: &Value) -> bool {
+        let Value::Table(tb) = t else {
+            return false;
+        };
+        let tbl = tb.get_mut();
+        if let Some(mt) = tbl.meta {
+            if tbl.get_ref(key).is_nil() && !mt.get().get_str(self.tm_name(Tm::NewIndex)).is_nil() {
+                return false;
+            }
+        }
+        match key {
+            Value::Nil => false,
+            Value::Num(f) if f.is_nan() => false,
+            _ => {
+                let grown = tbl.set(*key, *v);
+                if grown > 0 {
+                    self.heap.account(grown as isize);
+                }
+                true
             }
         }
     }
