@@ -14,6 +14,10 @@ pub struct ProtoInst {
     pub proto: Arc<Proto>,
     pub consts: Box<[Value]>,
     pub children: Box<[Gc<ProtoInst>]>,
+    /// Copies of the prototype's frame shape, read on every call.
+    pub num_params: u8,
+    pub max_stack: u8,
+    pub is_vararg: bool,
     /// Inline caches, one per instruction: the hash-part position where the last
     /// field lookup of that instruction found its key.
     pub caches: Box<[std::cell::Cell<u32>]>,

@@ -289,6 +289,9 @@ impl Vm {
             consts: consts.into_boxed_slice(),
             children: children.into_boxed_slice(),
             caches: (0..p.code.len()).map(|_| std::cell::Cell::new(0)).collect(),
+            num_params: p.num_params,
+            max_stack: p.max_stack,
+            is_vararg: p.is_vararg,
         })
     }
 
