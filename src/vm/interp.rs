@@ -677,7 +677,13 @@ impl Vm {
                             self.close_upvals(base);
                         }
                         self.frames.pop();
-                        self.finish_results(frame.func, base + a, n, frame.nresults);
+                        if n == 1 && frame.nresults == 1 {
+                            // The common single-result return: one copy, no bookkeeping.
+                            let v = r!(a);
+                            self.stack[frame.func] = v;
+                        } else {
+                            self.finish_results(frame.func, base + a, n, frame.nresults);
+                        }
                         if self.after_return(entry_depth) {
                             return Ok(());
                         }
