@@ -35,6 +35,11 @@ pub fn open(vm: &mut Vm) {
         let v = vm.new_native(name, *f);
         vm.set_global(name, v);
     }
+    // `pairs` returns this very `next` function, as in lua5.4 (`pairs(t) == next`).
+    let next_fn = vm.get_global("next");
+    let k = vm.new_str(b"next");
+    let reg = vm.registry;
+    let _ = reg.get_mut().set(k, next_fn);
     for (name, kind) in [("pcall", NativeKind::Pcall), ("xpcall", NativeKind::Xpcall)] {
         let f = vm.heap.alloc(NativeClosure {
             kind,
@@ -398,7 +403,10 @@ fn type_(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
 
 fn load(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let a = Args::new(base, n, "load");
-    let chunk = a.get(vm, 1);
+    let mut chunk = a.get(vm, 1);
+    if matches!(chunk, Value::Int(_) | Value::Num(_)) {
+        chunk = Value::Str(a.check_str(vm, 1)?);
+    }
     let src: Vec<u8> = match chunk {
         Value::Str(s) => s.as_bytes().to_vec(),
         Value::LuaFn(_) | Value::NatFn(_) => {

@@ -179,7 +179,8 @@ impl Vm {
         nresults: i32,
     ) -> Result<bool, LuaError> {
         let x = matches!(nc.kind, NativeKind::Xpcall);
-        if nargs == 0 || (x && nargs < 2) {
+        let bad_handler = x && nargs >= 1 && !matches!(self.stack.get(func + 2), Some(Value::LuaFn(_) | Value::NatFn(_))) ;
+        if nargs == 0 || bad_handler {
             // Raised from inside pcall itself, outside its protection.
             self.frames.push(Frame {
                 func,
@@ -189,11 +190,17 @@ impl Vm {
                 nvarargs: 0,
                 kind: FrameKind::Native(nc),
             });
-            return Err(LuaError::Rt(format!(
-                "bad argument #{} to '{}' (value expected)",
-                if nargs == 0 { 1 } else { 2 },
-                if x { "xpcall" } else { "pcall" }
-            )));
+            let name = if x { "xpcall" } else { "pcall" };
+            return Err(LuaError::Rt(if nargs == 0 {
+                format!("bad argument #1 to '{name}' (value expected)")
+            } else {
+                let got = if nargs < 2 {
+                    "no value".to_string()
+                } else {
+                    self.type_name_of(self.stack[func + 2])
+                };
+                format!("bad argument #2 to '{name}' (function expected, got {got})")
+            }));
         }
         let kind = if x {
             let h = self.stack[func + 2];
@@ -352,9 +359,21 @@ impl Vm {
         };
         if let FrameKind::Xpcall(h) = self.frames[i].kind {
             self.top = self.frames_top();
-            errv = match self.call1(h, &[errv]) {
-                Ok(v) => v,
-                Err(_) => self.new_str(b"error in error handling"),
+            // An error inside the handler is handled by the handler too, as in lua5.4,
+            // until the nesting limit turns it into "error in error handling".
+            let mut handled = None;
+            for _ in 0..MAX_NATIVE_DEPTH {
+                match self.call1(h, &[errv]) {
+                    Ok(v) => {
+                        handled = Some(v);
+                        break;
+                    }
+                    Err(e) => errv = self.error_value(e),
+                }
+            }
+            errv = match handled {
+                Some(v) => v,
+                None => self.new_str(b"error in error handling"),
             };
         }
         let f = self.frames[i];

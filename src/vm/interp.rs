@@ -637,6 +637,16 @@ impl Vm {
                                 info
                             )));
                         }
+                        if matches!(self.stack[func], Value::NatFn(_)) {
+                            // A native runs on top of this frame, as in lua5.4 (so errors
+                            // still see this caller's position); the RETURN that follows
+                            // every TAILCALL then returns its results.
+                            if self.precall(func, nargs, -1)? {
+                                continue 'frame;
+                            }
+                            reload!();
+                            continue;
+                        }
                         if !self.open_upvals.is_empty() {
                             self.close_upvals(base);
                         }
