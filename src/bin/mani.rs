@@ -174,7 +174,9 @@ fn actions_empty(argv: &[String]) -> bool {
     argv.len() <= 1
 }
 
+/// Closes the state like `lua_close` (pending finalizers run) and flushes output.
 fn finish(lua: &mut Lua, code: ExitCode) -> ExitCode {
+    lua.vm.close_state();
     let _ = lua.vm.out.flush();
     code
 }

@@ -29,6 +29,7 @@ impl Vm {
             f.trace(&mut gray);
         }
         gray.extend(self.open_upvals.iter().map(|u| ObjRef::UpVal(*u)));
+        gray.extend(self.tobefnz.iter().filter_map(|v| v.obj_ref()));
         self.weak_tables.clear();
         self.mark(&mut gray);
         // Ephemerons: values of weak-keyed entries become reachable with their keys.
@@ -45,12 +46,76 @@ impl Vm {
             }
             self.mark(&mut gray);
         }
+        // Unreachable objects with finalizers are resurrected until their `__gc` runs,
+        // newest registration first (as lua5.4 orders them).
+        let mut dead = Vec::new();
+        self.finobj.retain(|v| {
+            let live = match v {
+                Value::Table(t) => t.is_marked(),
+                Value::UData(u) => u.is_marked(),
+                _ => true,
+            };
+            if !live {
+                dead.push(*v);
+            }
+            live
+        });
+        if !dead.is_empty() {
+            for v in dead.iter().rev() {
+                self.tobefnz.push_back(*v);
+                gray.extend(v.obj_ref());
+            }
+            self.mark(&mut gray);
+        }
         for (t, wk, wv) in std::mem::take(&mut self.weak_tables) {
             t.get_mut().clear_dead(wk, wv);
         }
         self.heap.gray = gray;
         self.strings.remove_unmarked();
         self.heap.sweep();
+        if !self.tobefnz.is_empty() {
+            let saved = self.top;
+            self.top = live_top;
+            self.run_finalizers();
+            self.top = saved;
+        }
+    }
+
+    /// Calls the pending `__gc` metamethods. Errors in finalizers are ignored (lua5.4
+    /// turns them into warnings, which are off by default).
+    pub fn run_finalizers(&mut self) {
+        while let Some(v) = self.tobefnz.pop_front() {
+            let tm = self.metamethod(v, crate::vm::Tm::Gc);
+            if matches!(tm, Value::LuaFn(_) | Value::NatFn(_)) {
+                // Keep the object rooted on the stack while its finalizer runs.
+                self.push(v);
+                let _ = self.call_raw(tm, &[v], 0);
+                self.top -= 1;
+            }
+        }
+    }
+
+    /// Registers `v` for finalization if its metatable has `__gc` (lua5.4 checks this
+    /// when the metatable is set).
+    pub fn check_finalizer(&mut self, v: Value) {
+        let has_gc = !self.metamethod(v, crate::vm::Tm::Gc).is_nil();
+        let fresh = match v {
+            Value::Table(t) if has_gc => t.set_finalizable(),
+            Value::UData(u) if has_gc => u.set_finalizable(),
+            _ => false,
+        };
+        if fresh {
+            self.finobj.push(v);
+        }
+    }
+
+    /// Closing the state: runs every pending finalizer, newest first.
+    pub fn close_state(&mut self) {
+        self.top = self.frames_top();
+        while let Some(v) = self.finobj.pop() {
+            self.tobefnz.push_back(v);
+        }
+        self.run_finalizers();
     }
 
     /// Full collection from outside the interpreter loop (`collectgarbage`).

@@ -25,6 +25,8 @@ pub struct GcHeader {
     marked: Cell<bool>,
     /// Identity number shown by `tostring`, assigned on first use (0: none yet).
     id: Cell<u32>,
+    /// Registered for finalization (`__gc` present when its metatable was set).
+    fin: Cell<bool>,
 }
 
 /// A heap allocation: header followed by the payload.
@@ -120,6 +122,12 @@ impl<T> Gc<T> {
         self.header().id.set(id)
     }
 
+    /// Marks the object as registered for finalization; false if it already was.
+    #[inline]
+    pub fn set_finalizable(&self) -> bool {
+        !self.header().fin.replace(true)
+    }
+
     /// Whether the object is marked in the current cycle.
     #[inline]
     pub fn is_marked(&self) -> bool {
@@ -194,6 +202,7 @@ impl Heap {
             header: GcHeader {
                 marked: Cell::new(false),
                 id: Cell::new(0),
+                fin: Cell::new(false),
             },
             value,
         });

@@ -159,6 +159,7 @@ fn setmetatable(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
         }
     }
     t.get_mut().meta = mt;
+    vm.check_finalizer(Value::Table(t));
     vm.push(Value::Table(t));
     Ok(1)
 }

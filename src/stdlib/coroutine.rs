@@ -1,6 +1,6 @@
 //! The coroutine library (§6.2).
 
-use super::args::{arg_error, Args};
+use super::args::Args;
 use crate::value::{NativeClosure, NativeKind, Value};
 use crate::vm::thread::ThreadStatus;
 use crate::vm::{LuaError, Vm};
@@ -101,15 +101,18 @@ fn close(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let a = Args::new(base, n, "close");
     let co = check_co(vm, &a, 1)?;
     match co.status {
-        ThreadStatus::Suspended | ThreadStatus::Dead => {
-            let th = co.get_mut();
-            th.frames.clear();
-            th.open_upvals.clear();
-            th.tbc.clear();
-            th.status = ThreadStatus::Dead;
-            vm.push(Value::Bool(true));
-            Ok(1)
-        }
-        _ => Err(arg_error("close", 1, "cannot close a running coroutine")),
+        ThreadStatus::Suspended | ThreadStatus::Dead => match vm.close_coroutine(co)? {
+            None => {
+                vm.push(Value::Bool(true));
+                Ok(1)
+            }
+            Some(e) => {
+                vm.push(Value::Bool(false));
+                vm.push(e);
+                Ok(2)
+            }
+        },
+        ThreadStatus::Running => Err(LuaError::msg("cannot close a running coroutine")),
+        ThreadStatus::Normal => Err(LuaError::msg("cannot close a normal coroutine")),
     }
 }

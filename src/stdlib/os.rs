@@ -472,6 +472,9 @@ fn exit(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
         Value::Bool(b) => i64::from(!b),
         _ => a.opt_int(vm, 1, 0)?,
     };
+    if a.get(vm, 2).is_truthy() {
+        vm.close_state();
+    }
     super::io::flush_all(vm);
     std::process::exit(code as i32)
 }

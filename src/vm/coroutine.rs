@@ -102,8 +102,9 @@ impl Vm {
             Err(e) => {
                 co.get_mut().status = ThreadStatus::Dead;
                 let v = self.error_value(e);
-                self.close_upvals(0);
+                // Pending to-be-closed variables wait for `coroutine.close`, as in lua5.4.
                 self.frames.clear();
+                co.get_mut().error = Some(v);
                 Err(v)
             }
         };
@@ -113,6 +114,33 @@ impl Vm {
         self.resumers.pop();
         prev.get_mut().status = ThreadStatus::Running;
         Ok(outcome)
+    }
+
+    /// `coroutine.close`: closes the pending to-be-closed variables of a suspended or
+    /// dead coroutine. Returns the error object if the coroutine had died by an error
+    /// or a `__close` raised one.
+    pub fn close_coroutine(&mut self, co: Gc<Thread>) -> Result<Option<Value>, LuaError> {
+        let prev = self.current;
+        self.resumers.push(prev);
+        self.swap_thread(prev);
+        self.swap_thread(co);
+        self.current = co;
+        let err = co.get_mut().error.take();
+        self.top = self.top.max(self.stack.len().min(self.top + 1));
+        self.close_upvals(0);
+        let r = self.close_tbc(0, err);
+        self.frames.clear();
+        self.tbc.clear();
+        self.swap_thread(co);
+        self.swap_thread(prev);
+        self.current = prev;
+        self.resumers.pop();
+        co.get_mut().status = ThreadStatus::Dead;
+        Ok(match r {
+            Ok(v) if err.is_some() => Some(v),
+            Ok(_) => None,
+            Err(e) => Some(e),
+        })
     }
 
     /// Body of `coroutine.yield`: checks that yielding is allowed, then unwinds.

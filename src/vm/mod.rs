@@ -152,6 +152,10 @@ pub struct Vm {
     pub out: Writer,
     /// Threads that resumed the running coroutine (kept reachable for the collector).
     pub resumers: Vec<Gc<Thread>>,
+    /// Objects with a `__gc` metamethod, in registration order.
+    pub(crate) finobj: Vec<Value>,
+    /// Unreachable objects whose finalizers are due, in calling order.
+    pub(crate) tobefnz: std::collections::VecDeque<Value>,
     /// Weak tables found during the current mark phase.
     pub(crate) weak_tables: Vec<(Gc<Table>, bool, bool)>,
     /// `native_depth` at which the running coroutine may yield.
@@ -198,6 +202,8 @@ impl Vm {
             next_id: 0,
             resumers: Vec::new(),
             weak_tables: Vec::new(),
+            finobj: Vec::new(),
+            tobefnz: Default::default(),
             yield_depth: usize::MAX,
         };
         vm.current.get_mut().status = thread::ThreadStatus::Running;

@@ -21,6 +21,8 @@ pub struct Thread {
     pub tbc: Vec<usize>,
     pub top: usize,
     pub status: ThreadStatus,
+    /// The error that killed the coroutine, until `coroutine.close` reports it.
+    pub error: Option<Value>,
     /// Where the pending `yield` of a suspended coroutine delivers resume values.
     pub yield_site: crate::vm::coroutine::YieldSite,
 }
@@ -36,6 +38,7 @@ impl Thread {
             top: 0,
             status: ThreadStatus::Suspended,
             yield_site: Default::default(),
+            error: None,
         }
     }
 
@@ -46,6 +49,9 @@ impl Thread {
             f.trace(out);
         }
         out.extend(self.open_upvals.iter().map(|u| ObjRef::UpVal(*u)));
+        if let Some(e) = self.error {
+            out.extend(e.obj_ref());
+        }
     }
 }
 
