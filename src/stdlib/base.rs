@@ -223,9 +223,7 @@ fn pairs(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
         }
         return Ok(3);
     }
-    if !matches!(t, Value::Table(_)) {
-        return Err(a.expected(vm, 1, "table"));
-    }
+    // Like lua5.4, any value is accepted here; `next` complains when iterating.
     let f = vm.get_global_fn_next();
     vm.push(f);
     vm.push(t);

@@ -85,6 +85,8 @@ struct FuncState {
     first_var: usize,
     first_block: usize,
     is_vararg: bool,
+    /// Line of the definition (0 for the main chunk), for limit messages.
+    line: u32,
 }
 
 struct Parser<'a> {
@@ -309,11 +311,12 @@ impl<'a> Parser<'a> {
         self.vars.len() - self.func().first_var
     }
 
-    fn open_func(&mut self, is_vararg: bool) {
+    fn open_func(&mut self, is_vararg: bool, line: u32) {
         self.funcs.push(FuncState {
             first_var: self.vars.len(),
             first_block: self.blocks.len(),
             is_vararg,
+            line,
         });
         self.enter_block(false);
     }
@@ -422,6 +425,24 @@ impl<'a> Parser<'a> {
         });
     }
 
+    /// lua5.4's limit of 200 active locals per function, checked as each new name is
+    /// read (`pending` names of the current statement are not active yet).
+    fn check_var_limit(&self, pending: usize) -> PResult<()> {
+        const MAX_VARS: usize = 200;
+        if self.nactvar() + pending + 1 > MAX_VARS {
+            let line = self.func().line;
+            let place = if line == 0 {
+                "main function".to_string()
+            } else {
+                format!("function at line {line}")
+            };
+            return Err(self.error_near(&format!(
+                "too many local variables (limit is {MAX_VARS}) in {place}"
+            )));
+        }
+        Ok(())
+    }
+
     fn add_var(&mut self, name: &'a [u8], kind: VarKind) {
         self.vars.push(Var { name, kind });
     }
@@ -440,7 +461,7 @@ impl<'a> Parser<'a> {
     // ----- blocks and statements -----------------------------------------------
 
     fn main_chunk(&mut self) -> PResult<Block> {
-        self.open_func(true);
+        self.open_func(true, 0);
         let block = self.statlist()?;
         if self.tok.tok != Tok::Eof {
             return Err(self.expected(&Tok::Eof));
@@ -749,6 +770,7 @@ impl<'a> Parser<'a> {
         let mut has_close = false;
         loop {
             let name = self.check_name()?;
+            self.check_var_limit(names.len())?;
             let attrib = self.local_attrib()?;
             if attrib == Some(Attrib::Close) {
                 if has_close {
@@ -851,7 +873,7 @@ impl<'a> Parser<'a> {
 
     /// `(params) block end`; `line` is recorded as the function's definition line.
     fn body(&mut self, is_method: bool, line: u32) -> PResult<FuncBody> {
-        self.open_func(false);
+        self.open_func(false, line);
         if is_method {
             self.add_var(b"self", VarKind::Regular);
         }
@@ -864,6 +886,7 @@ impl<'a> Parser<'a> {
                 match self.tok.tok {
                     Tok::Name => {
                         let name = self.check_name()?;
+                        self.check_var_limit(params.len())?;
                         params.push(name_string(name));
                         spans.push(name);
                     }
@@ -2079,7 +2102,8 @@ mod tests {
 
     #[test]
     fn large_flat_sources() {
-        let src = "local x = {1, 2, 'three', y = 4.5}\n".repeat(50_000);
+        // (Globals: lua5.4 allows at most 200 active locals per function.)
+        let src = "x = {1, 2, 'three', y = 4.5}\n".repeat(50_000);
         assert_eq!(ok(&src).stats.len(), 50_000);
         let src = format!("x = {{{}}}", "1,".repeat(1_000_000));
         ok(&src);
