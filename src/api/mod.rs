@@ -81,7 +81,6 @@ impl Lua {
         let v = self.vm.error_value(e);
         let message = match v {
             Value::Str(s) => String::from_utf8_lossy(s.as_bytes()).into_owned(),
-            Value::Nil => "nil".to_string(),
             Value::Int(_) | Value::Num(_) => {
                 let mut b = Vec::new();
                 self.vm.append_strnum(&mut b, v);
