@@ -43,7 +43,11 @@ impl Run {
 /// Removes the program-name prefix (`lua5.4: `, `mani: `, `/path/to/bin: `).
 fn strip_prog(line: &str) -> String {
     let b = bin();
-    let mut prefixes = vec!["lua5.4".to_string(), "mani".to_string(), b.to_string_lossy().into_owned()];
+    let mut prefixes = vec![
+        "lua5.4".to_string(),
+        "mani".to_string(),
+        b.to_string_lossy().into_owned(),
+    ];
     if let Some(f) = b.file_name() {
         prefixes.push(f.to_string_lossy().into_owned());
     }
@@ -151,7 +155,11 @@ fn script_without_arguments() {
 #[test]
 fn numeric_looking_arguments_stay_strings() {
     let d = scratch();
-    write(&d, "n.lua", "print(math.type(arg[1]), type(arg[1]), arg[1] + 1)");
+    write(
+        &d,
+        "n.lua",
+        "print(math.type(arg[1]), type(arg[1]), arg[1] + 1)",
+    );
     let r = run(&d, &["n.lua", "41"]);
     assert_eq!(r.stdout, "nil\tstring\t42\n");
 }
@@ -187,7 +195,10 @@ fn execute_option_syntax_error() {
     let r = run(&d, &["-e", "x="]);
     assert_eq!(r.code, Some(1));
     assert_eq!(r.stdout, "");
-    assert_eq!(r.first_err(), "(command line):1: unexpected symbol near <eof>");
+    assert_eq!(
+        r.first_err(),
+        "(command line):1: unexpected symbol near <eof>"
+    );
 }
 
 #[test]
@@ -246,11 +257,18 @@ fn version_option() {
 #[test]
 fn runtime_error_reports_and_exits_1() {
     let d = scratch();
-    write(&d, "boom.lua", "print('before')\nlocal t = nil\nprint(t.x)\n");
+    write(
+        &d,
+        "boom.lua",
+        "print('before')\nlocal t = nil\nprint(t.x)\n",
+    );
     let r = run(&d, &["boom.lua"]);
     assert_eq!(r.code, Some(1));
     assert_eq!(r.stdout, "before\n");
-    assert_eq!(r.first_err(), "boom.lua:3: attempt to index a nil value (local 't')");
+    assert_eq!(
+        r.first_err(),
+        "boom.lua:3: attempt to index a nil value (local 't')"
+    );
     assert!(has_traceback(&r), "stderr: {}", r.stderr);
     // the program name prefix is present
     let first = r.stderr.lines().next().unwrap_or("");
@@ -279,7 +297,11 @@ fn error_with_table_value_at_top_level() {
 #[test]
 fn error_with_tostring_object_at_top_level() {
     let d = scratch();
-    write(&d, "t.lua", "error(setmetatable({}, {__tostring = function() return 'custom' end}))");
+    write(
+        &d,
+        "t.lua",
+        "error(setmetatable({}, {__tostring = function() return 'custom' end}))",
+    );
     let r = run(&d, &["t.lua"]);
     assert_eq!(r.code, Some(1));
     assert_eq!(r.first_err(), "custom");
@@ -300,7 +322,11 @@ fn missing_script_file() {
     let d = scratch();
     let r = run(&d, &["nofile.lua"]);
     assert_eq!(r.code, Some(1));
-    assert!(r.stderr.contains("cannot open nofile.lua"), "stderr: {}", r.stderr);
+    assert!(
+        r.stderr.contains("cannot open nofile.lua"),
+        "stderr: {}",
+        r.stderr
+    );
     assert_eq!(r.stdout, "");
 }
 
@@ -354,7 +380,11 @@ fn shebang_line_is_skipped() {
 #[test]
 fn stdout_and_print_interleave_in_order() {
     let d = scratch();
-    write(&d, "o.lua", "io.write('a') print('b') io.write('c\\n') io.stdout:write('d\\n')");
+    write(
+        &d,
+        "o.lua",
+        "io.write('a') print('b') io.write('c\\n') io.stdout:write('d\\n')",
+    );
     let r = run(&d, &["o.lua"]);
     assert_eq!(r.stdout, "ab\nc\nd\n");
 }
@@ -371,7 +401,11 @@ fn large_output_is_complete() {
 #[test]
 fn stdin_readable_from_script() {
     let d = scratch();
-    write(&d, "read.lua", "local l = io.read('l') print('got', l) print(io.read('n'))");
+    write(
+        &d,
+        "read.lua",
+        "local l = io.read('l') print('got', l) print(io.read('n'))",
+    );
     let r = run_stdin(&d, &["read.lua"], "first line\n42\n");
     assert_eq!(r.stdout, "got\tfirst line\n42\n");
 }

@@ -76,7 +76,9 @@ sections!(
 );
 
 fn corpus_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("lua")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("lua")
 }
 
 fn section_dirs() -> Vec<String> {
@@ -102,7 +104,7 @@ fn scripts_in(dir: &Path) -> Vec<PathBuf> {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
-            } else if p.extension().map_or(false, |x| x == "lua") {
+            } else if p.extension().is_some_and(|x| x == "lua") {
                 out.push(p);
             }
         }
@@ -146,7 +148,10 @@ fn every_section_has_a_test() {
         untested.is_empty(),
         "folders under tests/lua without a section test in conformance.rs: {untested:?}"
     );
-    assert!(empty.is_empty(), "section tests without a folder: {empty:?}");
+    assert!(
+        empty.is_empty(),
+        "section tests without a folder: {empty:?}"
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -330,7 +335,9 @@ fn show(line: &str) -> String {
         match c {
             '\t' => s.push_str("\\t"),
             '\r' => s.push_str("\\r"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => s.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                s.push_str(&format!("\\x{:02x}", c as u32))
+            }
             c => s.push(c),
         }
     }
@@ -391,8 +398,9 @@ fn line_diff(expected: &[u8], actual: &[u8]) -> String {
             j += 1;
         }
     }
-    for k in pre.saturating_sub(CONTEXT)..pre {
-        s.push_str(&format!("      {:>5}   {}\n", k + 1, fmt(el[k])));
+    let first = pre.saturating_sub(CONTEXT);
+    for (k, line) in el.iter().enumerate().take(pre).skip(first) {
+        s.push_str(&format!("      {:>5}   {}\n", k + 1, fmt(line)));
     }
     // Show changed lines plus CONTEXT lines around them, up to a budget.
     let changed: Vec<bool> = ops.iter().map(|o| o.0 != ' ').collect();
@@ -420,7 +428,9 @@ fn line_diff(expected: &[u8], actual: &[u8]) -> String {
         }
     }
     if el.len() > pre + WINDOW || al.len() > pre + WINDOW {
-        s.push_str("            (diff limited to the first 300 lines after the first difference)\n");
+        s.push_str(
+            "            (diff limited to the first 300 lines after the first difference)\n",
+        );
     }
     s.push_str("      (- expected, + actual; numbers are line numbers in the respective output)\n");
     s
@@ -432,7 +442,12 @@ fn check_script(bin: &Path, script: &Path) -> Option<String> {
     let expected_path = script.with_extension("expected");
     let expected = match fs::read(&expected_path) {
         Ok(b) => b,
-        Err(_) => return Some(format!("{name}: missing {} (run tests/regen.sh)", rel(&expected_path))),
+        Err(_) => {
+            return Some(format!(
+                "{name}: missing {} (run tests/regen.sh)",
+                rel(&expected_path)
+            ))
+        }
     };
     let status_path = script.with_extension("status");
     let want = if status_path.is_file() {
@@ -475,10 +490,17 @@ fn check_script(bin: &Path, script: &Path) -> Option<String> {
             "(stdout so far: {} of {} expected bytes{})",
             out.stdout.len(),
             expected.len(),
-            if expected.starts_with(&out.stdout) { ", a correct prefix" } else { ", differs" }
+            if expected.starts_with(&out.stdout) {
+                ", a correct prefix"
+            } else {
+                ", differs"
+            }
         ));
     } else if out.stdout != expected {
-        problems.push(format!("stdout differs:\n{}", line_diff(&expected, &out.stdout)));
+        problems.push(format!(
+            "stdout differs:\n{}",
+            line_diff(&expected, &out.stdout)
+        ));
     }
     if !out.timed_out && want.code != 0 {
         let got_first = strip_prog(stderr_first, bin);
@@ -489,7 +511,11 @@ fn check_script(bin: &Path, script: &Path) -> Option<String> {
                 show(&got_first)
             ));
         }
-        if want.traceback && !stderr_text.lines().any(|l| l.trim_end() == "stack traceback:") {
+        if want.traceback
+            && !stderr_text
+                .lines()
+                .any(|l| l.trim_end() == "stack traceback:")
+        {
             problems.push("stderr lacks a `stack traceback:` line".to_string());
         }
     }
@@ -537,8 +563,12 @@ fn run_section(section: &str) {
     let mut failures = failures.into_inner().unwrap();
     failures.sort();
     if !failures.is_empty() {
-        eprintln!("\n==== section {section}: {} of {} script(s) failed (interpreter: {}) ====",
-            failures.len(), scripts.len(), bin.display());
+        eprintln!(
+            "\n==== section {section}: {} of {} script(s) failed (interpreter: {}) ====",
+            failures.len(),
+            scripts.len(),
+            bin.display()
+        );
         for f in &failures {
             eprintln!("{f}\n");
         }
@@ -548,7 +578,12 @@ fn run_section(section: &str) {
             scripts.len(),
             failures
                 .iter()
-                .map(|f| f.lines().next().unwrap_or("").trim_start_matches("FAIL ").to_string())
+                .map(|f| f
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .trim_start_matches("FAIL ")
+                    .to_string())
                 .collect::<Vec<_>>()
                 .join(", ")
         );

@@ -25,13 +25,11 @@ fn non_tail_recursion_150000_deep_completes() {
 
 #[test]
 fn deeper_recursion_is_a_catchable_stack_overflow() {
-    let n = int(
-        "local function f(n) return 1 + f(n + 1) end
+    let n = int("local function f(n) return 1 + f(n + 1) end
          local ok, err = pcall(f, 1)
          assert(not ok)
          assert(string.find(err, 'stack overflow', 1, true), err)
-         return 1",
-    );
+         return 1");
     assert_eq!(n, 1);
 }
 

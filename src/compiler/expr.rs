@@ -201,7 +201,8 @@ impl Compiler {
                         self.emit(Instr::abc(Op::GetField, target, r, k as u8));
                     }
                     _ => {
-                        let env = self.expr_next(&Expr::new(ExprKind::Name("_ENV".into()), line))?;
+                        let env =
+                            self.expr_next(&Expr::new(ExprKind::Name("_ENV".into()), line))?;
                         let kr = self.alloc_reg()?;
                         self.load_const(kr, Constant::Str(name.as_bytes().into()))?;
                         self.line = line;
@@ -335,7 +336,11 @@ impl Compiler {
                 ArithOp::Shr | ArithOp::Shl => {
                     if let Some(s) = imm8(kc) {
                         self.line = line;
-                        let opc = if op == ArithOp::Shr { Op::ShrI } else { Op::ShlI };
+                        let opc = if op == ArithOp::Shr {
+                            Op::ShrI
+                        } else {
+                            Op::ShlI
+                        };
                         self.emit(Instr::abc(opc, target, ra, s));
                         return Ok(());
                     }
@@ -393,11 +398,17 @@ impl Compiler {
 
     fn cond_jump_inner(&mut self, e: &Expr, jump_if: bool) -> R<Vec<usize>> {
         match &e.kind {
-            ExprKind::Nil | ExprKind::False => {
-                Ok(if jump_if { vec![] } else { vec![self.emit_jmp()] })
-            }
+            ExprKind::Nil | ExprKind::False => Ok(if jump_if {
+                vec![]
+            } else {
+                vec![self.emit_jmp()]
+            }),
             ExprKind::True | ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Str(_) => {
-                Ok(if jump_if { vec![self.emit_jmp()] } else { vec![] })
+                Ok(if jump_if {
+                    vec![self.emit_jmp()]
+                } else {
+                    vec![]
+                })
             }
             ExprKind::Paren(x) => self.cond_jump(x, jump_if),
             ExprKind::Unop(UnOp::Not, x) => self.cond_jump(x, !jump_if),

@@ -1,8 +1,6 @@
 //! Scopes: blocks, local variables, upvalue resolution, gotos and labels.
 
-use super::{
-    BlockScope, Compiler, LabelInfo, PendingGoto, VarKind, MAX_UPVALS, R,
-};
+use super::{BlockScope, Compiler, LabelInfo, PendingGoto, VarKind, MAX_UPVALS, R};
 use crate::bytecode::{Constant, Instr, Op, UpvalDesc};
 
 /// Where a name resolves to.

@@ -70,7 +70,12 @@ impl Compiler {
                 self.enter_block(false);
                 self.block_stats(body)?;
                 let jf = self.cond_jump(cond, false)?;
-                let has_upval = self.fs().blocks.last().map(|b| b.has_upval).unwrap_or(false);
+                let has_upval = self
+                    .fs()
+                    .blocks
+                    .last()
+                    .map(|b| b.has_upval)
+                    .unwrap_or(false);
                 if has_upval {
                     let exit = self.emit_jmp();
                     self.patch_here(&jf);
@@ -210,7 +215,12 @@ impl Compiler {
         Ok(())
     }
 
-    fn local(&mut self, names: &[crate::syntax::ast::LocalName], exprs: &[Expr], line: u32) -> R<()> {
+    fn local(
+        &mut self,
+        names: &[crate::syntax::ast::LocalName],
+        exprs: &[Expr],
+        line: u32,
+    ) -> R<()> {
         self.line = line;
         // `local x <const> = literal` is a compile-time constant with no register.
         if names.len() == 1 && exprs.len() == 1 && names[0].attrib == Some(Attrib::Const) {
@@ -308,7 +318,8 @@ impl Compiler {
                         self.emit(ins);
                     }
                     _ => {
-                        let env = self.expr_next(&Expr::new(ExprKind::Name("_ENV".into()), line))?;
+                        let env =
+                            self.expr_next(&Expr::new(ExprKind::Name("_ENV".into()), line))?;
                         let key = Expr::new(ExprKind::Str(name.as_bytes().to_vec()), line);
                         self.store_index(env, &key, value, line)?;
                     }
@@ -339,8 +350,10 @@ impl Compiler {
             let value = &exprs[0];
             let multi_step = matches!(
                 value.kind,
-                ExprKind::Binop(crate::syntax::ast::BinOp::And | crate::syntax::ast::BinOp::Or, ..)
-                    | ExprKind::Table(_)
+                ExprKind::Binop(
+                    crate::syntax::ast::BinOp::And | crate::syntax::ast::BinOp::Or,
+                    ..
+                ) | ExprKind::Table(_)
             );
             if let (Target::Local(r), true) = (&t, multi_step) {
                 let tmp = self.expr_next(value)?;
@@ -390,7 +403,8 @@ impl Compiler {
                     }
                     _ => {
                         let entry = self.fs().free_reg;
-                        let env = self.expr_next(&Expr::new(ExprKind::Name("_ENV".into()), line))?;
+                        let env =
+                            self.expr_next(&Expr::new(ExprKind::Name("_ENV".into()), line))?;
                         let kr = self.alloc_reg()?;
                         self.load_const(kr, Constant::Str(name.as_bytes().into()))?;
                         self.line = line;

@@ -1,6 +1,6 @@
 //! The garbage-collected heap and the collector.
 
-mod gc;
 pub mod collect;
+mod gc;
 
 pub use gc::{Gc, Heap, HeapObject, ObjRef};

@@ -86,7 +86,11 @@ fn collectgarbage(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError>
     match opt.as_str() {
         "collect" | "step" => {
             vm.collect_garbage();
-            vm.push(if opt == "step" { Value::Bool(true) } else { Value::Int(0) });
+            vm.push(if opt == "step" {
+                Value::Bool(true)
+            } else {
+                Value::Int(0)
+            });
         }
         "count" => {
             let b = vm.heap.bytes as f64;
@@ -380,7 +384,11 @@ fn tonumber(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
 fn trim_ascii(b: &[u8]) -> &[u8] {
     let is_sp = |c: &u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
     let start = b.iter().position(|c| !is_sp(c)).unwrap_or(b.len());
-    let end = b.iter().rposition(|c| !is_sp(c)).map(|p| p + 1).unwrap_or(start);
+    let end = b
+        .iter()
+        .rposition(|c| !is_sp(c))
+        .map(|p| p + 1)
+        .unwrap_or(start);
     &b[start..end.max(start)]
 }
 
@@ -439,12 +447,18 @@ fn load(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let chunkname = match a.opt_str(vm, 2)? {
         Some(s) => chunk_display_name(s.as_bytes()),
         None => match chunk {
-            Value::Str(_) => chunk_display_name(&[b"=".as_slice(), b"[string \"", &src[..], b"\"]"].concat()[..])
-                .replace("=[string", "[string"),
+            Value::Str(_) => {
+                chunk_display_name(&[b"=".as_slice(), b"[string \"", &src[..], b"\"]"].concat()[..])
+                    .replace("=[string", "[string")
+            }
             _ => "=(load)".to_string(),
         },
     };
-    let chunkname = if chunkname == "=(load)" { "(load)".to_string() } else { chunkname };
+    let chunkname = if chunkname == "=(load)" {
+        "(load)".to_string()
+    } else {
+        chunkname
+    };
     let chunkname = match (a.get(vm, 2), chunk) {
         (Value::Nil, Value::Str(_)) => string_chunkname(&src),
         _ => chunkname,
@@ -466,11 +480,16 @@ fn load(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     }
     if !mode.contains('t') {
         vm.push(Value::Nil);
-        let m = vm.new_str_vec(format!("attempt to load a text chunk (mode is '{mode}')").into_bytes());
+        let m =
+            vm.new_str_vec(format!("attempt to load a text chunk (mode is '{mode}')").into_bytes());
         vm.push(m);
         return Ok(2);
     }
-    let env = if n >= 4 { a.get(vm, 4) } else { Value::Table(vm.globals) };
+    let env = if n >= 4 {
+        a.get(vm, 4)
+    } else {
+        Value::Table(vm.globals)
+    };
     match vm.load_with_env(&src, &chunkname, env) {
         Ok(f) => {
             vm.push(f);

@@ -20,7 +20,10 @@ pub fn open(vm: &mut Vm) {
         ],
     );
     let Value::Table(t) = t else { return };
-    for (name, kind) in [("resume", NativeKind::CoResume), ("yield", NativeKind::CoYield)] {
+    for (name, kind) in [
+        ("resume", NativeKind::CoResume),
+        ("yield", NativeKind::CoYield),
+    ] {
         let f = vm.heap.alloc(NativeClosure {
             kind,
             name,
@@ -38,7 +41,11 @@ fn check_fn(vm: &Vm, a: &Args, i: usize) -> Result<Value, LuaError> {
     }
 }
 
-fn check_co(vm: &Vm, a: &Args, i: usize) -> Result<crate::heap::Gc<crate::vm::thread::Thread>, LuaError> {
+fn check_co(
+    vm: &Vm,
+    a: &Args,
+    i: usize,
+) -> Result<crate::heap::Gc<crate::vm::thread::Thread>, LuaError> {
     match a.get(vm, i) {
         Value::Thread(t) => Ok(t),
         _ => Err(a.expected(vm, i, "thread")),

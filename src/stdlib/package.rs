@@ -16,7 +16,16 @@ pub fn open(vm: &mut Vm) {
     }
     let pkg = vm.new_table(0, 4);
     let loaded = vm.new_table(0, 8);
-    for lib in ["_G", "string", "table", "math", "utf8", "coroutine", "os", "io"] {
+    for lib in [
+        "_G",
+        "string",
+        "table",
+        "math",
+        "utf8",
+        "coroutine",
+        "os",
+        "io",
+    ] {
         let v = vm.get_global(lib);
         if !v.is_nil() {
             let k = vm.new_str(lib.as_bytes());

@@ -11,9 +11,10 @@
 //! with `next` survives assignments of `nil`; tombstones are purged when the hash part
 //! would otherwise grow.
 
+use super::ordmap::OrdMap;
 use super::{LuaStr, Value};
 use crate::heap::{Gc, HeapObject, ObjRef};
-use super::ordmap::OrdMap;
+use crate::vm::arith::TWO63;
 use std::cell::Cell;
 
 /// A table key: never `nil` or NaN; floats with an integer value are stored as integers.
@@ -50,7 +51,7 @@ const NIL: &Value = &Value::Nil;
 /// Converts a float key to an integer key when it has an exact integer value.
 #[inline]
 fn float_key(f: f64) -> Option<i64> {
-    if f.fract() == 0.0 && f >= -9.223_372_036_854_775_808e18 && f < 9.223_372_036_854_775_808e18 {
+    if f.fract() == 0.0 && (-TWO63..TWO63).contains(&f) {
         Some(f as i64)
     } else {
         None
@@ -247,6 +248,7 @@ impl Table {
 
     /// The traversal step of `next`: the entry after `key` (`nil` starts), or `None` at
     /// the end. `Err(())` when `key` is not in the table.
+    #[allow(clippy::result_unit_err)]
     pub fn next(&self, key: Value) -> Result<Option<(Value, Value)>, ()> {
         let mut pos = match key {
             Value::Nil => 0,
@@ -312,65 +314,6 @@ impl HeapObject for Table {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn array_part_grows_and_migrates() {
-        let mut t = Table::default();
-        t.set_int(3, Value::Int(3));
-        t.set_int(2, Value::Int(2));
-        assert_eq!(t.len(), 0);
-        t.set_int(1, Value::Int(1));
-        assert_eq!(t.len(), 3);
-        assert!(matches!(t.get_int(3), Value::Int(3)));
-        t.set_int(3, Value::Nil);
-        assert_eq!(t.len(), 2);
-        t.set(Value::Num(2.0), Value::Int(20));
-        assert!(matches!(t.get_int(2), Value::Int(20)));
-    }
-
-    #[test]
-    fn next_visits_array_then_hash_in_insertion_order() {
-        let mut t = Table::default();
-        t.set(Value::Bool(true), Value::Int(10));
-        t.set_int(1, Value::Int(1));
-        t.set(Value::Num(0.5), Value::Int(5));
-        let mut k = Value::Nil;
-        let mut seen = vec![];
-        while let Some((nk, v)) = t.next(k).unwrap() {
-            seen.push(v);
-            k = nk;
-        }
-        let ints: Vec<i64> = seen
-            .iter()
-            .map(|v| match v {
-                Value::Int(i) => *i,
-                _ => -1,
-            })
-            .collect();
-        assert_eq!(ints, vec![1, 10, 5]);
-    }
-
-    #[test]
-    fn nil_assignment_during_traversal_keeps_position() {
-        let mut t = Table::default();
-        for i in 0..10 {
-            t.set(Value::Num(i as f64 + 0.5), Value::Int(i));
-        }
-        let mut k = Value::Nil;
-        let mut n = 0;
-        while let Some((nk, _)) = t.next(k).unwrap() {
-            t.set(nk, Value::Nil);
-            n += 1;
-            k = nk;
-        }
-        assert_eq!(n, 10);
-        assert!(t.is_empty());
-    }
-}
-
 /// Whether a value is collectable for weak-table purposes (strings are values).
 #[inline]
 fn is_weak_ref(v: &Value) -> bool {
@@ -391,7 +334,12 @@ impl Table {
         if !weak_v {
             out.extend(self.arr.iter().filter_map(|v| v.obj_ref()));
         } else {
-            out.extend(self.arr.iter().filter(|v| !is_weak_ref(v)).filter_map(|v| v.obj_ref()));
+            out.extend(
+                self.arr
+                    .iter()
+                    .filter(|v| !is_weak_ref(v))
+                    .filter_map(|v| v.obj_ref()),
+            );
         }
         for (k, v) in self.map.iter() {
             if v.is_nil() {
@@ -463,5 +411,64 @@ fn is_marked_value(v: &Value) -> bool {
         Value::UData(g) => g.is_marked(),
         Value::Thread(g) => g.is_marked(),
         _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn array_part_grows_and_migrates() {
+        let mut t = Table::default();
+        t.set_int(3, Value::Int(3));
+        t.set_int(2, Value::Int(2));
+        assert_eq!(t.len(), 0);
+        t.set_int(1, Value::Int(1));
+        assert_eq!(t.len(), 3);
+        assert!(matches!(t.get_int(3), Value::Int(3)));
+        t.set_int(3, Value::Nil);
+        assert_eq!(t.len(), 2);
+        t.set(Value::Num(2.0), Value::Int(20));
+        assert!(matches!(t.get_int(2), Value::Int(20)));
+    }
+
+    #[test]
+    fn next_visits_array_then_hash_in_insertion_order() {
+        let mut t = Table::default();
+        t.set(Value::Bool(true), Value::Int(10));
+        t.set_int(1, Value::Int(1));
+        t.set(Value::Num(0.5), Value::Int(5));
+        let mut k = Value::Nil;
+        let mut seen = vec![];
+        while let Some((nk, v)) = t.next(k).unwrap() {
+            seen.push(v);
+            k = nk;
+        }
+        let ints: Vec<i64> = seen
+            .iter()
+            .map(|v| match v {
+                Value::Int(i) => *i,
+                _ => -1,
+            })
+            .collect();
+        assert_eq!(ints, vec![1, 10, 5]);
+    }
+
+    #[test]
+    fn nil_assignment_during_traversal_keeps_position() {
+        let mut t = Table::default();
+        for i in 0..10 {
+            t.set(Value::Num(i as f64 + 0.5), Value::Int(i));
+        }
+        let mut k = Value::Nil;
+        let mut n = 0;
+        while let Some((nk, _)) = t.next(k).unwrap() {
+            t.set(nk, Value::Nil);
+            n += 1;
+            k = nk;
+        }
+        assert_eq!(n, 10);
+        assert!(t.is_empty());
     }
 }

@@ -46,15 +46,23 @@ impl ArithOp {
     pub fn is_bitwise(self) -> bool {
         matches!(
             self,
-            ArithOp::BAnd | ArithOp::BOr | ArithOp::BXor | ArithOp::Shl | ArithOp::Shr | ArithOp::BNot
+            ArithOp::BAnd
+                | ArithOp::BOr
+                | ArithOp::BXor
+                | ArithOp::Shl
+                | ArithOp::Shr
+                | ArithOp::BNot
         )
     }
 }
 
+/// 2^63 as a float: the first float above every `i64`.
+pub const TWO63: f64 = 9_223_372_036_854_775_808.0;
+
 /// Exact float-to-integer conversion (`math.tointeger` semantics).
 #[inline]
 pub fn float_to_int(f: f64) -> Option<i64> {
-    if f.fract() == 0.0 && (-9.223_372_036_854_775_808e18..9.223_372_036_854_775_808e18).contains(&f) {
+    if f.fract() == 0.0 && (-TWO63..TWO63).contains(&f) {
         Some(f as i64)
     } else {
         None
@@ -142,7 +150,9 @@ fn to_f(v: Value) -> Option<f64> {
 pub fn arith_numbers(op: ArithOp, a: Value, b: Value) -> Option<Result<Value, &'static str>> {
     use ArithOp::*;
     if op.is_bitwise() {
-        if !matches!(a, Value::Int(_) | Value::Num(_)) || !matches!(b, Value::Int(_) | Value::Num(_)) {
+        if !matches!(a, Value::Int(_) | Value::Num(_))
+            || !matches!(b, Value::Int(_) | Value::Num(_))
+        {
             return None;
         }
         let (x, y) = match (to_int_exact(a), to_int_exact(b)) {
@@ -246,8 +256,6 @@ pub fn num_le(a: Value, b: Value) -> Option<bool> {
     })
 }
 
-const TWO63: f64 = 9.223_372_036_854_775_808e18;
-
 fn int_lt_float(i: i64, f: f64) -> bool {
     if f.is_nan() {
         false
@@ -274,9 +282,7 @@ fn int_le_float(i: i64, f: f64) -> bool {
 }
 
 fn float_lt_int(f: f64, i: i64) -> bool {
-    if f.is_nan() {
-        false
-    } else if f >= TWO63 {
+    if f.is_nan() || f >= TWO63 {
         false
     } else if f >= -TWO63 {
         (libm::floor(f) as i64) < i
@@ -286,9 +292,7 @@ fn float_lt_int(f: f64, i: i64) -> bool {
 }
 
 fn float_le_int(f: f64, i: i64) -> bool {
-    if f.is_nan() {
-        false
-    } else if f >= TWO63 {
+    if f.is_nan() || f >= TWO63 {
         false
     } else if f > -TWO63 {
         (libm::ceil(f) as i64) <= i
@@ -315,7 +319,10 @@ mod tests {
     fn mixed_comparisons_are_exact() {
         let big = (1i64 << 53) + 1;
         assert!(!int_eq_float(big, (1i64 << 53) as f64));
-        assert_eq!(num_lt(Value::Int(big), Value::Num((1i64 << 53) as f64)), Some(false));
+        assert_eq!(
+            num_lt(Value::Int(big), Value::Num((1i64 << 53) as f64)),
+            Some(false)
+        );
         assert_eq!(num_le(Value::Num(2.5), Value::Int(3)), Some(true));
         assert_eq!(num_lt(Value::Int(i64::MAX), Value::Num(TWO63)), Some(true));
     }

@@ -13,7 +13,12 @@ impl Vm {
     ///
     /// Returns `true` if a Lua frame was pushed (the interpreter continues in it), or
     /// `false` if the call completed (a native) and its results are in place.
-    pub(crate) fn precall(&mut self, func: usize, nargs: usize, nresults: i32) -> Result<bool, LuaError> {
+    pub(crate) fn precall(
+        &mut self,
+        func: usize,
+        nargs: usize,
+        nresults: i32,
+    ) -> Result<bool, LuaError> {
         let mut nargs = nargs;
         loop {
             match self.stack[func] {
@@ -64,7 +69,9 @@ impl Vm {
                             self.finish_results(func, src, n, nresults);
                             Ok(false)
                         }
-                        NativeKind::Pcall | NativeKind::Xpcall => self.protected_call(nc, func, nargs, nresults),
+                        NativeKind::Pcall | NativeKind::Xpcall => {
+                            self.protected_call(nc, func, nargs, nresults)
+                        }
                         NativeKind::CoYield => {
                             self.frames.push(Frame {
                                 func,
@@ -179,7 +186,12 @@ impl Vm {
         nresults: i32,
     ) -> Result<bool, LuaError> {
         let x = matches!(nc.kind, NativeKind::Xpcall);
-        let bad_handler = x && nargs >= 1 && !matches!(self.stack.get(func + 2), Some(Value::LuaFn(_) | Value::NatFn(_))) ;
+        let bad_handler = x
+            && nargs >= 1
+            && !matches!(
+                self.stack.get(func + 2),
+                Some(Value::LuaFn(_) | Value::NatFn(_))
+            );
         if nargs == 0 || bad_handler {
             // Raised from inside pcall itself, outside its protection.
             self.frames.push(Frame {

@@ -35,7 +35,11 @@ impl Vm {
 
     /// Resumes `co` with `args`. `Ok(Ok(values))`: yielded or finished with values;
     /// `Ok(Err(value))`: the coroutine raised an error (it is now dead).
-    pub fn resume(&mut self, co: Gc<Thread>, args: &[Value]) -> Result<Result<Vec<Value>, Value>, LuaError> {
+    pub fn resume(
+        &mut self,
+        co: Gc<Thread>,
+        args: &[Value],
+    ) -> Result<Result<Vec<Value>, Value>, LuaError> {
         match co.status {
             ThreadStatus::Suspended => {}
             ThreadStatus::Dead => {
@@ -155,7 +159,12 @@ impl Vm {
     }
 
     /// `coroutine.resume` and the functions made by `coroutine.wrap`.
-    pub(crate) fn resume_native(&mut self, nc: Gc<NativeClosure>, base: usize, nargs: usize) -> Result<usize, LuaError> {
+    pub(crate) fn resume_native(
+        &mut self,
+        nc: Gc<NativeClosure>,
+        base: usize,
+        nargs: usize,
+    ) -> Result<usize, LuaError> {
         let wrap = matches!(nc.kind, NativeKind::CoWrapCall);
         let (co, args) = if wrap {
             (nc.upvals[0], &self.stack[base..base + nargs])
@@ -166,7 +175,11 @@ impl Vm {
             (self.stack[base], &self.stack[base + 1..base + nargs])
         };
         let Value::Thread(co) = co else {
-            let got = if !wrap && nargs == 0 { "no value".to_string() } else { self.type_name_of(co) };
+            let got = if !wrap && nargs == 0 {
+                "no value".to_string()
+            } else {
+                self.type_name_of(co)
+            };
             return Err(LuaError::Arg(1, format!("thread expected, got {got}")));
         };
         let args = args.to_vec();

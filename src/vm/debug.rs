@@ -115,7 +115,14 @@ pub fn obj_name(p: &Proto, lastpc: usize, reg: usize) -> Option<(&'static str, S
         Op::GetTabUp => {
             let k = const_str(p, i.c())?;
             let up = p.upvals.get(i.b()).map(|u| u.name.as_str());
-            Some((if up == Some("_ENV") { "global" } else { "field" }, k))
+            Some((
+                if up == Some("_ENV") {
+                    "global"
+                } else {
+                    "field"
+                },
+                k,
+            ))
         }
         Op::GetField => {
             let k = const_str(p, i.c())?;
@@ -208,19 +215,40 @@ impl Vm {
                 };
             }
             Op::GetTable | Op::GetI | Op::GetField | Op::SelfOp => i.b(),
-            Op::SetTable | Op::SetTableK | Op::SetI | Op::SetIK | Op::SetField | Op::SetFieldK => i.a(),
+            Op::SetTable | Op::SetTableK | Op::SetI | Op::SetIK | Op::SetField | Op::SetFieldK => {
+                i.a()
+            }
             Op::Unm | Op::BNot | Op::Len => i.b(),
             Op::Call | Op::TailCall | Op::TForCall => i.a(),
-            Op::AddI | Op::AddK | Op::SubK | Op::MulK | Op::ModK | Op::PowK | Op::DivK
-            | Op::IDivK | Op::BAndK | Op::BOrK | Op::BXorK | Op::ShrI | Op::ShlI => {
-                if which == 0 {
-                    i.b()
-                } else {
-                    return String::new();
-                }
+            Op::AddI
+            | Op::AddK
+            | Op::SubK
+            | Op::MulK
+            | Op::ModK
+            | Op::PowK
+            | Op::DivK
+            | Op::IDivK
+            | Op::BAndK
+            | Op::BOrK
+            | Op::BXorK
+            | Op::ShrI
+            | Op::ShlI
+                if which == 0 =>
+            {
+                i.b()
             }
-            Op::Add | Op::Sub | Op::Mul | Op::Mod | Op::Pow | Op::Div | Op::IDiv | Op::BAnd
-            | Op::BOr | Op::BXor | Op::Shl | Op::Shr => {
+            Op::Add
+            | Op::Sub
+            | Op::Mul
+            | Op::Mod
+            | Op::Pow
+            | Op::Div
+            | Op::IDiv
+            | Op::BAnd
+            | Op::BOr
+            | Op::BXor
+            | Op::Shl
+            | Op::Shr => {
                 if which == 0 {
                     i.b()
                 } else {
@@ -270,7 +298,9 @@ impl Vm {
             Some((_, name)) => Some(name),
             None => None,
         };
-        let name = name.or_else(|| self.global_func_name(top)).unwrap_or_else(|| "?".into());
+        let name = name
+            .or_else(|| self.global_func_name(top))
+            .unwrap_or_else(|| "?".into());
         if msg.is_empty() {
             msg = "?".into();
         }
@@ -299,7 +329,11 @@ impl Vm {
             if let (crate::value::Value::Str(ln), crate::value::Value::Table(lt)) = (lk, lv) {
                 if let Some(fname) = find_in(lt, fv) {
                     let lib = String::from_utf8_lossy(ln.as_bytes()).into_owned();
-                    let full = if lib == "_G" { fname } else { format!("{lib}.{fname}") };
+                    let full = if lib == "_G" {
+                        fname
+                    } else {
+                        format!("{lib}.{fname}")
+                    };
                     // Prefer the global name, as lua5.4 does for `_G.print`.
                     if found.is_none() || lib == "_G" {
                         found = Some(full);

@@ -5,7 +5,7 @@
 //! inline; everything else goes through the slow paths in `meta.rs`, after the pc has
 //! been saved so errors and tracebacks see the right line.
 
-use super::arith::{self, ArithOp};
+use super::arith::{self, ArithOp, TWO63};
 use super::frame::FrameKind;
 use super::{LuaError, Tm, Vm};
 use crate::bytecode::Op;
@@ -48,7 +48,12 @@ impl Vm {
     /// `__index` is a table that has it. `None` sends the caller to the slow path. The
     /// result is a reference into the table: copying it is cheaper than rebuilding it.
     #[inline(always)]
-    fn field_fast<'a>(&self, t: &'a Value, key: Gc<LuaStr>, cache: &Cell<u32>) -> Option<&'a Value> {
+    fn field_fast<'a>(
+        &self,
+        t: &'a Value,
+        key: Gc<LuaStr>,
+        cache: &Cell<u32>,
+    ) -> Option<&'a Value> {
         const NIL: &Value = &Value::Nil;
         let Value::Table(tb) = t else {
             return None;
@@ -267,7 +272,9 @@ impl Vm {
                     }
                     Op::GetTabUp => {
                         let t = self.upval_get(cl, i.b());
-                        let Value::Str(key) = k[i.c()] else { unreachable!("GETTABUP key") };
+                        let Value::Str(key) = k[i.c()] else {
+                            unreachable!("GETTABUP key")
+                        };
                         match self.field_fast(&t, key, &pinst.caches[pc - 1]) {
                             Some(v) => {
                                 let v = *v;
@@ -282,12 +289,18 @@ impl Vm {
                     Op::SetTabUp | Op::SetTabUpK => {
                         let t = self.upval_get(cl, i.a());
                         let key = k[i.b()];
-                        let v = if i.op() == Op::SetTabUp { r!(i.c()) } else { k[i.c()] };
+                        let v = if i.op() == Op::SetTabUp {
+                            r!(i.c())
+                        } else {
+                            k[i.c()]
+                        };
                         self.store(t, key, v, fi, pc, base + max_stack)?;
                         reload!();
                     }
                     Op::GetField => {
-                        let Value::Str(key) = k[i.c()] else { unreachable!("GETFIELD key") };
+                        let Value::Str(key) = k[i.c()] else {
+                            unreachable!("GETFIELD key")
+                        };
                         match self.field_fast(rref!(i.b()), key, &pinst.caches[pc - 1]) {
                             Some(v) => {
                                 let v = *v;
@@ -342,7 +355,12 @@ impl Vm {
                             }
                         }
                     }
-                    Op::SetTable | Op::SetTableK | Op::SetI | Op::SetIK | Op::SetField | Op::SetFieldK => {
+                    Op::SetTable
+                    | Op::SetTableK
+                    | Op::SetI
+                    | Op::SetIK
+                    | Op::SetField
+                    | Op::SetFieldK => {
                         let int_key;
                         let key: &Value = match i.op() {
                             Op::SetTable | Op::SetTableK => rref!(i.b()),
@@ -376,7 +394,9 @@ impl Vm {
                     }
                     Op::SelfOp => {
                         let obj = r!(i.b());
-                        let Value::Str(key) = k[i.c()] else { unreachable!("SELF key") };
+                        let Value::Str(key) = k[i.c()] else {
+                            unreachable!("SELF key")
+                        };
                         set!(i.a() + 1, obj);
                         match self.field_fast(&obj, key, &pinst.caches[pc - 1]) {
                             Some(v) => {
@@ -399,21 +419,59 @@ impl Vm {
                         };
                         set!(i.a(), v);
                     }
-                    Op::AddK => arith_rk!(i, ArithOp::Add, i64::wrapping_add, |x: f64, y: f64| x + y),
-                    Op::SubK => arith_rk!(i, ArithOp::Sub, i64::wrapping_sub, |x: f64, y: f64| x - y),
-                    Op::MulK => arith_rk!(i, ArithOp::Mul, i64::wrapping_mul, |x: f64, y: f64| x * y),
-                    Op::ModK => arith_gen!(i, ArithOp::Mod, &k[i.c()], |x: i64, y: i64| (y != 0).then(|| Value::Int(arith::mod_int(x, y))), arith::mod_float_lua),
-                    Op::PowK => arith_gen!(i, ArithOp::Pow, &k[i.c()], |x: i64, y: i64| Some(Value::Num(arith::pow_float(x as f64, y as f64))), arith::pow_float),
-                    Op::DivK => arith_gen!(i, ArithOp::Div, &k[i.c()], |x: i64, y: i64| Some(Value::Num(x as f64 / y as f64)), |x: f64, y: f64| x / y),
-                    Op::IDivK => arith_gen!(i, ArithOp::IDiv, &k[i.c()], |x: i64, y: i64| (y != 0).then(|| Value::Int(arith::idiv_int(x, y))), |x: f64, y: f64| libm::floor(x / y)),
+                    Op::AddK => {
+                        arith_rk!(i, ArithOp::Add, i64::wrapping_add, |x: f64, y: f64| x + y)
+                    }
+                    Op::SubK => {
+                        arith_rk!(i, ArithOp::Sub, i64::wrapping_sub, |x: f64, y: f64| x - y)
+                    }
+                    Op::MulK => {
+                        arith_rk!(i, ArithOp::Mul, i64::wrapping_mul, |x: f64, y: f64| x * y)
+                    }
+                    Op::ModK => arith_gen!(
+                        i,
+                        ArithOp::Mod,
+                        &k[i.c()],
+                        |x: i64, y: i64| (y != 0).then(|| Value::Int(arith::mod_int(x, y))),
+                        arith::mod_float_lua
+                    ),
+                    Op::PowK => arith_gen!(
+                        i,
+                        ArithOp::Pow,
+                        &k[i.c()],
+                        |x: i64, y: i64| Some(Value::Num(arith::pow_float(x as f64, y as f64))),
+                        arith::pow_float
+                    ),
+                    Op::DivK => arith_gen!(
+                        i,
+                        ArithOp::Div,
+                        &k[i.c()],
+                        |x: i64, y: i64| Some(Value::Num(x as f64 / y as f64)),
+                        |x: f64, y: f64| x / y
+                    ),
+                    Op::IDivK => arith_gen!(
+                        i,
+                        ArithOp::IDiv,
+                        &k[i.c()],
+                        |x: i64, y: i64| (y != 0).then(|| Value::Int(arith::idiv_int(x, y))),
+                        |x: f64, y: f64| libm::floor(x / y)
+                    ),
                     Op::BAndK => bitwise!(i, ArithOp::BAnd, &k[i.c()], |x: i64, y: i64| x & y),
                     Op::BOrK => bitwise!(i, ArithOp::BOr, &k[i.c()], |x: i64, y: i64| x | y),
                     Op::BXorK => bitwise!(i, ArithOp::BXor, &k[i.c()], |x: i64, y: i64| x ^ y),
-                    Op::ShrI => bitwise!(i, ArithOp::Shr, &Value::Int(i.sc()), |x: i64, y: i64| arith::shift_left(x, y.wrapping_neg())),
+                    Op::ShrI => bitwise!(i, ArithOp::Shr, &Value::Int(i.sc()), |x: i64, y: i64| {
+                        arith::shift_left(x, y.wrapping_neg())
+                    }),
                     Op::ShlI => bitwise!(i, ArithOp::Shl, &Value::Int(i.sc()), arith::shift_left),
-                    Op::Add => arith_rr!(i, ArithOp::Add, i64::wrapping_add, |x: f64, y: f64| x + y),
-                    Op::Sub => arith_rr!(i, ArithOp::Sub, i64::wrapping_sub, |x: f64, y: f64| x - y),
-                    Op::Mul => arith_rr!(i, ArithOp::Mul, i64::wrapping_mul, |x: f64, y: f64| x * y),
+                    Op::Add => {
+                        arith_rr!(i, ArithOp::Add, i64::wrapping_add, |x: f64, y: f64| x + y)
+                    }
+                    Op::Sub => {
+                        arith_rr!(i, ArithOp::Sub, i64::wrapping_sub, |x: f64, y: f64| x - y)
+                    }
+                    Op::Mul => {
+                        arith_rr!(i, ArithOp::Mul, i64::wrapping_mul, |x: f64, y: f64| x * y)
+                    }
                     Op::Div => {
                         let (a, b) = (r!(i.b()), r!(i.c()));
                         let v = match (a, b) {
@@ -426,14 +484,34 @@ impl Vm {
                         };
                         set!(i.a(), v);
                     }
-                    Op::Mod => arith_gen!(i, ArithOp::Mod, rref!(i.c()), |x: i64, y: i64| (y != 0).then(|| Value::Int(arith::mod_int(x, y))), arith::mod_float_lua),
-                    Op::Pow => arith_gen!(i, ArithOp::Pow, rref!(i.c()), |x: i64, y: i64| Some(Value::Num(arith::pow_float(x as f64, y as f64))), arith::pow_float),
-                    Op::IDiv => arith_gen!(i, ArithOp::IDiv, rref!(i.c()), |x: i64, y: i64| (y != 0).then(|| Value::Int(arith::idiv_int(x, y))), |x: f64, y: f64| libm::floor(x / y)),
+                    Op::Mod => arith_gen!(
+                        i,
+                        ArithOp::Mod,
+                        rref!(i.c()),
+                        |x: i64, y: i64| (y != 0).then(|| Value::Int(arith::mod_int(x, y))),
+                        arith::mod_float_lua
+                    ),
+                    Op::Pow => arith_gen!(
+                        i,
+                        ArithOp::Pow,
+                        rref!(i.c()),
+                        |x: i64, y: i64| Some(Value::Num(arith::pow_float(x as f64, y as f64))),
+                        arith::pow_float
+                    ),
+                    Op::IDiv => arith_gen!(
+                        i,
+                        ArithOp::IDiv,
+                        rref!(i.c()),
+                        |x: i64, y: i64| (y != 0).then(|| Value::Int(arith::idiv_int(x, y))),
+                        |x: f64, y: f64| libm::floor(x / y)
+                    ),
                     Op::BAnd => bitwise!(i, ArithOp::BAnd, rref!(i.c()), |x: i64, y: i64| x & y),
                     Op::BOr => bitwise!(i, ArithOp::BOr, rref!(i.c()), |x: i64, y: i64| x | y),
                     Op::BXor => bitwise!(i, ArithOp::BXor, rref!(i.c()), |x: i64, y: i64| x ^ y),
                     Op::Shl => bitwise!(i, ArithOp::Shl, rref!(i.c()), arith::shift_left),
-                    Op::Shr => bitwise!(i, ArithOp::Shr, rref!(i.c()), |x: i64, y: i64| arith::shift_left(x, y.wrapping_neg())),
+                    Op::Shr => bitwise!(i, ArithOp::Shr, rref!(i.c()), |x: i64, y: i64| {
+                        arith::shift_left(x, y.wrapping_neg())
+                    }),
                     Op::Unm => {
                         let a = r!(i.b());
                         let v = match a {
@@ -456,7 +534,9 @@ impl Vm {
                         let a = r!(i.b());
                         let v = match a {
                             Value::Str(s) => Value::Int(s.len() as i64),
-                            Value::Table(t) if t.get().meta.is_none() => Value::Int(t.get().len() as i64),
+                            Value::Table(t) if t.get().meta.is_none() => {
+                                Value::Int(t.get().len() as i64)
+                            }
                             _ => slow!(self.len(a)),
                         };
                         set!(i.a(), v);
@@ -499,7 +579,8 @@ impl Vm {
                     Op::Eq => {
                         let (a, b) = (r!(i.a()), r!(i.b()));
                         let eq = match (a, b) {
-                            (Value::Table(_), Value::Table(_)) | (Value::UData(_), Value::UData(_)) => {
+                            (Value::Table(_), Value::Table(_))
+                            | (Value::UData(_), Value::UData(_)) => {
                                 slow!(self.equals(a, b))
                             }
                             _ => a.raw_eq(&b),
@@ -601,7 +682,11 @@ impl Vm {
                     Op::Call => {
                         let a = i.a();
                         let func = base + a;
-                        let nargs = if i.b() == 0 { self.top - func - 1 } else { i.b() - 1 };
+                        let nargs = if i.b() == 0 {
+                            self.top - func - 1
+                        } else {
+                            i.b() - 1
+                        };
                         let nres = i.c() as i32 - 1;
                         self.frames[fi].pc = pc;
                         if !matches!(self.stack[func], Value::LuaFn(_) | Value::NatFn(_))
@@ -625,7 +710,11 @@ impl Vm {
                     Op::TailCall => {
                         let a = i.a();
                         let func = base + a;
-                        let nargs = if i.b() == 0 { self.top - func - 1 } else { i.b() - 1 };
+                        let nargs = if i.b() == 0 {
+                            self.top - func - 1
+                        } else {
+                            i.b() - 1
+                        };
                         self.frames[fi].pc = pc;
                         if !matches!(self.stack[func], Value::LuaFn(_) | Value::NatFn(_))
                             && self.metamethod(self.stack[func], Tm::Call).is_nil()
@@ -712,20 +801,26 @@ impl Vm {
                         debug_assert!(a + 3 < max_stack);
                         // SAFETY: register invariant above; a..=a+3 are the loop's
                         // registers, all below max_stack.
-                        let (pidx, pcount, pstep) = unsafe { (&mut *regs.add(a), &mut *regs.add(a + 1), &*regs.add(a + 2)) };
+                        let (pidx, pcount, pstep) = unsafe {
+                            (&mut *regs.add(a), &mut *regs.add(a + 1), &*regs.add(a + 2))
+                        };
                         match (pidx, pcount, pstep) {
-                            (Value::Int(idx), Value::Int(count), Value::Int(step)) => {
-                                if *count > 0 {
-                                    *count -= 1;
-                                    *idx = idx.wrapping_add(*step);
-                                    let v = *idx;
-                                    set!(a + 3, Value::Int(v));
-                                    pc -= i.bx();
-                                }
+                            (Value::Int(idx), Value::Int(count), Value::Int(step))
+                                if *count > 0 =>
+                            {
+                                *count -= 1;
+                                *idx = idx.wrapping_add(*step);
+                                let v = *idx;
+                                set!(a + 3, Value::Int(v));
+                                pc -= i.bx();
                             }
                             (Value::Num(idx), Value::Num(limit), Value::Num(step)) => {
                                 let next = *idx + *step;
-                                let go = if *step > 0.0 { next <= *limit } else { *limit <= next };
+                                let go = if *step > 0.0 {
+                                    next <= *limit
+                                } else {
+                                    *limit <= next
+                                };
                                 if go {
                                     *idx = next;
                                     set!(a + 3, Value::Num(next));
@@ -780,7 +875,11 @@ impl Vm {
                         let a = i.a();
                         let first = code[pc].ax_arg() as usize;
                         pc += 1;
-                        let n = if i.b() == 0 { self.top - (base + a) - 1 } else { i.b() };
+                        let n = if i.b() == 0 {
+                            self.top - (base + a) - 1
+                        } else {
+                            i.b()
+                        };
                         if let Value::Table(t) = r!(a) {
                             let start = base + a + 1;
                             let vals = &self.stack[start..start + n];
@@ -823,7 +922,14 @@ impl Vm {
                         } else {
                             let want = i.c() - 1;
                             for j in 0..want {
-                                set!(a + j, if j < nvar { self.stack[src + j] } else { Value::Nil });
+                                set!(
+                                    a + j,
+                                    if j < nvar {
+                                        self.stack[src + j]
+                                    } else {
+                                        Value::Nil
+                                    }
+                                );
                             }
                         }
                     }
@@ -862,7 +968,15 @@ impl Vm {
 
     /// `t[key] = v` for the store instructions: raw fast path, then `__newindex`.
     #[inline(always)]
-    fn store(&mut self, t: Value, key: Value, v: Value, fi: usize, pc: usize, top: usize) -> Result<(), LuaError> {
+    fn store(
+        &mut self,
+        t: Value,
+        key: Value,
+        v: Value,
+        fi: usize,
+        pc: usize,
+        top: usize,
+    ) -> Result<(), LuaError> {
         if let Value::Table(tb) = t {
             let tbl = tb.get_mut();
             // `__newindex` only matters for absent keys: with a metatable, a raw store
@@ -917,18 +1031,18 @@ impl Vm {
                     }
                     if st > 0 {
                         let fl = libm::floor(f);
-                        if fl >= 9.223_372_036_854_775_808e18 {
+                        if fl >= TWO63 {
                             i64::MAX
-                        } else if fl < -9.223_372_036_854_775_808e18 {
+                        } else if fl < -TWO63 {
                             return Ok(true);
                         } else {
                             fl as i64
                         }
                     } else {
                         let cl = libm::ceil(f);
-                        if cl < -9.223_372_036_854_775_808e18 {
+                        if cl < -TWO63 {
                             i64::MIN
-                        } else if cl >= 9.223_372_036_854_775_808e18 {
+                        } else if cl >= TWO63 {
                             return Ok(true);
                         } else {
                             cl as i64
@@ -972,7 +1086,9 @@ impl Vm {
         if s == 0.0 {
             return Err(LuaError::rt("'for' step is zero"));
         }
-        if (s > 0.0 && !(i0 <= l)) || (s < 0.0 && !(l <= i0)) {
+        // NaN bounds skip the loop, hence the explicit `partial_cmp`-free checks.
+        let runs = if s > 0.0 { i0 <= l } else { l <= i0 };
+        if !runs {
             return Ok(true);
         }
         self.stack[ra] = Value::Num(i0);

@@ -165,9 +165,15 @@ impl Vm {
         }
         // Error: blame the operand that is not a number (the second if the first is).
         if op.is_bitwise() && na.is_some() && nb.is_some() {
-            let which = if arith::to_int_exact(a).is_none() { 0 } else { 1 };
+            let which = if arith::to_int_exact(a).is_none() {
+                0
+            } else {
+                1
+            };
             let info = self.operand_info(which);
-            return Err(LuaError::rt(format!("number{info} has no integer representation")));
+            return Err(LuaError::rt(format!(
+                "number{info} has no integer representation"
+            )));
         }
         let (bad, which) = if na.is_none() { (a, 0) } else { (b, 1) };
         let what = if op.is_bitwise() {
@@ -220,7 +226,11 @@ impl Vm {
 
     /// `a < b` (or `a <= b` with `le`) with metamethods.
     pub(crate) fn less(&mut self, a: Value, b: Value, le: bool) -> Result<bool, LuaError> {
-        let r = if le { arith::num_le(a, b) } else { arith::num_lt(a, b) };
+        let r = if le {
+            arith::num_le(a, b)
+        } else {
+            arith::num_lt(a, b)
+        };
         if let Some(r) = r {
             return Ok(r);
         }

@@ -198,7 +198,10 @@ impl Vm {
             tm_names,
             native_depth: 0,
             last_traceback: None,
-            out: Box::new(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout())),
+            out: Box::new(std::io::BufWriter::with_capacity(
+                1 << 16,
+                std::io::stdout(),
+            )),
             next_id: 0,
             resumers: Vec::new(),
             weak_tables: Vec::new(),
@@ -309,7 +312,12 @@ impl Vm {
     }
 
     /// Like [`load`](Self::load) with an explicit `_ENV` value.
-    pub fn load_with_env(&mut self, src: &[u8], chunkname: &str, env: Value) -> Result<Value, String> {
+    pub fn load_with_env(
+        &mut self,
+        src: &[u8],
+        chunkname: &str,
+        env: Value,
+    ) -> Result<Value, String> {
         let ast = crate::syntax::parse(src, chunkname).map_err(|e| e.message)?;
         let proto = crate::compiler::compile(&ast, chunkname).map_err(|e| e.message)?;
         let inst = self.instantiate(&proto);
