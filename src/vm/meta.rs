@@ -6,6 +6,15 @@ use super::{LuaError, Tm, Vm};
 use crate::heap::Gc;
 use crate::value::{Table, Value};
 
+/// The outcome of preparing a metamethod-aware operation: a finished value, or a
+/// handler to call with up to three arguments (the flag negates a comparison
+/// result). The interpreter runs such calls as frames, so they can yield.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Meta {
+    Done(Value),
+    Call(Value, [Value; 3], usize, bool),
+}
+
 /// Bound on `__index`/`__newindex` chains (lua5.4's MAXTAGLOOP).
 const MAX_TAG_LOOP: usize = 2000;
 
@@ -42,23 +51,30 @@ impl Vm {
         v.type_name().to_string()
     }
 
-    /// `obj[key]` with `__index`. `on_type_error` builds the error when `obj` itself
-    /// cannot be indexed.
+    /// `obj[key]` with `__index`, calling a function handler directly (for natives).
     pub(crate) fn index(&mut self, obj: Value, key: Value) -> Result<Value, LuaError> {
+        match self.index_prep(obj, key)? {
+            Meta::Done(v) => Ok(v),
+            Meta::Call(f, args, n, _) => self.call1(f, &args[..n]),
+        }
+    }
+
+    /// Walks the `__index` chain of `obj[key]` up to a result or a handler to call.
+    pub(crate) fn index_prep(&mut self, obj: Value, key: Value) -> Result<Meta, LuaError> {
         let mut o = obj;
         for _ in 0..MAX_TAG_LOOP {
             let tm = match o {
                 Value::Table(t) => {
                     let v = t.get().get(key);
                     if !v.is_nil() {
-                        return Ok(v);
+                        return Ok(Meta::Done(v));
                     }
                     match t.meta {
-                        None => return Ok(Value::Nil),
+                        None => return Ok(Meta::Done(Value::Nil)),
                         Some(mt) => {
                             let h = mt.get().get_str(self.tm_name(Tm::Index));
                             if h.is_nil() {
-                                return Ok(Value::Nil);
+                                return Ok(Meta::Done(Value::Nil));
                             }
                             h
                         }
@@ -73,7 +89,7 @@ impl Vm {
                 }
             };
             if matches!(tm, Value::LuaFn(_) | Value::NatFn(_)) {
-                return self.call1(tm, &[o, key]);
+                return Ok(Meta::Call(tm, [o, key, Value::Nil], 2, false));
             }
             o = tm;
         }
@@ -89,8 +105,21 @@ impl Vm {
         LuaError::rt(msg)
     }
 
-    /// `obj[key] = val` with `__newindex`.
+    /// `obj[key] = val` with `__newindex`, calling a function handler directly.
     pub(crate) fn set_index(&mut self, obj: Value, key: Value, val: Value) -> Result<(), LuaError> {
+        match self.set_index_prep(obj, key, val)? {
+            Meta::Done(_) => Ok(()),
+            Meta::Call(f, args, n, _) => {
+                let saved = self.top;
+                let r = self.call_raw(f, &args[..n], 0);
+                self.top = saved;
+                r.map(|_| ())
+            }
+        }
+    }
+
+    /// Walks the `__newindex` chain: stores raw, or names the handler to call.
+    pub(crate) fn set_index_prep(&mut self, obj: Value, key: Value, val: Value) -> Result<Meta, LuaError> {
         let mut o = obj;
         for _ in 0..MAX_TAG_LOOP {
             let tm = match o {
@@ -101,7 +130,7 @@ impl Vm {
                         Some(mt) => mt.get().get_str(self.tm_name(Tm::NewIndex)),
                     };
                     if h.is_nil() || !tb.get(key).is_nil() {
-                        return self.raw_set(t, key, val);
+                        return self.raw_set(t, key, val).map(|_| Meta::Done(Value::Nil));
                     }
                     h
                 }
@@ -114,10 +143,7 @@ impl Vm {
                 }
             };
             if matches!(tm, Value::LuaFn(_) | Value::NatFn(_)) {
-                let saved = self.top;
-                let r = self.call_raw(tm, &[o, key, val], 0);
-                self.top = saved;
-                return r.map(|_| ());
+                return Ok(Meta::Call(tm, [o, key, val], 3, false));
             }
             o = tm;
         }
@@ -139,8 +165,17 @@ impl Vm {
         Ok(())
     }
 
-    /// Arithmetic with string coercion and metamethod fallback.
+    /// Arithmetic with string coercion and metamethod fallback (handler called
+    /// directly).
     pub(crate) fn arith(&mut self, op: ArithOp, a: Value, b: Value) -> Result<Value, LuaError> {
+        match self.arith_prep(op, a, b)? {
+            Meta::Done(v) => Ok(v),
+            Meta::Call(f, args, n, _) => self.call1(f, &args[..n]),
+        }
+    }
+
+    /// Arithmetic on numbers (and numeric strings), or the metamethod to call.
+    pub(crate) fn arith_prep(&mut self, op: ArithOp, a: Value, b: Value) -> Result<Meta, LuaError> {
         // Strings convert to numbers for arithmetic, but not for bitwise operators.
         let (na, nb) = if op.is_bitwise() {
             let num = |v: Value| matches!(v, Value::Int(_) | Value::Num(_)).then_some(v);
@@ -150,7 +185,7 @@ impl Vm {
         };
         if let (Some(x), Some(y)) = (na, nb) {
             match arith::arith_numbers(op, x, y) {
-                Some(Ok(v)) => return Ok(v),
+                Some(Ok(v)) => return Ok(Meta::Done(v)),
                 Some(Err(m)) if !op.is_bitwise() => return Err(LuaError::rt(m)),
                 _ => {}
             }
@@ -161,7 +196,7 @@ impl Vm {
             tm = self.metamethod(b, ev);
         }
         if !tm.is_nil() {
-            return self.call1(tm, &[a, b]);
+            return Ok(Meta::Call(tm, [a, b, Value::Nil], 2, false));
         }
         // Error: blame the operand that is not a number (the second if the first is).
         if op.is_bitwise() && na.is_some() && nb.is_some() {
@@ -202,10 +237,18 @@ impl Vm {
         }
     }
 
-    /// Equality with `__eq`.
+    /// Equality with `__eq` (handler called directly).
     pub(crate) fn equals(&mut self, a: Value, b: Value) -> Result<bool, LuaError> {
+        match self.equals_prep(a, b)? {
+            Meta::Done(v) => Ok(v.is_truthy()),
+            Meta::Call(f, args, n, _) => Ok(self.call1(f, &args[..n])?.is_truthy()),
+        }
+    }
+
+    /// Raw equality, or the `__eq` handler to call (its result's truthiness decides).
+    pub(crate) fn equals_prep(&mut self, a: Value, b: Value) -> Result<Meta, LuaError> {
         if a.raw_eq(&b) {
-            return Ok(true);
+            return Ok(Meta::Done(Value::Bool(true)));
         }
         let tm = match (a, b) {
             (Value::Table(_), Value::Table(_)) | (Value::UData(_), Value::UData(_)) => {
@@ -216,27 +259,36 @@ impl Vm {
                     t
                 }
             }
-            _ => return Ok(false),
+            _ => return Ok(Meta::Done(Value::Bool(false))),
         };
         if tm.is_nil() {
-            return Ok(false);
+            return Ok(Meta::Done(Value::Bool(false)));
         }
-        Ok(self.call1(tm, &[a, b])?.is_truthy())
+        Ok(Meta::Call(tm, [a, b, Value::Nil], 2, false))
     }
 
-    /// `a < b` (or `a <= b` with `le`) with metamethods.
+    /// `a < b` (or `a <= b` with `le`) with metamethods (handler called directly).
     pub(crate) fn less(&mut self, a: Value, b: Value, le: bool) -> Result<bool, LuaError> {
+        match self.less_prep(a, b, le)? {
+            Meta::Done(v) => Ok(v.is_truthy()),
+            Meta::Call(f, args, n, negate) => Ok(self.call1(f, &args[..n])?.is_truthy() != negate),
+        }
+    }
+
+    /// Compares numbers or strings, or names the `__lt`/`__le` handler to call; the
+    /// flag asks to negate its result (the `__le` via `not __lt` fallback).
+    pub(crate) fn less_prep(&mut self, a: Value, b: Value, le: bool) -> Result<Meta, LuaError> {
         let r = if le {
             arith::num_le(a, b)
         } else {
             arith::num_lt(a, b)
         };
         if let Some(r) = r {
-            return Ok(r);
+            return Ok(Meta::Done(Value::Bool(r)));
         }
         if let (Value::Str(x), Value::Str(y)) = (a, b) {
             let (x, y) = (x.as_bytes(), y.as_bytes());
-            return Ok(if le { x <= y } else { x < y });
+            return Ok(Meta::Done(Value::Bool(if le { x <= y } else { x < y })));
         }
         let ev = if le { Tm::Le } else { Tm::Lt };
         let mut tm = self.metamethod(a, ev);
@@ -244,7 +296,7 @@ impl Vm {
             tm = self.metamethod(b, ev);
         }
         if !tm.is_nil() {
-            return Ok(self.call1(tm, &[a, b])?.is_truthy());
+            return Ok(Meta::Call(tm, [a, b, Value::Nil], 2, false));
         }
         if le {
             // lua5.4 is built with LUA_COMPAT_LT_LE: `a <= b` may use `not (b < a)`.
@@ -253,7 +305,7 @@ impl Vm {
                 tm = self.metamethod(a, Tm::Lt);
             }
             if !tm.is_nil() {
-                return Ok(!self.call1(tm, &[b, a])?.is_truthy());
+                return Ok(Meta::Call(tm, [b, a, Value::Nil], 2, true));
             }
         }
         let (ta, tb) = (self.type_name_of(a), self.type_name_of(b));
@@ -264,17 +316,25 @@ impl Vm {
         }))
     }
 
-    /// The length operator `#v`.
+    /// The length operator `#v` (handler called directly).
     pub(crate) fn len(&mut self, v: Value) -> Result<Value, LuaError> {
+        match self.len_prep(v)? {
+            Meta::Done(v) => Ok(v),
+            Meta::Call(f, args, n, _) => self.call1(f, &args[..n]),
+        }
+    }
+
+    /// The length of a string or table, or the `__len` handler to call.
+    pub(crate) fn len_prep(&mut self, v: Value) -> Result<Meta, LuaError> {
         match v {
-            Value::Str(s) => Ok(Value::Int(s.len() as i64)),
+            Value::Str(s) => Ok(Meta::Done(Value::Int(s.len() as i64))),
             _ => {
                 let tm = self.metamethod(v, Tm::Len);
                 if !tm.is_nil() {
-                    return self.call1(tm, &[v, v]);
+                    return Ok(Meta::Call(tm, [v, v, Value::Nil], 2, false));
                 }
                 match v {
-                    Value::Table(t) => Ok(Value::Int(t.len() as i64)),
+                    Value::Table(t) => Ok(Meta::Done(Value::Int(t.len() as i64))),
                     _ => {
                         let info = self.operand_info(0);
                         Err(LuaError::rt(format!(
@@ -289,8 +349,24 @@ impl Vm {
     }
 
     /// Concatenates `stack[first..first+n]` into `stack[first]`, right to left, calling
-    /// `__concat` where an operand is not a string or number.
+    /// `__concat` where an operand is not a string or number (handler called directly).
     pub(crate) fn concat(&mut self, first: usize, n: usize) -> Result<(), LuaError> {
+        let mut n = n;
+        while let Some((f, a, b, m)) = self.concat_prep(first, n)? {
+            let saved = self.top;
+            self.top = self.top.max(first + m).max(self.frames_top());
+            let r = self.call1(f, &[a, b]);
+            self.top = saved;
+            self.stack[first + m - 2] = r?;
+            n = m - 1;
+        }
+        Ok(())
+    }
+
+    /// Concatenates from the right as far as strings and numbers go. Returns `None`
+    /// when done, or `(handler, a, b, m)`: call `__concat(a, b)`, store its result at
+    /// `first + m - 2`, then continue with `m - 1` values.
+    pub(crate) fn concat_prep(&mut self, first: usize, n: usize) -> Result<Option<(Value, Value, Value, usize)>, LuaError> {
         let mut n = n;
         while n > 1 {
             let top = first + n;
@@ -323,15 +399,10 @@ impl Vm {
                         info
                     )));
                 }
-                let saved = self.top;
-                self.top = self.top.max(top).max(self.frames_top());
-                let r = self.call1(tm, &[a, b]);
-                self.top = saved;
-                self.stack[top - 2] = r?;
-                n -= 1;
+                return Ok(Some((tm, a, b, n)));
             }
         }
-        Ok(())
+        Ok(None)
     }
 
     /// Appends the string form of a string or number.
