@@ -27,7 +27,7 @@ impl std::error::Error for Error {}
 ///
 /// ```
 /// let mut lua = mani::Lua::new();
-/// assert_eq!(lua.eval_int(b"return 2^10 // 1", "t").unwrap(), 1024);
+/// assert_eq!(lua.eval_int(b"return 1 << 10", "t").unwrap(), 1024);
 /// ```
 pub struct Lua {
     pub vm: Vm,

@@ -3,7 +3,7 @@
 //! only natives that call back into Lua nest on the native stack (bounded by
 //! [`MAX_NATIVE_DEPTH`]).
 
-use super::frame::{Frame, FrameKind};
+use super::frame::{Cont, Frame, FrameKind};
 use super::{LuaError, Tm, Vm, MAX_NATIVE_DEPTH, MAX_STACK};
 use crate::heap::Gc;
 use crate::value::{NativeKind, UpVal, UpValState, Value};
@@ -48,6 +48,7 @@ impl Vm {
                         nresults,
                         nvarargs: nvar,
                         kind: FrameKind::Lua(cl),
+                        cont: Cont::None,
                     });
                     return Ok(true);
                 }
@@ -61,6 +62,7 @@ impl Vm {
                                 nresults,
                                 nvarargs: 0,
                                 kind: FrameKind::Native(nc),
+                                cont: Cont::None,
                             });
                             self.top = func + 1 + nargs;
                             let n = f(self, func + 1, nargs)?;
@@ -80,6 +82,7 @@ impl Vm {
                                 nresults,
                                 nvarargs: 0,
                                 kind: FrameKind::Native(nc),
+                                cont: Cont::None,
                             });
                             self.top = func + 1 + nargs;
                             self.yield_now()?;
@@ -93,6 +96,7 @@ impl Vm {
                                 nresults,
                                 nvarargs: 0,
                                 kind: FrameKind::Native(nc),
+                                cont: Cont::None,
                             });
                             self.top = func + 1 + nargs;
                             let n = self.resume_native(nc, func + 1, nargs)?;
@@ -123,6 +127,82 @@ impl Vm {
                 }
             }
         }
+    }
+
+    /// Runs the call a prepared metamethod operation asks for. A Lua handler becomes a
+    /// frame with continuation `cont` (so it can yield or pause like any Lua code) and
+    /// `None` is returned; other handlers run to completion and their (possibly
+    /// negated) result is returned.
+    pub(crate) fn run_meta(
+        &mut self,
+        m: crate::vm::meta::Meta,
+        cont: Cont,
+    ) -> Result<Option<Value>, LuaError> {
+        use crate::vm::meta::Meta;
+        let (f, args, n, negate) = match m {
+            Meta::Done(v) => return Ok(Some(v)),
+            Meta::Call(f, args, n, negate) => (f, args, n, negate),
+        };
+        if let Value::LuaFn(_) = f {
+            let func = self.top;
+            self.check_stack(func + n + 1)?;
+            self.stack[func] = f;
+            self.stack[func + 1..func + 1 + n].copy_from_slice(&args[..n]);
+            self.top = func + 1 + n;
+            self.precall(func, n, 1)?;
+            let cont = match cont {
+                Cont::Cond { k, .. } => Cont::Cond { k, negate },
+                c => c,
+            };
+            if let Some(fr) = self.frames.last_mut() {
+                fr.cont = cont;
+            }
+            return Ok(None);
+        }
+        let v = self.call1(f, &args[..n])?;
+        Ok(Some(if negate {
+            Value::Bool(!v.is_truthy())
+        } else {
+            v
+        }))
+    }
+
+    /// Applies a metamethod frame's continuation to its result, in the caller's frame
+    /// (now on top). May start another metamethod frame (`__concat` chains).
+    pub(crate) fn apply_cont(&mut self, cont: Cont, v: Value) -> Result<(), LuaError> {
+        match cont {
+            Cont::None | Cont::Discard => {}
+            Cont::Reg(slot) => self.stack[slot] = v,
+            Cont::Cond { k, negate } => {
+                let taken = v.is_truthy() != negate;
+                if let Some(f) = self.frames.last_mut() {
+                    if let FrameKind::Lua(cl) = f.kind {
+                        let jmp = cl.p.get().proto.code[f.pc];
+                        f.pc = if taken == k {
+                            (f.pc as i64 + 1 + jmp.sj() as i64) as usize
+                        } else {
+                            f.pc + 1
+                        };
+                    }
+                }
+            }
+            Cont::Concat { first, m } => {
+                self.stack[first + m - 2] = v;
+                let mut n = m - 1;
+                self.top = self.frames_top().max(first + m);
+                while let Some((f, a, b, m2)) = self.concat_prep(first, n)? {
+                    let call = crate::vm::meta::Meta::Call(f, [a, b, Value::Nil], 2, false);
+                    match self.run_meta(call, Cont::Concat { first, m: m2 })? {
+                        Some(r) => {
+                            self.stack[first + m2 - 2] = r;
+                            n = m2 - 1;
+                        }
+                        None => return Ok(()),
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Grows the stack to `n` slots or fails with lua5.4's `stack overflow`.
@@ -201,6 +281,7 @@ impl Vm {
                 nresults,
                 nvarargs: 0,
                 kind: FrameKind::Native(nc),
+                cont: Cont::None,
             });
             let name = if x { "xpcall" } else { "pcall" };
             return Err(LuaError::Rt(if nargs == 0 {
@@ -230,6 +311,7 @@ impl Vm {
             nresults,
             nvarargs: 0,
             kind,
+            cont: Cont::None,
         });
         self.native_depth += 1;
         if self.native_depth > MAX_NATIVE_DEPTH {

@@ -150,10 +150,10 @@ impl Vm {
     /// Body of `coroutine.yield`: checks that yielding is allowed, then unwinds.
     pub(crate) fn yield_now(&mut self) -> Result<(), LuaError> {
         if self.current == self.main_thread {
-            return Err(LuaError::msg("attempt to yield from outside a coroutine"));
+            return Err(LuaError::rt("attempt to yield from outside a coroutine"));
         }
         if self.native_depth != self.yield_depth {
-            return Err(LuaError::msg("attempt to yield across a C-call boundary"));
+            return Err(LuaError::rt("attempt to yield across a C-call boundary"));
         }
         Err(LuaError::Yield)
     }

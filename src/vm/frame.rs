@@ -17,6 +17,23 @@ pub enum FrameKind {
     Xpcall(Value),
 }
 
+/// What to do with the result of a metamethod call that the interpreter ran as a
+/// frame (so that it can yield or pause), when that frame returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cont {
+    /// An ordinary call: results go to `func` as usual.
+    None,
+    /// Store the first result into this stack slot.
+    Reg(usize),
+    /// A comparison: the caller's next instruction is a `JMP`, taken when the result's
+    /// truthiness (negated if asked) equals `k`.
+    Cond { k: bool, negate: bool },
+    /// Ignore the result (`__newindex`).
+    Discard,
+    /// `__concat`: store at `first + m - 2`, then go on concatenating `m - 1` values.
+    Concat { first: usize, m: usize },
+}
+
 /// One activation record.
 #[derive(Debug, Clone, Copy)]
 pub struct Frame {
@@ -31,6 +48,8 @@ pub struct Frame {
     /// Number of extra arguments stored below `base` (vararg functions).
     pub nvarargs: usize,
     pub kind: FrameKind,
+    /// Continuation for metamethod frames.
+    pub cont: Cont,
 }
 
 impl Frame {

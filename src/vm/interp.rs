@@ -6,7 +6,8 @@
 //! been saved so errors and tracebacks see the right line.
 
 use super::arith::{self, ArithOp, TWO63};
-use super::frame::FrameKind;
+use super::frame::{Cont, FrameKind};
+use super::meta::Meta;
 use super::{LuaError, Tm, Vm};
 use crate::bytecode::Op;
 use crate::heap::Gc;
@@ -141,6 +142,43 @@ impl Vm {
                     unsafe { &*regs.add(i) }
                 }};
             }
+            // Metamethod-aware slow paths: the handler runs as a frame whose result goes
+            // to register `$dst` (or decides a jump), so it can yield; a finished
+            // result is the macro's value.
+            macro_rules! meta_val {
+                ($dst:expr, $prep:expr) => {{
+                    self.frames[fi].pc = pc;
+                    self.top = base + max_stack;
+                    let m = $prep?;
+                    match self.run_meta(m, Cont::Reg(base + $dst))? {
+                        Some(v) => {
+                            reload!();
+                            v
+                        }
+                        None => continue 'frame,
+                    }
+                }};
+            }
+            macro_rules! meta_cond {
+                ($prep:expr, $k:expr) => {{
+                    self.frames[fi].pc = pc;
+                    self.top = base + max_stack;
+                    let m = $prep?;
+                    match self.run_meta(
+                        m,
+                        Cont::Cond {
+                            k: $k,
+                            negate: false,
+                        },
+                    )? {
+                        Some(v) => {
+                            reload!();
+                            v.is_truthy()
+                        }
+                        None => continue 'frame,
+                    }
+                }};
+            }
             // Saves the pc, then evaluates a fallible slow path.
             macro_rules! slow {
                 ($e:expr) => {{
@@ -166,7 +204,7 @@ impl Vm {
                         (Value::Num(x), Value::Int(y)) => Value::Num($flt(*x, *y as f64)),
                         _ => {
                             let (a, b) = (*pa, *pb);
-                            slow!(self.arith($op, a, b))
+                            meta_val!($i.a(), self.arith_prep($op, a, b))
                         }
                     };
                     set!($i.a(), v);
@@ -186,7 +224,7 @@ impl Vm {
                         (Value::Num(x), Value::Int(y)) => Value::Num($flt(*x, *y as f64)),
                         _ => {
                             let (a, b) = (*pa, *pb);
-                            slow!(self.arith($op, a, b))
+                            meta_val!($i.a(), self.arith_prep($op, a, b))
                         }
                     };
                     set!($i.a(), v);
@@ -203,7 +241,7 @@ impl Vm {
                             Some(r) => r,
                             None => {
                                 let (a, b) = (*pa, *pb);
-                                slow!(self.arith($op, a, b))
+                                meta_val!($i.a(), self.arith_prep($op, a, b))
                             }
                         },
                         (Value::Num(x), Value::Num(y)) => Value::Num($flt(*x, *y)),
@@ -211,7 +249,7 @@ impl Vm {
                         (Value::Num(x), Value::Int(y)) => Value::Num($flt(*x, *y as f64)),
                         _ => {
                             let (a, b) = (*pa, *pb);
-                            slow!(self.arith($op, a, b))
+                            meta_val!($i.a(), self.arith_prep($op, a, b))
                         }
                     };
                     set!($i.a(), v);
@@ -226,7 +264,7 @@ impl Vm {
                         (Value::Int(x), Value::Int(y)) => Value::Int($f(*x, *y)),
                         _ => {
                             let (a, b) = (*pa, *pb);
-                            slow!(self.arith($op, a, b))
+                            meta_val!($i.a(), self.arith_prep($op, a, b))
                         }
                     };
                     set!($i.a(), v);
@@ -281,7 +319,7 @@ impl Vm {
                                 set!(i.a(), v);
                             }
                             None => {
-                                let v = slow!(self.index(t, Value::Str(key)));
+                                let v = meta_val!(i.a(), self.index_prep(t, Value::Str(key)));
                                 set!(i.a(), v);
                             }
                         }
@@ -294,7 +332,9 @@ impl Vm {
                         } else {
                             k[i.c()]
                         };
-                        self.store(t, key, v, fi, pc, base + max_stack)?;
+                        if self.store(t, key, v, fi, pc, base + max_stack)? {
+                            continue 'frame;
+                        }
                         reload!();
                     }
                     Op::GetField => {
@@ -308,7 +348,7 @@ impl Vm {
                             }
                             None => {
                                 let t = r!(i.b());
-                                let v = slow!(self.index(t, Value::Str(key)));
+                                let v = meta_val!(i.a(), self.index_prep(t, Value::Str(key)));
                                 set!(i.a(), v);
                             }
                         }
@@ -329,7 +369,8 @@ impl Vm {
                             }
                             None => {
                                 let t = r!(i.b());
-                                let v = slow!(self.index(t, Value::Int(i.c() as i64)));
+                                let v =
+                                    meta_val!(i.a(), self.index_prep(t, Value::Int(i.c() as i64)));
                                 set!(i.a(), v);
                             }
                         }
@@ -350,7 +391,7 @@ impl Vm {
                             }
                             None => {
                                 let (t, key) = (r!(i.b()), r!(i.c()));
-                                let v = slow!(self.index(t, key));
+                                let v = meta_val!(i.a(), self.index_prep(t, key));
                                 set!(i.a(), v);
                             }
                         }
@@ -376,7 +417,9 @@ impl Vm {
                         };
                         if !self.store_fast(rref!(i.a()), key, v) {
                             let (t, key, v) = (r!(i.a()), *key, *v);
-                            self.store(t, key, v, fi, pc, base + max_stack)?;
+                            if self.store(t, key, v, fi, pc, base + max_stack)? {
+                                continue 'frame;
+                            }
                             reload!();
                         }
                     }
@@ -404,7 +447,7 @@ impl Vm {
                                 set!(i.a(), v);
                             }
                             None => {
-                                let v = slow!(self.index(obj, Value::Str(key)));
+                                let v = meta_val!(i.a(), self.index_prep(obj, Value::Str(key)));
                                 set!(i.a(), v);
                             }
                         }
@@ -415,7 +458,9 @@ impl Vm {
                         let v = match a {
                             Value::Int(x) => Value::Int(x.wrapping_add(imm)),
                             Value::Num(x) => Value::Num(x + imm as f64),
-                            _ => slow!(self.arith(ArithOp::Add, a, Value::Int(imm))),
+                            _ => {
+                                meta_val!(i.a(), self.arith_prep(ArithOp::Add, a, Value::Int(imm)))
+                            }
                         };
                         set!(i.a(), v);
                     }
@@ -479,7 +524,7 @@ impl Vm {
                             (Value::Int(x), Value::Int(y)) => Value::Num(x as f64 / y as f64),
                             _ => match arith::arith_numbers(ArithOp::Div, a, b) {
                                 Some(Ok(v)) => v,
-                                _ => slow!(self.arith(ArithOp::Div, a, b)),
+                                _ => meta_val!(i.a(), self.arith_prep(ArithOp::Div, a, b)),
                             },
                         };
                         set!(i.a(), v);
@@ -517,7 +562,7 @@ impl Vm {
                         let v = match a {
                             Value::Int(x) => Value::Int(x.wrapping_neg()),
                             Value::Num(x) => Value::Num(-x),
-                            _ => slow!(self.arith(ArithOp::Unm, a, a)),
+                            _ => meta_val!(i.a(), self.arith_prep(ArithOp::Unm, a, a)),
                         };
                         set!(i.a(), v);
                     }
@@ -525,7 +570,7 @@ impl Vm {
                         let a = r!(i.b());
                         let v = match a {
                             Value::Int(x) => Value::Int(!x),
-                            _ => slow!(self.arith(ArithOp::BNot, a, a)),
+                            _ => meta_val!(i.a(), self.arith_prep(ArithOp::BNot, a, a)),
                         };
                         set!(i.a(), v);
                     }
@@ -537,13 +582,26 @@ impl Vm {
                             Value::Table(t) if t.get().meta.is_none() => {
                                 Value::Int(t.get().len() as i64)
                             }
-                            _ => slow!(self.len(a)),
+                            _ => meta_val!(i.a(), self.len_prep(a)),
                         };
                         set!(i.a(), v);
                     }
                     Op::Concat => {
                         let a = i.a();
-                        slow!(self.concat(base + a, i.b()));
+                        let first = base + a;
+                        let mut n = i.b();
+                        self.frames[fi].pc = pc;
+                        self.top = base + max_stack;
+                        while let Some((f, x, y, m)) = self.concat_prep(first, n)? {
+                            let call = Meta::Call(f, [x, y, Value::Nil], 2, false);
+                            match self.run_meta(call, Cont::Concat { first, m })? {
+                                Some(v) => {
+                                    self.stack[first + m - 2] = v;
+                                    n = m - 1;
+                                }
+                                None => continue 'frame,
+                            }
+                        }
                         if self.heap.should_collect() {
                             self.collect_garbage_at(base + max_stack);
                         }
@@ -581,7 +639,7 @@ impl Vm {
                         let eq = match (a, b) {
                             (Value::Table(_), Value::Table(_))
                             | (Value::UData(_), Value::UData(_)) => {
-                                slow!(self.equals(a, b))
+                                meta_cond!(self.equals_prep(a, b), i.c() != 0)
                             }
                             _ => a.raw_eq(&b),
                         };
@@ -612,7 +670,7 @@ impl Vm {
                             }
                             _ => {
                                 let (a, b) = (*pa, *pb);
-                                slow!(self.less(a, b, false))
+                                meta_cond!(self.less_prep(a, b, false), i.c() != 0)
                             }
                         };
                         cond_jump!(res, i.c() != 0);
@@ -630,7 +688,7 @@ impl Vm {
                             }
                             _ => {
                                 let (a, b) = (*pa, *pb);
-                                slow!(self.less(a, b, true))
+                                meta_cond!(self.less_prep(a, b, true), i.c() != 0)
                             }
                         };
                         cond_jump!(res, i.c() != 0);
@@ -656,10 +714,10 @@ impl Vm {
                             a => {
                                 let b = Value::Int(imm);
                                 match i.op() {
-                                    Op::LtI => slow!(self.less(a, b, false)),
-                                    Op::LeI => slow!(self.less(a, b, true)),
-                                    Op::GtI => slow!(self.less(b, a, false)),
-                                    _ => slow!(self.less(b, a, true)),
+                                    Op::LtI => meta_cond!(self.less_prep(a, b, false), i.c() != 0),
+                                    Op::LeI => meta_cond!(self.less_prep(a, b, true), i.c() != 0),
+                                    Op::GtI => meta_cond!(self.less_prep(b, a, false), i.c() != 0),
+                                    _ => meta_cond!(self.less_prep(b, a, true), i.c() != 0),
                                 }
                             }
                         };
@@ -744,6 +802,19 @@ impl Vm {
                         self.stack.copy_within(func..func + nargs + 1, dst);
                         self.frames.pop();
                         if self.precall(dst, nargs, frame.nresults)? {
+                            // A metamethod frame's continuation passes to its tail callee.
+                            if let Some(f) = self.frames.last_mut() {
+                                f.cont = frame.cont;
+                            }
+                            continue 'frame;
+                        }
+                        if frame.cont != Cont::None {
+                            let v = if self.top > dst {
+                                self.stack[dst]
+                            } else {
+                                Value::Nil
+                            };
+                            self.apply_cont(frame.cont, v)?;
                             continue 'frame;
                         }
                         if self.after_return(entry_depth) {
@@ -776,6 +847,11 @@ impl Vm {
                             self.close_upvals(base);
                         }
                         self.frames.pop();
+                        if frame.cont != Cont::None {
+                            let v = if n > 0 { r!(a) } else { Value::Nil };
+                            self.apply_cont(frame.cont, v)?;
+                            continue 'frame;
+                        }
                         if n == 1 && frame.nresults == 1 {
                             // The common single-result return: one copy, no bookkeeping.
                             let v = r!(a);
@@ -967,6 +1043,7 @@ impl Vm {
     }
 
     /// `t[key] = v` for the store instructions: raw fast path, then `__newindex`.
+    /// Returns true when a Lua `__newindex` handler was started as a frame.
     #[inline(always)]
     fn store(
         &mut self,
@@ -976,7 +1053,7 @@ impl Vm {
         fi: usize,
         pc: usize,
         top: usize,
-    ) -> Result<(), LuaError> {
+    ) -> Result<bool, LuaError> {
         if let Value::Table(tb) = t {
             let tbl = tb.get_mut();
             // `__newindex` only matters for absent keys: with a metatable, a raw store
@@ -995,14 +1072,15 @@ impl Vm {
                         if grown > 0 {
                             self.heap.account(grown as isize);
                         }
-                        return Ok(());
+                        return Ok(false);
                     }
                 }
             }
         }
         self.frames[fi].pc = pc;
         self.top = top;
-        self.set_index(t, key, v)
+        let m = self.set_index_prep(t, key, v)?;
+        Ok(self.run_meta(m, Cont::Discard)?.is_none())
     }
 
     /// Prepares a numeric for loop at `ra`; returns true if the loop must be skipped.

@@ -119,7 +119,12 @@ impl Vm {
     }
 
     /// Walks the `__newindex` chain: stores raw, or names the handler to call.
-    pub(crate) fn set_index_prep(&mut self, obj: Value, key: Value, val: Value) -> Result<Meta, LuaError> {
+    pub(crate) fn set_index_prep(
+        &mut self,
+        obj: Value,
+        key: Value,
+        val: Value,
+    ) -> Result<Meta, LuaError> {
         let mut o = obj;
         for _ in 0..MAX_TAG_LOOP {
             let tm = match o {
@@ -163,15 +168,6 @@ impl Vm {
             self.heap.account(grown as isize);
         }
         Ok(())
-    }
-
-    /// Arithmetic with string coercion and metamethod fallback (handler called
-    /// directly).
-    pub(crate) fn arith(&mut self, op: ArithOp, a: Value, b: Value) -> Result<Value, LuaError> {
-        match self.arith_prep(op, a, b)? {
-            Meta::Done(v) => Ok(v),
-            Meta::Call(f, args, n, _) => self.call1(f, &args[..n]),
-        }
     }
 
     /// Arithmetic on numbers (and numeric strings), or the metamethod to call.
@@ -348,25 +344,14 @@ impl Vm {
         }
     }
 
-    /// Concatenates `stack[first..first+n]` into `stack[first]`, right to left, calling
-    /// `__concat` where an operand is not a string or number (handler called directly).
-    pub(crate) fn concat(&mut self, first: usize, n: usize) -> Result<(), LuaError> {
-        let mut n = n;
-        while let Some((f, a, b, m)) = self.concat_prep(first, n)? {
-            let saved = self.top;
-            self.top = self.top.max(first + m).max(self.frames_top());
-            let r = self.call1(f, &[a, b]);
-            self.top = saved;
-            self.stack[first + m - 2] = r?;
-            n = m - 1;
-        }
-        Ok(())
-    }
-
     /// Concatenates from the right as far as strings and numbers go. Returns `None`
     /// when done, or `(handler, a, b, m)`: call `__concat(a, b)`, store its result at
     /// `first + m - 2`, then continue with `m - 1` values.
-    pub(crate) fn concat_prep(&mut self, first: usize, n: usize) -> Result<Option<(Value, Value, Value, usize)>, LuaError> {
+    pub(crate) fn concat_prep(
+        &mut self,
+        first: usize,
+        n: usize,
+    ) -> Result<Option<(Value, Value, Value, usize)>, LuaError> {
         let mut n = n;
         while n > 1 {
             let top = first + n;

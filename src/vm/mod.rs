@@ -6,7 +6,7 @@ pub mod coroutine;
 pub mod debug;
 pub mod frame;
 mod interp;
-mod meta;
+pub(crate) mod meta;
 pub mod thread;
 
 use crate::heap::{Gc, Heap};
