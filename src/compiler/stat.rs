@@ -11,7 +11,16 @@ enum Target {
     Local(u8),
     Upval(u8),
     Global(String),
-    Index(u8, Expr),
+    /// Table register and key.
+    Index(u8, TargetKey),
+}
+
+/// The key of an indexed assignment target.
+enum TargetKey {
+    /// A constant key, kept symbolic so the store can use `SETFIELD`/`SETI`.
+    Const(Expr),
+    /// A key already evaluated into a register.
+    Reg(u8),
 }
 
 impl Compiler {
@@ -269,15 +278,14 @@ impl Compiler {
                 };
                 // Keep constant keys symbolic; evaluate others now.
                 let key = match const_value(key) {
-                    Some(Constant::Str(_)) | Some(Constant::Int(_)) => (**key).clone(),
-                    _ => {
-                        let r = if multi {
-                            self.expr_next(key)?
-                        } else {
-                            self.expr_any(key)?
-                        };
-                        Expr::new(ExprKind::Name(format!("\0reg{r}")), key.line)
+                    Some(Constant::Str(_)) | Some(Constant::Int(_)) => {
+                        TargetKey::Const((**key).clone())
                     }
+                    _ => TargetKey::Reg(if multi {
+                        self.expr_next(key)?
+                    } else {
+                        self.expr_any(key)?
+                    }),
                 };
                 Target::Index(o, key)
             }
@@ -326,16 +334,12 @@ impl Compiler {
                 }
                 self.free_to(entry);
             }
-            Target::Index(o, key) => {
-                if let ExprKind::Name(n) = &key.kind {
-                    if let Some(r) = n.strip_prefix("\0reg") {
-                        let r: u8 = r.parse().expect("register");
-                        let entry = self.fs().free_reg;
-                        self.store_value(*o, (2, r), value, line)?;
-                        self.free_to(entry);
-                        return Ok(());
-                    }
-                }
+            Target::Index(o, TargetKey::Reg(r)) => {
+                let entry = self.fs().free_reg;
+                self.store_value(*o, (2, *r), value, line)?;
+                self.free_to(entry);
+            }
+            Target::Index(o, TargetKey::Const(key)) => {
                 self.store_index(*o, key, value, line)?;
             }
         }
@@ -372,20 +376,14 @@ impl Compiler {
         self.explist(exprs, targets.len() as i32)?;
         // Assign right to left, as lua5.4 does.
         for (i, t) in ts.iter().enumerate().rev() {
-            let reg = vbase + i as u8;
-            let src = Expr::new(ExprKind::Name(format!("\0reg{reg}")), line);
-            match t {
-                Target::Local(r) => {
-                    self.emit(Instr::abc(Op::Move, *r, reg, 0));
-                }
-                _ => self.store_from_reg(t, reg, &src, line)?,
-            }
+            self.store_from_reg(t, vbase + i as u8, line)?;
         }
         self.free_to(entry);
         Ok(())
     }
 
-    fn store_from_reg(&mut self, t: &Target, reg: u8, _src: &Expr, line: u32) -> R<()> {
+    /// Stores register `reg` into an evaluated target.
+    fn store_from_reg(&mut self, t: &Target, reg: u8, line: u32) -> R<()> {
         self.line = line;
         match t {
             Target::Local(r) => {
@@ -415,12 +413,16 @@ impl Compiler {
             }
             Target::Index(o, key) => {
                 let entry = self.fs().free_reg;
-                let ins = match (&key.kind, const_value(key)) {
-                    (ExprKind::Name(n), _) if n.starts_with("\0reg") => {
-                        let r: u8 = n[4..].parse().expect("register");
-                        Instr::abc(Op::SetTable, *o, r, reg)
+                let key = match key {
+                    TargetKey::Reg(r) => {
+                        self.line = line;
+                        self.emit(Instr::abc(Op::SetTable, *o, *r, reg));
+                        return Ok(());
                     }
-                    (_, Some(Constant::Str(s))) => {
+                    TargetKey::Const(k) => k,
+                };
+                let ins = match const_value(key) {
+                    Some(Constant::Str(s)) => {
                         let k = self.str_const(&s);
                         if k <= 255 {
                             Instr::abc(Op::SetField, *o, k as u8, reg)
@@ -430,15 +432,15 @@ impl Compiler {
                             Instr::abc(Op::SetTable, *o, kr, reg)
                         }
                     }
-                    (_, Some(Constant::Int(i))) if (0..=255).contains(&i) => {
+                    Some(Constant::Int(i)) if (0..=255).contains(&i) => {
                         Instr::abc(Op::SetI, *o, i as u8, reg)
                     }
-                    (_, Some(c)) => {
+                    Some(c) => {
                         let kr = self.alloc_reg()?;
                         self.load_const(kr, c)?;
                         Instr::abc(Op::SetTable, *o, kr, reg)
                     }
-                    _ => unreachable!("index key kinds"),
+                    None => unreachable!("constant target keys are literals"),
                 };
                 self.line = line;
                 self.emit(ins);
@@ -482,7 +484,7 @@ impl Compiler {
         let f = self.alloc_reg()?;
         self.line = line;
         self.function(func, f)?;
-        self.store_from_reg(&t, f, &target, line)?;
+        self.store_from_reg(&t, f, line)?;
         self.free_to(entry);
         Ok(())
     }

@@ -53,59 +53,21 @@ impl Vm {
                     return Ok(true);
                 }
                 Value::NatFn(nc) => {
-                    return match nc.kind {
-                        NativeKind::Plain(f) => {
-                            self.frames.push(Frame {
-                                func,
-                                base: func + 1,
-                                pc: 0,
-                                nresults,
-                                nvarargs: 0,
-                                kind: FrameKind::Native(nc),
-                                cont: Cont::None,
-                            });
-                            self.top = func + 1 + nargs;
-                            let n = f(self, func + 1, nargs)?;
-                            self.frames.pop();
-                            let src = self.top - n;
-                            self.finish_results(func, src, n, nresults);
-                            Ok(false)
-                        }
-                        NativeKind::Pcall | NativeKind::Xpcall => {
-                            self.protected_call(nc, func, nargs, nresults)
-                        }
-                        NativeKind::CoYield => {
-                            self.frames.push(Frame {
-                                func,
-                                base: func + 1,
-                                pc: 0,
-                                nresults,
-                                nvarargs: 0,
-                                kind: FrameKind::Native(nc),
-                                cont: Cont::None,
-                            });
-                            self.top = func + 1 + nargs;
-                            self.yield_now()?;
-                            unreachable!("yield_now always unwinds")
-                        }
-                        NativeKind::CoResume | NativeKind::CoWrapCall => {
-                            self.frames.push(Frame {
-                                func,
-                                base: func + 1,
-                                pc: 0,
-                                nresults,
-                                nvarargs: 0,
-                                kind: FrameKind::Native(nc),
-                                cont: Cont::None,
-                            });
-                            self.top = func + 1 + nargs;
-                            let n = self.resume_native(nc, func + 1, nargs)?;
-                            self.frames.pop();
-                            let src = self.top - n;
-                            self.finish_results(func, src, n, nresults);
-                            Ok(false)
-                        }
+                    if let NativeKind::Pcall | NativeKind::Xpcall = nc.kind {
+                        return self.protected_call(nc, func, nargs, nresults);
+                    }
+                    self.frames.push(Frame::native(func, nresults, nc));
+                    self.top = func + 1 + nargs;
+                    let n = match nc.kind {
+                        NativeKind::Plain(f) => f(self, func + 1, nargs)?,
+                        // Always unwinds with `LuaError::Yield` (or an error).
+                        NativeKind::CoYield => return self.yield_now().map(|_| false),
+                        _ => self.resume_native(nc, func + 1, nargs)?,
                     };
+                    self.frames.pop();
+                    let src = self.top - n;
+                    self.finish_results(func, src, n, nresults);
+                    return Ok(false);
                 }
                 v => {
                     // `__call`: insert the handler as the function, the value as arg 1.
@@ -274,15 +236,7 @@ impl Vm {
             );
         if nargs == 0 || bad_handler {
             // Raised from inside pcall itself, outside its protection.
-            self.frames.push(Frame {
-                func,
-                base: func + 1,
-                pc: 0,
-                nresults,
-                nvarargs: 0,
-                kind: FrameKind::Native(nc),
-                cont: Cont::None,
-            });
+            self.frames.push(Frame::native(func, nresults, nc));
             let name = if x { "xpcall" } else { "pcall" };
             return Err(LuaError::Rt(if nargs == 0 {
                 format!("bad argument #1 to '{name}' (value expected)")

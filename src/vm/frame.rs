@@ -53,6 +53,20 @@ pub struct Frame {
 }
 
 impl Frame {
+    /// The frame of a native function called at stack slot `func`.
+    #[inline]
+    pub fn native(func: usize, nresults: i32, nc: Gc<NativeClosure>) -> Frame {
+        Frame {
+            func,
+            base: func + 1,
+            pc: 0,
+            nresults,
+            nvarargs: 0,
+            kind: FrameKind::Native(nc),
+            cont: Cont::None,
+        }
+    }
+
     /// The closure of a Lua frame.
     #[inline]
     pub fn lua(&self) -> Option<Gc<LuaClosure>> {

@@ -191,32 +191,10 @@ impl Vm {
             }
             // Arithmetic fast paths read operands in place (no copies) and fall back to
             // the metamethod-aware slow path for anything but two numbers.
-            macro_rules! arith_rr {
-                ($i:expr, $op:expr, $int:expr, $flt:expr) => {{
-                    let (ib, ic) = ($i.b(), $i.c());
-                    debug_assert!(ib < max_stack && ic < max_stack);
-                    // SAFETY: register invariant above.
-                    let (pa, pb) = unsafe { (&*regs.add(ib), &*regs.add(ic)) };
-                    let v = match (pa, pb) {
-                        (Value::Int(x), Value::Int(y)) => Value::Int($int(*x, *y)),
-                        (Value::Num(x), Value::Num(y)) => Value::Num($flt(*x, *y)),
-                        (Value::Int(x), Value::Num(y)) => Value::Num($flt(*x as f64, *y)),
-                        (Value::Num(x), Value::Int(y)) => Value::Num($flt(*x, *y as f64)),
-                        _ => {
-                            let (a, b) = (*pa, *pb);
-                            meta_val!($i.a(), self.arith_prep($op, a, b))
-                        }
-                    };
-                    set!($i.a(), v);
-                }};
-            }
-            macro_rules! arith_rk {
-                ($i:expr, $op:expr, $int:expr, $flt:expr) => {{
-                    let ib = $i.b();
-                    debug_assert!(ib < max_stack);
-                    // SAFETY: register invariant above.
-                    let pa = unsafe { &*regs.add(ib) };
-                    let pb = &k[$i.c()];
+            macro_rules! arith {
+                ($i:expr, $op:expr, $pb:expr, $int:expr, $flt:expr) => {{
+                    let pa = rref!($i.b());
+                    let pb: &Value = $pb;
                     let v = match (pa, pb) {
                         (Value::Int(x), Value::Int(y)) => Value::Int($int(*x, *y)),
                         (Value::Num(x), Value::Num(y)) => Value::Num($flt(*x, *y)),
@@ -465,13 +443,31 @@ impl Vm {
                         set!(i.a(), v);
                     }
                     Op::AddK => {
-                        arith_rk!(i, ArithOp::Add, i64::wrapping_add, |x: f64, y: f64| x + y)
+                        arith!(
+                            i,
+                            ArithOp::Add,
+                            &k[i.c()],
+                            i64::wrapping_add,
+                            |x: f64, y: f64| x + y
+                        )
                     }
                     Op::SubK => {
-                        arith_rk!(i, ArithOp::Sub, i64::wrapping_sub, |x: f64, y: f64| x - y)
+                        arith!(
+                            i,
+                            ArithOp::Sub,
+                            &k[i.c()],
+                            i64::wrapping_sub,
+                            |x: f64, y: f64| x - y
+                        )
                     }
                     Op::MulK => {
-                        arith_rk!(i, ArithOp::Mul, i64::wrapping_mul, |x: f64, y: f64| x * y)
+                        arith!(
+                            i,
+                            ArithOp::Mul,
+                            &k[i.c()],
+                            i64::wrapping_mul,
+                            |x: f64, y: f64| x * y
+                        )
                     }
                     Op::ModK => arith_gen!(
                         i,
@@ -509,13 +505,31 @@ impl Vm {
                     }),
                     Op::ShlI => bitwise!(i, ArithOp::Shl, &Value::Int(i.sc()), arith::shift_left),
                     Op::Add => {
-                        arith_rr!(i, ArithOp::Add, i64::wrapping_add, |x: f64, y: f64| x + y)
+                        arith!(
+                            i,
+                            ArithOp::Add,
+                            rref!(i.c()),
+                            i64::wrapping_add,
+                            |x: f64, y: f64| x + y
+                        )
                     }
                     Op::Sub => {
-                        arith_rr!(i, ArithOp::Sub, i64::wrapping_sub, |x: f64, y: f64| x - y)
+                        arith!(
+                            i,
+                            ArithOp::Sub,
+                            rref!(i.c()),
+                            i64::wrapping_sub,
+                            |x: f64, y: f64| x - y
+                        )
                     }
                     Op::Mul => {
-                        arith_rr!(i, ArithOp::Mul, i64::wrapping_mul, |x: f64, y: f64| x * y)
+                        arith!(
+                            i,
+                            ArithOp::Mul,
+                            rref!(i.c()),
+                            i64::wrapping_mul,
+                            |x: f64, y: f64| x * y
+                        )
                     }
                     Op::Div => {
                         let (a, b) = (r!(i.b()), r!(i.c()));
