@@ -67,3 +67,26 @@ fn state_stays_usable_after_an_error() {
     assert!(lua.exec(b"error('boom')", "t").is_err());
     assert_eq!(lua.eval_int(b"return 40 + 2", "t").unwrap(), 42);
 }
+
+#[test]
+fn runaway_pcall_recursion_is_a_c_stack_overflow() {
+    let n = int("local function f() return pcall(f) end
+         local r = table.pack(f())
+         assert(r[r.n - 1] == false and r[r.n] == 'C stack overflow', tostring(r[r.n]))
+         return r.n");
+    assert!(n > 100 && n < 250, "{n}");
+}
+
+#[test]
+fn yield_across_a_lua_metamethod_resumes_exactly() {
+    let n = int(
+        "local mt = {__index = function(t, k) return coroutine.yield(k) * 2 end,
+                     __lt = function(a, b) return coroutine.yield('lt') end}
+         local o = setmetatable({}, mt)
+         local co = coroutine.wrap(function() local v = o.x if o < o then return v end return -v end)
+         assert(co() == 'x')
+         assert(co(21) == 'lt')
+         return co(true)",
+    );
+    assert_eq!(n, 42);
+}

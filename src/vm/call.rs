@@ -49,6 +49,7 @@ impl Vm {
                         nvarargs: nvar,
                         kind: FrameKind::Lua(cl),
                         cont: Cont::None,
+                        pdepth: self.pdepth(),
                     });
                     return Ok(true);
                 }
@@ -56,7 +57,8 @@ impl Vm {
                     if let NativeKind::Pcall | NativeKind::Xpcall = nc.kind {
                         return self.protected_call(nc, func, nargs, nresults);
                     }
-                    self.frames.push(Frame::native(func, nresults, nc));
+                    self.frames
+                        .push(Frame::native(func, nresults, nc, self.pdepth()));
                     self.top = func + 1 + nargs;
                     let n = match nc.kind {
                         NativeKind::Plain(f) => f(self, func + 1, nargs)?,
@@ -167,6 +169,12 @@ impl Vm {
         Ok(())
     }
 
+    /// Protected calls active in the running thread (see [`Frame::pdepth`]).
+    #[inline(always)]
+    pub(crate) fn pdepth(&self) -> u16 {
+        self.frames.last().map_or(0, |f| f.pdepth)
+    }
+
     /// Grows the stack to `n` slots or fails with lua5.4's `stack overflow`.
     #[inline]
     pub(crate) fn check_stack(&mut self, n: usize) -> Result<(), LuaError> {
@@ -236,7 +244,8 @@ impl Vm {
             );
         if nargs == 0 || bad_handler {
             // Raised from inside pcall itself, outside its protection.
-            self.frames.push(Frame::native(func, nresults, nc));
+            self.frames
+                .push(Frame::native(func, nresults, nc, self.pdepth()));
             let name = if x { "xpcall" } else { "pcall" };
             return Err(LuaError::Rt(if nargs == 0 {
                 format!("bad argument #1 to '{name}' (value expected)")
@@ -258,6 +267,13 @@ impl Vm {
             FrameKind::Pcall
         };
         let fargs = if x { nargs - 2 } else { nargs - 1 };
+        let pdepth = self.pdepth() + 1;
+        if pdepth as usize + self.native_depth > MAX_NATIVE_DEPTH {
+            // Raised from inside this pcall (no position), caught by an outer one.
+            self.frames
+                .push(Frame::native(func, nresults, nc, pdepth - 1));
+            return Err(LuaError::rt("C stack overflow"));
+        }
         self.frames.push(Frame {
             func,
             base: func + 1,
@@ -266,12 +282,9 @@ impl Vm {
             nvarargs: 0,
             kind,
             cont: Cont::None,
+            pdepth,
         });
         self.native_depth += 1;
-        if self.native_depth > MAX_NATIVE_DEPTH {
-            self.native_depth -= 1;
-            return Err(LuaError::msg("stack overflow"));
-        }
         let r = self.precall(func + 1, fargs, -1);
         self.native_depth -= 1;
         if r? {

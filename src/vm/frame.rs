@@ -50,12 +50,15 @@ pub struct Frame {
     pub kind: FrameKind,
     /// Continuation for metamethod frames.
     pub cont: Cont,
+    /// Protected calls (`pcall`/`xpcall`) at or below this frame: they count as
+    /// native nesting, bounded like lua5.4's C stack (`C stack overflow`).
+    pub pdepth: u16,
 }
 
 impl Frame {
     /// The frame of a native function called at stack slot `func`.
     #[inline]
-    pub fn native(func: usize, nresults: i32, nc: Gc<NativeClosure>) -> Frame {
+    pub fn native(func: usize, nresults: i32, nc: Gc<NativeClosure>, pdepth: u16) -> Frame {
         Frame {
             func,
             base: func + 1,
@@ -64,6 +67,7 @@ impl Frame {
             nvarargs: 0,
             kind: FrameKind::Native(nc),
             cont: Cont::None,
+            pdepth,
         }
     }
 
