@@ -40,11 +40,42 @@ impl Default for Lua {
 }
 
 impl Lua {
-    /// A state with all standard libraries.
+    /// A sandboxed state, the default for embedding: no file or process access, and
+    /// `os.time`/`os.clock`/`os.date` read a fixed virtual clock (see [`Lua::set_clock`]).
     pub fn new() -> Self {
         let mut vm = Vm::new();
+        crate::stdlib::open_sandbox(&mut vm);
+        Lua { vm }
+    }
+
+    /// A trusted state with every library (`io`, all of `os`, `require`, `dofile`)
+    /// and the real clock, as the command line uses.
+    ///
+    /// ```
+    /// let mut lua = mani::Lua::new_trusted();
+    /// assert_eq!(lua.eval_int(b"return type(io.write) == 'function' and 1 or 0", "t").unwrap(), 1);
+    /// ```
+    pub fn new_trusted() -> Self {
+        let mut vm = Vm::new();
+        vm.clock = Box::new(crate::vm::host::SystemClock::default());
         crate::stdlib::open_all(&mut vm);
         Lua { vm }
+    }
+
+    /// Replaces the clock behind `os.time`, `os.clock` and `os.date`.
+    ///
+    /// ```
+    /// let mut lua = mani::Lua::new();
+    /// lua.set_clock(Box::new(mani::vm::host::FixedClock { time: 86_400, cpu: 0.0 }));
+    /// assert_eq!(lua.eval_int(b"return os.time()", "t").unwrap(), 86_400);
+    /// ```
+    pub fn set_clock(&mut self, clock: Box<dyn crate::vm::host::Clock>) {
+        self.vm.clock = clock;
+    }
+
+    /// Sets the largest string a script may build, in bytes.
+    pub fn set_max_string(&mut self, bytes: usize) {
+        self.vm.max_string = bytes;
     }
 
     /// Compiles and runs a chunk, discarding its results.

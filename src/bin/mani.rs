@@ -105,7 +105,7 @@ fn real_main() -> ExitCode {
         i += 1;
     }
 
-    let mut lua = Lua::new();
+    let mut lua = Lua::new_trusted();
     // The `arg` table: script at 0, its arguments at 1.., options before it negative.
     let arg_t = lua.vm.new_table(argv.len(), 0);
     let s0 = script.unwrap_or(argv.len());

@@ -20,6 +20,19 @@ pub mod utf8lib;
 use crate::value::{NativeFn, Value};
 use crate::vm::Vm;
 
+/// Loads the sandbox profile: the basic library without file access (`dofile`,
+/// `loadfile`, `require`), `string`, `table`, `math`, `utf8`, `coroutine`, and `os`
+/// reduced to `time`, `clock`, `date` and `difftime` on the host's clock.
+pub fn open_sandbox(vm: &mut Vm) {
+    base::open(vm);
+    coroutine::open(vm);
+    string::open(vm);
+    table::open(vm);
+    math::open(vm);
+    utf8lib::open(vm);
+    os::open_clock(vm);
+}
+
 /// Loads every standard library into `vm` (the trusted CLI profile).
 pub fn open_all(vm: &mut Vm) {
     base::open(vm);

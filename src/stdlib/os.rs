@@ -7,11 +7,26 @@
 //! library was opened (monotonic wall time, not CPU time).
 
 use super::args::{arg_error, Args};
-use crate::value::{NativeClosure, NativeKind, UserData, Value};
+use crate::value::Value;
 use crate::vm::{LuaError, Vm};
-use std::time::Instant;
 
 /// Registers the library.
+/// Registers only the clock functions (`time`, `clock`, `date`, `difftime`): the
+/// sandbox profile's `os`, reading the host-provided clock.
+pub fn open_clock(vm: &mut Vm) {
+    super::register_lib(
+        vm,
+        "os",
+        &[
+            ("date", date),
+            ("difftime", difftime),
+            ("clock", clock),
+            ("time", time),
+        ],
+    );
+}
+
+/// Registers the full library (trusted profile).
 pub fn open(vm: &mut Vm) {
     let lib = super::register_lib(
         vm,
@@ -25,23 +40,12 @@ pub fn open(vm: &mut Vm) {
             ("remove", remove),
             ("rename", rename),
             ("setlocale", setlocale),
+            ("clock", clock),
             ("time", time),
             ("tmpname", tmpname),
         ],
     );
-    let Value::Table(t) = lib else { unreachable!() };
-    let start = vm.heap.alloc(UserData {
-        data: Box::new(Instant::now()),
-        meta: None,
-    });
-    let clock = vm.heap.alloc(NativeClosure {
-        kind: NativeKind::Plain(clock),
-        name: "clock",
-        upvals: Box::new([Value::UData(start)]),
-    });
-    let k = vm.new_str(b"clock");
-    let grown = t.get_mut().set(k, Value::NatFn(clock));
-    vm.heap.account(grown as isize);
+    let _ = lib;
 }
 
 // ---------------------------------------------------------------------------
@@ -274,12 +278,9 @@ fn strftime(fmt: &[u8], tm: &Tm, utc: bool) -> Result<Vec<u8>, LuaError> {
     Ok(out)
 }
 
-/// Seconds since the epoch, now.
-fn now() -> i64 {
-    match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
-        Ok(d) => d.as_secs() as i64,
-        Err(e) => -(e.duration().as_secs() as i64),
-    }
+/// Seconds since the epoch, from the State's clock.
+fn now(vm: &mut Vm) -> i64 {
+    vm.clock.time()
 }
 
 /// Sets the fields of a date table (lua5.4's `setallfields`).
@@ -306,7 +307,7 @@ fn date(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let a = Args::new(base, n, "date");
     let fmt = a.opt_str(vm, 1)?;
     let t = if a.get(vm, 2).is_nil() {
-        now()
+        now(vm)
     } else {
         a.check_int(vm, 2)?
     };
@@ -375,7 +376,8 @@ fn time(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let a = Args::new(base, n, "time");
     let arg = a.get(vm, 1);
     if arg.is_nil() {
-        vm.push(Value::Int(now()));
+        let t = now(vm);
+        vm.push(Value::Int(t));
         return Ok(1);
     }
     if !matches!(arg, Value::Table(_)) {
@@ -398,15 +400,7 @@ fn time(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
 }
 
 fn clock(vm: &mut Vm, _base: usize, _n: usize) -> Result<usize, LuaError> {
-    let nc = super::string::running_native(vm);
-    let secs = match nc.upvals.first() {
-        Some(Value::UData(u)) => u
-            .get()
-            .data
-            .downcast_ref::<Instant>()
-            .map_or(0.0, |s| s.elapsed().as_secs_f64()),
-        _ => 0.0,
-    };
+    let secs = vm.clock.cpu();
     vm.push(Value::Num(secs));
     Ok(1)
 }

@@ -18,11 +18,6 @@ use crate::vm::frame::FrameKind;
 use crate::vm::{LuaError, Tm, Vm};
 use std::borrow::Cow;
 
-/// Largest string the library builds on request of a size argument
-/// (`string.rep`): 256 MiB. Requests beyond it fail with lua5.4's
-/// `resulting string too large` before anything is allocated.
-pub const MAX_STRING_SIZE: usize = 256 << 20;
-
 /// Work budget of one pattern-matching call. Unlimited for now; a metered
 /// State will lower it.
 const PATTERN_STEPS: u64 = u64::MAX;
@@ -300,7 +295,7 @@ fn rep(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
         .checked_mul(count)
         .and_then(|t| t.checked_add((sep.len() as u64).checked_mul(count - 1)?));
     match total {
-        Some(t) if t <= MAX_STRING_SIZE as u64 => {
+        Some(t) if t <= vm.max_string as u64 => {
             let mut out = Vec::with_capacity(t as usize);
             for k in 0..count {
                 if k > 0 {

@@ -239,6 +239,12 @@ fn concat(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
                 )))
             }
         }
+        if buf.len() > vm.max_string {
+            return Err(LuaError::msg(format!(
+                "string length overflow (limit is {} bytes)",
+                vm.max_string
+            )));
+        }
         if i == last {
             break;
         }

@@ -362,7 +362,21 @@ impl Vm {
                 while k < n && is_strnum(self.stack[top - k - 1]) {
                     k += 1;
                 }
-                let mut buf = Vec::new();
+                // Check the size before building anything (numbers need at most 44 bytes).
+                let total: usize = self.stack[top - k..top]
+                    .iter()
+                    .map(|v| match v {
+                        Value::Str(s) => s.len(),
+                        _ => 44,
+                    })
+                    .sum();
+                if total > self.max_string {
+                    return Err(LuaError::rt(format!(
+                        "string length overflow (limit is {} bytes)",
+                        self.max_string
+                    )));
+                }
+                let mut buf = Vec::with_capacity(total);
                 for i in top - k..top {
                     self.append_strnum(&mut buf, self.stack[i]);
                 }

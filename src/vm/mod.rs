@@ -5,6 +5,7 @@ mod call;
 pub mod coroutine;
 pub mod debug;
 pub mod frame;
+pub mod host;
 mod interp;
 pub(crate) mod meta;
 pub mod thread;
@@ -156,6 +157,10 @@ pub struct Vm {
     pub(crate) finobj: Vec<Value>,
     /// Unreachable objects whose finalizers are due, in calling order.
     pub(crate) tobefnz: std::collections::VecDeque<Value>,
+    /// Time source for `os.time`, `os.date` and `os.clock`.
+    pub clock: Box<dyn host::Clock>,
+    /// Largest string a script may build, in bytes.
+    pub max_string: usize,
     /// Weak tables found during the current mark phase.
     pub(crate) weak_tables: Vec<(Gc<Table>, bool, bool)>,
     /// `native_depth` at which the running coroutine may yield.
@@ -205,6 +210,8 @@ impl Vm {
             next_id: 0,
             resumers: Vec::new(),
             weak_tables: Vec::new(),
+            clock: Box::new(host::FixedClock::default()),
+            max_string: host::DEFAULT_MAX_STRING,
             finobj: Vec::new(),
             tobefnz: Default::default(),
             yield_depth: usize::MAX,
