@@ -347,17 +347,93 @@ pub fn write_float(out: &mut Vec<u8>, f: f64) {
         return;
     }
     let start = out.len();
-    let spec = Spec {
-        prec: Some(14),
-        ..Spec::default()
-    };
-    format_float(out, f, b'g', &spec);
+    if !write_g14_shortest(out, f) {
+        let spec = Spec {
+            prec: Some(14),
+            ..Spec::default()
+        };
+        format_float(out, f, b'g', &spec);
+    }
     if out[start..]
         .iter()
         .all(|&c| c == b'-' || c.is_ascii_digit())
     {
         out.extend_from_slice(b".0");
     }
+}
+
+/// `%.14g` from the shortest round-trip digits, when those have at most 14
+/// significant digits. Then they are exactly what `%.14g` prints: the double lies
+/// within half an ulp of them, and an ulp is smaller than a step of the 14-digit
+/// grid, so they are the nearest 14-digit number. Returns false (writing nothing)
+/// when the slower exact formatting is needed.
+fn write_g14_shortest(out: &mut Vec<u8>, f: f64) -> bool {
+    use std::io::Write;
+    let mut buf = [0u8; 40];
+    let mut cur = std::io::Cursor::new(&mut buf[..]);
+    if write!(cur, "{:e}", f).is_err() {
+        return false;
+    }
+    let len = cur.position() as usize;
+    let text = &buf[..len];
+    let (neg, text) = match text.first() {
+        Some(b'-') => (true, &text[1..]),
+        _ => (false, text),
+    };
+    let Some(epos) = text.iter().position(|&c| c == b'e') else {
+        return false;
+    };
+    let (mant, exp) = (&text[..epos], &text[epos + 1..]);
+    let Some(x) = std::str::from_utf8(exp)
+        .ok()
+        .and_then(|e| e.parse::<i32>().ok())
+    else {
+        return false;
+    };
+    let digits: Vec<u8> = mant
+        .iter()
+        .copied()
+        .filter(|c| c.is_ascii_digit())
+        .collect();
+    if digits.is_empty() || digits.len() > 14 {
+        return false;
+    }
+    if neg {
+        out.push(b'-');
+    }
+    if !(-4..14).contains(&x) {
+        out.push(digits[0]);
+        if digits.len() > 1 {
+            out.push(b'.');
+            out.extend_from_slice(&digits[1..]);
+        }
+        out.push(b'e');
+        out.push(if x < 0 { b'-' } else { b'+' });
+        let ax = x.unsigned_abs();
+        if ax < 10 {
+            out.push(b'0');
+        }
+        let _ = write!(out, "{ax}");
+    } else if x < 0 {
+        out.extend_from_slice(b"0.");
+        for _ in 0..(-x - 1) {
+            out.push(b'0');
+        }
+        out.extend_from_slice(&digits);
+    } else {
+        let int_len = x as usize + 1;
+        if digits.len() <= int_len {
+            out.extend_from_slice(&digits);
+            for _ in digits.len()..int_len {
+                out.push(b'0');
+            }
+        } else {
+            out.extend_from_slice(&digits[..int_len]);
+            out.push(b'.');
+            out.extend_from_slice(&digits[int_len..]);
+        }
+    }
+    true
 }
 
 /// `tostring` of a float (see [`write_float`]).
@@ -392,6 +468,47 @@ pub fn fmt_int(i: i64) -> String {
     let mut out = Vec::with_capacity(20);
     write_int(&mut out, i);
     String::from_utf8(out).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod fast_g_tests {
+    use super::*;
+
+    fn slow(f: f64) -> String {
+        let mut out = Vec::new();
+        let spec = Spec {
+            prec: Some(14),
+            ..Spec::default()
+        };
+        format_float(&mut out, f, b'g', &spec);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn shortest_path_agrees_with_exact_g14() {
+        let mut x: u64 = 0x1234_5678_9abc_def1;
+        let mut checked = 0;
+        for i in 0..200_000 {
+            // xorshift over bit patterns plus some "human" numbers.
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let f = if i % 2 == 0 {
+                f64::from_bits(x)
+            } else {
+                (x % 1_000_000) as f64 / 1000.0 * if i % 3 == 0 { 1e-7 } else { 1.0 }
+            };
+            if !f.is_finite() {
+                continue;
+            }
+            let mut fast = Vec::new();
+            if write_g14_shortest(&mut fast, f) {
+                checked += 1;
+                assert_eq!(String::from_utf8(fast).unwrap(), slow(f), "{f:e}");
+            }
+        }
+        assert!(checked > 50_000);
+    }
 }
 
 #[cfg(test)]

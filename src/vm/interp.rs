@@ -56,8 +56,21 @@ impl Vm {
         cache: &Cell<u32>,
     ) -> Option<&'a Value> {
         const NIL: &Value = &Value::Nil;
-        let Value::Table(tb) = t else {
-            return None;
+        let tb = match t {
+            Value::Table(tb) => tb,
+            // `s:method()`: the string metatable's `__index` table.
+            Value::Str(_) => {
+                let mt = self.string_meta?;
+                let Value::Table(ht) = mt.get().get_str(self.tm_name(Tm::Index)) else {
+                    return None;
+                };
+                let htb: &'a crate::value::Table = ht.get_static();
+                return match htb.get_str_cached(key, cache) {
+                    Some(v) if !v.is_nil() => Some(v),
+                    _ => None,
+                };
+            }
+            _ => return None,
         };
         let tbl = tb.get();
         if let Some(v) = tbl.get_str_cached(key, cache) {
