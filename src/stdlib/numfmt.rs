@@ -369,6 +369,10 @@ pub fn write_float(out: &mut Vec<u8>, f: f64) {
 /// when the slower exact formatting is needed.
 fn write_g14_shortest(out: &mut Vec<u8>, f: f64) -> bool {
     use std::io::Write;
+    // Subnormals have fewer significant bits, so the argument above does not hold.
+    if !f.is_normal() {
+        return false;
+    }
     let mut buf = [0u8; 40];
     let mut cur = std::io::Cursor::new(&mut buf[..]);
     if write!(cur, "{:e}", f).is_err() {
@@ -508,6 +512,11 @@ mod fast_g_tests {
             }
         }
         assert!(checked > 50_000);
+        // Subnormals take the exact path.
+        let tiny = f64::from_bits(1);
+        let mut out = Vec::new();
+        write_float(&mut out, tiny);
+        assert_eq!(out, b"4.9406564584125e-324");
     }
 }
 
