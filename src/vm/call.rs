@@ -136,7 +136,7 @@ impl Vm {
     pub(crate) fn apply_cont(&mut self, cont: Cont, v: Value) -> Result<(), LuaError> {
         match cont {
             Cont::None | Cont::Discard => {}
-            Cont::Reg(slot) => self.stack[slot] = v,
+            Cont::Reg(slot) => self.stack[slot as usize] = v,
             Cont::Cond { k, negate } => {
                 let taken = v.is_truthy() != negate;
                 if let Some(f) = self.frames.last_mut() {
@@ -151,12 +151,19 @@ impl Vm {
                 }
             }
             Cont::Concat { first, m } => {
+                let (first, m) = (first as usize, m as usize);
                 self.stack[first + m - 2] = v;
                 let mut n = m - 1;
                 self.top = self.frames_top().max(first + m);
                 while let Some((f, a, b, m2)) = self.concat_prep(first, n)? {
                     let call = crate::vm::meta::Meta::Call(f, [a, b, Value::Nil], 2, false);
-                    match self.run_meta(call, Cont::Concat { first, m: m2 })? {
+                    match self.run_meta(
+                        call,
+                        Cont::Concat {
+                            first: first as u32,
+                            m: m2 as u32,
+                        },
+                    )? {
                         Some(r) => {
                             self.stack[first + m2 - 2] = r;
                             n = m2 - 1;
@@ -259,10 +266,11 @@ impl Vm {
             }));
         }
         let kind = if x {
-            let h = self.stack[func + 2];
-            // Shift the arguments over the handler so f sits at func+1.
+            // The handler waits in xpcall's own slot (overwritten by the results);
+            // the arguments shift over its old place so f sits at func+1.
+            self.stack[func] = self.stack[func + 2];
             self.stack.copy_within(func + 3..func + 1 + nargs, func + 2);
-            FrameKind::Xpcall(h)
+            FrameKind::Xpcall
         } else {
             FrameKind::Pcall
         };
@@ -312,7 +320,7 @@ impl Vm {
                 return true;
             }
             match self.frames.last().map(|f| f.kind) {
-                Some(FrameKind::Pcall) | Some(FrameKind::Xpcall(_)) => self.finish_pcall(),
+                Some(FrameKind::Pcall) | Some(FrameKind::Xpcall) => self.finish_pcall(),
                 _ => return false,
             }
         }
@@ -408,7 +416,7 @@ impl Vm {
         let mut errv = self.error_value(e);
         let found = (entry_depth..self.frames.len())
             .rev()
-            .find(|&i| matches!(self.frames[i].kind, FrameKind::Pcall | FrameKind::Xpcall(_)));
+            .find(|&i| matches!(self.frames[i].kind, FrameKind::Pcall | FrameKind::Xpcall));
         let Some(i) = found else {
             if entry_depth == 0 && self.last_traceback.is_none() {
                 self.last_traceback = Some(self.traceback());
@@ -418,7 +426,8 @@ impl Vm {
             self.frames.truncate(entry_depth);
             return Err(LuaError::Value(errv));
         };
-        if let FrameKind::Xpcall(h) = self.frames[i].kind {
+        if let FrameKind::Xpcall = self.frames[i].kind {
+            let h = self.stack[self.frames[i].func];
             self.top = self.frames_top();
             // An error inside the handler is handled by the handler too, as in lua5.4,
             // until the nesting limit turns it into "error in error handling".

@@ -379,7 +379,7 @@ impl Vm {
                     s.push_str(&format!("\n\t[C]: in function '{}'", nc.name));
                 }
                 FrameKind::Pcall => s.push_str("\n\t[C]: in function 'pcall'"),
-                FrameKind::Xpcall(_) => s.push_str("\n\t[C]: in function 'xpcall'"),
+                FrameKind::Xpcall => s.push_str("\n\t[C]: in function 'xpcall'"),
             }
         }
         s.push_str("\n\t[C]: in ?");

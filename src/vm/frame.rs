@@ -2,7 +2,7 @@
 //! Lua-to-Lua calls never recurse on the native stack.
 
 use crate::heap::{Gc, ObjRef};
-use crate::value::{LuaClosure, NativeClosure, Value};
+use crate::value::{LuaClosure, NativeClosure};
 
 /// What kind of call a frame is.
 #[derive(Debug, Clone, Copy)]
@@ -13,8 +13,8 @@ pub enum FrameKind {
     Native(Gc<NativeClosure>),
     /// A `pcall`: errors below it are caught here.
     Pcall,
-    /// An `xpcall` with its message handler.
-    Xpcall(Value),
+    /// An `xpcall`; its message handler waits in the frame's `func` slot.
+    Xpcall,
 }
 
 /// What to do with the result of a metamethod call that the interpreter ran as a
@@ -24,14 +24,14 @@ pub enum Cont {
     /// An ordinary call: results go to `func` as usual.
     None,
     /// Store the first result into this stack slot.
-    Reg(usize),
+    Reg(u32),
     /// A comparison: the caller's next instruction is a `JMP`, taken when the result's
     /// truthiness (negated if asked) equals `k`.
     Cond { k: bool, negate: bool },
     /// Ignore the result (`__newindex`).
     Discard,
     /// `__concat`: store at `first + m - 2`, then go on concatenating `m - 1` values.
-    Concat { first: usize, m: usize },
+    Concat { first: u32, m: u32 },
 }
 
 /// One activation record.
@@ -85,8 +85,7 @@ impl Frame {
         match self.kind {
             FrameKind::Lua(c) => out.push(ObjRef::LuaFn(c)),
             FrameKind::Native(c) => out.push(ObjRef::NatFn(c)),
-            FrameKind::Xpcall(h) => out.extend(h.obj_ref()),
-            FrameKind::Pcall => {}
+            FrameKind::Pcall | FrameKind::Xpcall => {}
         }
     }
 }

@@ -163,7 +163,7 @@ impl Vm {
                     self.frames[fi].pc = pc;
                     self.top = base + max_stack;
                     let m = $prep?;
-                    match self.run_meta(m, Cont::Reg(base + $dst))? {
+                    match self.run_meta(m, Cont::Reg((base + $dst) as u32))? {
                         Some(v) => {
                             reload!();
                             v
@@ -621,7 +621,13 @@ impl Vm {
                         self.top = base + max_stack;
                         while let Some((f, x, y, m)) = self.concat_prep(first, n)? {
                             let call = Meta::Call(f, [x, y, Value::Nil], 2, false);
-                            match self.run_meta(call, Cont::Concat { first, m })? {
+                            match self.run_meta(
+                                call,
+                                Cont::Concat {
+                                    first: first as u32,
+                                    m: m as u32,
+                                },
+                            )? {
                                 Some(v) => {
                                     self.stack[first + m - 2] = v;
                                     n = m - 1;
