@@ -24,26 +24,26 @@ use crate::vm::Vm;
 /// `loadfile`, `require`), `string`, `table`, `math`, `utf8`, `coroutine`, and `os`
 /// reduced to `time`, `clock`, `date` and `difftime` on the host's clock.
 pub fn open_sandbox(vm: &mut Vm) {
-    base::open(vm);
-    coroutine::open(vm);
-    string::open(vm);
-    table::open(vm);
-    math::open(vm);
-    utf8lib::open(vm);
+    open_pure(vm);
     os::open_clock(vm);
 }
 
 /// Loads every standard library into `vm` (the trusted CLI profile).
 pub fn open_all(vm: &mut Vm) {
+    open_pure(vm);
+    os::open(vm);
+    io::open(vm);
+    package::open(vm);
+}
+
+/// The libraries that touch nothing outside the State.
+fn open_pure(vm: &mut Vm) {
     base::open(vm);
     coroutine::open(vm);
     string::open(vm);
     table::open(vm);
     math::open(vm);
     utf8lib::open(vm);
-    os::open(vm);
-    io::open(vm);
-    package::open(vm);
 }
 
 /// Creates a library table from `fns` and stores it in the global `name`.

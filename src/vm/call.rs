@@ -153,24 +153,8 @@ impl Vm {
             Cont::Concat { first, m } => {
                 let (first, m) = (first as usize, m as usize);
                 self.stack[first + m - 2] = v;
-                let mut n = m - 1;
                 self.top = self.frames_top().max(first + m);
-                while let Some((f, a, b, m2)) = self.concat_prep(first, n)? {
-                    let call = crate::vm::meta::Meta::Call(f, [a, b, Value::Nil], 2, false);
-                    match self.run_meta(
-                        call,
-                        Cont::Concat {
-                            first: first as u32,
-                            m: m2 as u32,
-                        },
-                    )? {
-                        Some(r) => {
-                            self.stack[first + m2 - 2] = r;
-                            n = m2 - 1;
-                        }
-                        None => return Ok(()),
-                    }
-                }
+                self.concat_from(first, m - 1)?;
             }
         }
         Ok(())
@@ -180,6 +164,28 @@ impl Vm {
     #[inline(always)]
     pub(crate) fn pdepth(&self) -> u16 {
         self.frames.last().map_or(0, |f| f.pdepth)
+    }
+
+    /// Concatenates `stack[first..first+n]` into `stack[first]`; a Lua `__concat`
+    /// handler runs as a frame whose continuation finishes the job. Returns true if
+    /// such a frame was started.
+    pub(crate) fn concat_from(&mut self, first: usize, n: usize) -> Result<bool, LuaError> {
+        let mut n = n;
+        while let Some((f, a, b, m)) = self.concat_prep(first, n)? {
+            let call = crate::vm::meta::Meta::Call(f, [a, b, Value::Nil], 2, false);
+            let cont = Cont::Concat {
+                first: first as u32,
+                m: m as u32,
+            };
+            match self.run_meta(call, cont)? {
+                Some(r) => {
+                    self.stack[first + m - 2] = r;
+                    n = m - 1;
+                }
+                None => return Ok(true),
+            }
+        }
+        Ok(false)
     }
 
     /// Grows the stack to `n` slots or fails with lua5.4's `stack overflow`.

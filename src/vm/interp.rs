@@ -7,7 +7,6 @@
 
 use super::arith::{self, ArithOp, TWO63};
 use super::frame::{Cont, FrameKind};
-use super::meta::Meta;
 use super::{LuaError, Tm, Vm};
 use crate::bytecode::Op;
 use crate::heap::Gc;
@@ -614,26 +613,10 @@ impl Vm {
                         set!(i.a(), v);
                     }
                     Op::Concat => {
-                        let a = i.a();
-                        let first = base + a;
-                        let mut n = i.b();
                         self.frames[fi].pc = pc;
                         self.top = base + max_stack;
-                        while let Some((f, x, y, m)) = self.concat_prep(first, n)? {
-                            let call = Meta::Call(f, [x, y, Value::Nil], 2, false);
-                            match self.run_meta(
-                                call,
-                                Cont::Concat {
-                                    first: first as u32,
-                                    m: m as u32,
-                                },
-                            )? {
-                                Some(v) => {
-                                    self.stack[first + m - 2] = v;
-                                    n = m - 1;
-                                }
-                                None => continue 'frame,
-                            }
+                        if self.concat_from(base + i.a(), i.b())? {
+                            continue 'frame;
                         }
                         if self.heap.should_collect() {
                             self.collect_garbage_at(base + max_stack);
