@@ -5,6 +5,8 @@
 
 mod opcode;
 mod proto;
+mod verify;
 
 pub use opcode::{Instr, Op};
 pub use proto::{Constant, LocVar, Proto, UpvalDesc};
+pub use verify::{verify, VerifyError};

@@ -118,8 +118,8 @@ impl Vm {
             // SAFETY invariant: `regs` points at `self.stack[base]`, and
             // `self.stack.len() >= base + proto.max_stack` (established by `precall` for
             // this frame; the stack never shrinks). Every register operand the compiler
-            // emits is below `max_stack` (checked by `debug_assert` in `r!`/`set!` and by
-            // `verify_registers` when a prototype is instantiated). Any operation that may
+            // emits is below `max_stack` (checked by `bytecode::verify` when a chunk is
+            // loaded, and by `debug_assert` in `r!`/`set!`). Any operation that may
             // reallocate the stack or otherwise borrow `self` mutably is followed by
             // `reload!()`, which re-derives the pointer before the next register access.
             let max_stack = proto.max_stack as usize;

@@ -327,6 +327,13 @@ impl Vm {
     ) -> Result<Value, String> {
         let ast = crate::syntax::parse(src, chunkname).map_err(|e| e.message)?;
         let proto = crate::compiler::compile(&ast, chunkname).map_err(|e| e.message)?;
+        // The interpreter trusts register operands; refuse code that breaks that trust.
+        crate::bytecode::verify(&proto).map_err(|e| {
+            format!(
+                "{chunkname}: internal compiler error at pc {}: {}",
+                e.pc, e.message
+            )
+        })?;
         let inst = self.instantiate(&proto);
         let uv = self.heap.alloc(UpVal {
             state: crate::value::UpValState::Closed(env),
