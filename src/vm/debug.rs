@@ -361,7 +361,8 @@ impl Vm {
                                 "\n\t{}:{}: in {} '{}'",
                                 p.source,
                                 line,
-                                if kind == "global" || kind == "method" || kind == "field" {
+                                // lua5.4 names globals "function", else by kind.
+                                if kind == "global" {
                                     "function"
                                 } else {
                                     kind
