@@ -136,7 +136,10 @@ fn string_size_cap_is_enforced_before_allocation() {
         r#"print(pcall(string.rep, "x", 2000))
            local s = "x" local ok, err = pcall(function() while true do s = s .. s end end)
            print(ok, #s <= 1000, (err:gsub("^.-: ", "")))
-           print(pcall(table.concat, {string.rep("y", 600), string.rep("y", 600)}))"#,
+           print(pcall(table.concat, {string.rep("y", 600), string.rep("y", 600)}))
+           print(pcall(string.gsub, string.rep("x", 100), "x", string.rep("y", 20)))
+           print(pcall(string.gsub, string.rep("x", 100), "x", function() return "yyyyyyyyyyyyyyyyyyyy" end))
+           print((string.gsub(string.rep("x", 10), "x", "%0%0")))"#,
     );
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[0], "false\tresulting string too large");
@@ -145,4 +148,7 @@ fn string_size_cap_is_enforced_before_allocation() {
         "false\ttrue\tstring length overflow (limit is 1000 bytes)"
     );
     assert!(lines[2].starts_with("false\t") && lines[2].contains("string length overflow"));
+    assert_eq!(lines[3], "false\tresulting string too large");
+    assert_eq!(lines[4], "false\tresulting string too large");
+    assert_eq!(lines[5], "xxxxxxxxxxxxxxxxxxxx");
 }

@@ -469,10 +469,34 @@ fn gsub(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let max_n = max_s.max(0) as u64 as usize;
     let (sb, pb) = (s.as_bytes(), p.as_bytes());
     let mut m = Matcher::new(PATTERN_STEPS);
+    let cap = vm.max_string;
+    let too_large = || LuaError::msg("resulting string too large");
     let result = match repl {
         Value::Str(_) | Value::Int(_) | Value::Num(_) => {
             let r = a.check_str(vm, 3)?;
-            pattern::gsub_str(&mut m, sb, pb, r.as_bytes(), max_n).map_err(pattern_error)?
+            let rb = r.as_bytes();
+            // Worst-case output size; only when it could pass the State's string cap
+            // is the result built with a check after each replacement.
+            let per_match = if rb.contains(&b'%') {
+                rb.len().saturating_mul(sb.len() + 1)
+            } else {
+                rb.len()
+            };
+            let bound = per_match
+                .saturating_mul(max_n.min(sb.len() + 1))
+                .saturating_add(sb.len());
+            if bound <= cap {
+                pattern::gsub_str(&mut m, sb, pb, rb, max_n).map_err(pattern_error)?
+            } else {
+                pattern::gsub(&mut m, sb, pb, max_n, |mt, out| -> Result<bool, LibErr> {
+                    pattern::expand_replacement(rb, mt, sb, out).map_err(pattern_error)?;
+                    if out.len() > cap {
+                        return Err(too_large().into());
+                    }
+                    Ok(true)
+                })
+                .map_err(|e| e.0)?
+            }
         }
         Value::Table(_) | Value::LuaFn(_) | Value::NatFn(_) => {
             let is_table = matches!(repl, Value::Table(_));
@@ -494,6 +518,9 @@ fn gsub(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
                     }
                     Value::Str(_) | Value::Int(_) | Value::Num(_) => {
                         vm.append_strnum(out, v);
+                        if out.len() > vm.max_string {
+                            return Err(too_large().into());
+                        }
                         Ok(true)
                     }
                     _ => Err(LuaError::msg(format!(
@@ -600,6 +627,9 @@ fn format_(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     {
         let mut fa = FormatVm { vm, a, held: None };
         format::format(f.as_bytes(), &mut fa, &mut out).map_err(|e| e.0)?;
+    }
+    if out.len() > vm.max_string {
+        return Err(LuaError::msg("resulting string too large"));
     }
     let v = vm.new_str_vec(out);
     vm.push(v);

@@ -362,11 +362,7 @@ impl Vm {
                                 p.source,
                                 line,
                                 // lua5.4 names globals "function", else by kind.
-                                if kind == "global" {
-                                    "function"
-                                } else {
-                                    kind
-                                },
+                                if kind == "global" { "function" } else { kind },
                                 n
                             )),
                             None => s.push_str(&format!(
