@@ -417,3 +417,24 @@ fn unknown_option_fails() {
     assert_eq!(r.code, Some(1));
     assert!(!r.stderr.is_empty());
 }
+
+/// mani-only: `--sandbox` runs with the embedded profile.
+#[test]
+fn sandbox_flag_removes_io_and_process_access() {
+    if std::env::var_os("MANI_TEST_BIN").is_some() {
+        return; // lua5.4 has no such flag; this checks mani itself.
+    }
+    let dir = scratch();
+    let r = run(
+        &dir,
+        &[
+            "--sandbox",
+            "-e",
+            "print(io, require, os.getenv, type(os.time), type(string.rep))",
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(r.stdout, "nil\tnil\tnil\tfunction\tfunction\n");
+    let r = run(&dir, &["-e", "print(type(io.write))"]);
+    assert_eq!(r.stdout, "function\n");
+}

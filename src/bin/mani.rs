@@ -10,6 +10,7 @@
 //!   -W        turn warnings on
 //!   --        stop handling options
 //!   -         stop handling options and execute stdin
+//!   --sandbox run with the sandbox profile (no io, no file or process access)
 //! ```
 
 use mani::value::Value;
@@ -31,7 +32,8 @@ fn usage(prog: &str, bad: &str) {
          -E        ignore environment variables\n  \
          -W        turn warnings on\n  \
          --        stop handling options\n  \
-         -         stop handling options and execute stdin"
+         -         stop handling options and execute stdin\n  \
+         --sandbox run with the sandbox profile (no io, no file or process access)"
     );
 }
 
@@ -57,6 +59,7 @@ fn real_main() -> ExitCode {
     let mut actions = Vec::new();
     let mut interactive = false;
     let mut version = false;
+    let mut sandbox = false;
     let mut i = 1;
     let mut script: Option<usize> = None;
     while i < argv.len() {
@@ -78,6 +81,7 @@ fn real_main() -> ExitCode {
                 version = true;
             }
             "-v" => version = true,
+            "--sandbox" => sandbox = true,
             "-E" | "-W" => {}
             "-e" | "-l" => {
                 i += 1;
@@ -105,7 +109,12 @@ fn real_main() -> ExitCode {
         i += 1;
     }
 
-    let mut lua = Lua::new_trusted();
+    // Trusted by default, like `lua`; `--sandbox` gives the embedded profile.
+    let mut lua = if sandbox {
+        Lua::new()
+    } else {
+        Lua::new_trusted()
+    };
     // The `arg` table: script at 0, its arguments at 1.., options before it negative.
     let arg_t = lua.vm.new_table(argv.len(), 0);
     let s0 = script.unwrap_or(argv.len());
