@@ -207,6 +207,25 @@ impl Instr {
     pub fn op(self) -> Op {
         Op::from_u8(self.0 as u8)
     }
+
+    /// The raw opcode byte.
+    #[inline(always)]
+    pub fn op_byte(self) -> u8 {
+        self.0 as u8
+    }
+
+    /// The opcode, without the range check.
+    ///
+    /// # Safety
+    /// The opcode byte must be a valid `Op` discriminant, as
+    /// [`verify`](crate::bytecode::verify) checks for every loaded instruction.
+    #[inline(always)]
+    pub unsafe fn op_unchecked(self) -> Op {
+        debug_assert!((self.0 as u8 as usize) < Op::COUNT);
+        // SAFETY: `Op` is `repr(u8)` with discriminants 0..COUNT and the caller
+        // guarantees the byte is one of them.
+        unsafe { std::mem::transmute::<u8, Op>(self.0 as u8) }
+    }
     #[inline(always)]
     pub fn a(self) -> usize {
         ((self.0 >> 8) & 0xFF) as usize

@@ -1,7 +1,9 @@
-//! A check of compiled code against the interpreter's register invariant: every
-//! register an instruction touches lies below the prototype's `max_stack`, and every
-//! jump stays inside the code. The interpreter accesses registers without bounds
-//! checks, so this turns a compiler bug into a load error instead of memory unsafety.
+//! A check of compiled code against the invariants the interpreter relies on without
+//! checking them itself: every opcode is valid, every register an instruction touches
+//! lies below the prototype's `max_stack`, and the pc can never leave the code (jump
+//! targets are inside it, the last instruction is a return, and instructions that
+//! skip the next one are followed by it and one more). This turns a compiler bug into
+//! a load error instead of memory unsafety.
 
 use super::{Instr, Op, Proto};
 
@@ -29,6 +31,12 @@ pub fn verify(p: &Proto) -> Result<(), VerifyError> {
         });
     }
     for (pc, &i) in p.code.iter().enumerate() {
+        if i.op_byte() as usize >= Op::COUNT {
+            return Err(VerifyError {
+                pc,
+                message: format!("invalid opcode {}", i.op_byte()),
+            });
+        }
         let bad = |what: &str| VerifyError {
             pc,
             message: format!("{what} in {:?}", i),
@@ -108,12 +116,11 @@ pub fn verify(p: &Proto) -> Result<(), VerifyError> {
                 return Err(bad("jump outside the code"));
             }
         }
-        // Instructions that read the next one need it to exist.
-        let reads_next = matches!(
+        // Instructions that read or skip the next one: it must exist, and so must the
+        // one after it (the code ends with a return, so execution never runs off it).
+        let conditional = matches!(
             i.op(),
-            Op::NewTable
-                | Op::SetList
-                | Op::Eq
+            Op::Eq
                 | Op::Lt
                 | Op::Le
                 | Op::EqK
@@ -124,10 +131,16 @@ pub fn verify(p: &Proto) -> Result<(), VerifyError> {
                 | Op::GeI
                 | Op::Test
                 | Op::TestSet
-                | Op::LFalseSkip
         );
-        if reads_next && pc + 1 >= n {
+        let with_extra = matches!(i.op(), Op::NewTable | Op::SetList);
+        if (conditional || with_extra || i.op() == Op::LFalseSkip) && pc + 2 >= n {
             return Err(bad("missing following instruction"));
+        }
+        if conditional && p.code[pc + 1].op_byte() != Op::Jmp as u8 {
+            return Err(bad("conditional not followed by a jump"));
+        }
+        if with_extra && p.code[pc + 1].op_byte() != Op::ExtraArg as u8 {
+            return Err(bad("missing extra argument"));
         }
         let k_ok = match i.op() {
             Op::LoadK => i.bx() < p.consts.len(),
@@ -190,6 +203,26 @@ mod tests {
             ..Default::default()
         };
         assert!(verify(&p).is_err());
+    }
+
+    #[test]
+    fn rejects_bad_opcodes_and_unguarded_conditionals() {
+        let mut p = Proto {
+            max_stack: 2,
+            code: vec![Instr(0xFF), Instr::abc(Op::Return0, 0, 1, 0)],
+            lines: vec![1, 1],
+            ..Default::default()
+        };
+        assert!(verify(&p).is_err());
+        p.code = vec![
+            Instr::abc(Op::Test, 0, 0, 1),
+            Instr::abc(Op::LoadNil, 0, 0, 0),
+            Instr::abc(Op::Return0, 0, 1, 0),
+        ];
+        p.lines = vec![1, 1, 1];
+        assert!(verify(&p).is_err());
+        p.code[1] = Instr::jump(Op::Jmp, 0);
+        assert!(verify(&p).is_ok());
     }
 
     #[test]

@@ -273,9 +273,13 @@ impl Vm {
             }
 
             loop {
-                let i = code[pc];
+                // SAFETY: `bytecode::verify` (run on every loaded chunk) guarantees that
+                // the pc stays inside the code and that every opcode is valid: jump
+                // targets are in range, the code ends with a return, and instructions
+                // that skip their successor have two more after them.
+                let i = unsafe { *code.get_unchecked(pc) };
                 pc += 1;
-                match i.op() {
+                match unsafe { i.op_unchecked() } {
                     Op::Move => set!(i.a(), r!(i.b())),
                     Op::LoadK => set!(i.a(), k[i.bx()]),
                     Op::LoadI => set!(i.a(), Value::Int(i.sbx() as i64)),

@@ -286,7 +286,7 @@ impl Vm {
     }
 
     /// Instantiates a compiled prototype (and its children) in this State.
-    pub fn instantiate(&mut self, p: &Arc<crate::bytecode::Proto>) -> Gc<ProtoInst> {
+    pub(crate) fn instantiate(&mut self, p: &Arc<crate::bytecode::Proto>) -> Gc<ProtoInst> {
         use crate::bytecode::Constant;
         let consts: Vec<Value> = p
             .consts
