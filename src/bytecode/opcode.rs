@@ -145,6 +145,21 @@ pub enum Op {
 }
 
 impl Op {
+    /// `R[A] = R[B] op K[C]`: the arithmetic/bitwise forms with a constant operand.
+    pub fn is_arith_k(self) -> bool {
+        (Op::AddK as u8..=Op::BXorK as u8).contains(&(self as u8))
+    }
+
+    /// `R[A] = R[B] op imm`: `ADDI`, `SHRI`, `SHLI`.
+    pub fn is_arith_imm(self) -> bool {
+        matches!(self, Op::AddI | Op::ShrI | Op::ShlI)
+    }
+
+    /// `R[A] = R[B] op R[C]`: the register-register arithmetic/bitwise forms.
+    pub fn is_arith_rr(self) -> bool {
+        (Op::Add as u8..=Op::Shr as u8).contains(&(self as u8))
+    }
+
     /// Number of opcodes.
     pub const COUNT: usize = Op::ExtraArg as usize + 1;
 

@@ -60,6 +60,8 @@ pub fn verify(p: &Proto) -> Result<(), VerifyError> {
             Op::SetIK | Op::SetFieldK => a + 1,
             Op::NewTable | Op::Closure | Op::Tbc | Op::Close | Op::Test => a + 1,
             Op::SelfOp => (a + 2).max(b + 1),
+            // Listed one by one: this match is exhaustive so a new opcode must be
+            // classified here.
             Op::AddI
             | Op::AddK
             | Op::SubK
@@ -148,16 +150,7 @@ pub fn verify(p: &Proto) -> Result<(), VerifyError> {
             Op::SetTabUp | Op::SetField => b < p.consts.len(),
             Op::SetTabUpK | Op::SetFieldK => b < p.consts.len() && c < p.consts.len(),
             Op::SetTableK | Op::SetIK => c < p.consts.len(),
-            Op::AddK
-            | Op::SubK
-            | Op::MulK
-            | Op::ModK
-            | Op::PowK
-            | Op::DivK
-            | Op::IDivK
-            | Op::BAndK
-            | Op::BOrK
-            | Op::BXorK => c < p.consts.len(),
+            op if op.is_arith_k() => c < p.consts.len(),
             Op::EqK => b < p.consts.len(),
             Op::Closure => i.bx() < p.protos.len(),
             _ => true,

@@ -220,35 +220,8 @@ impl Vm {
             }
             Op::Unm | Op::BNot | Op::Len => i.b(),
             Op::Call | Op::TailCall | Op::TForCall => i.a(),
-            Op::AddI
-            | Op::AddK
-            | Op::SubK
-            | Op::MulK
-            | Op::ModK
-            | Op::PowK
-            | Op::DivK
-            | Op::IDivK
-            | Op::BAndK
-            | Op::BOrK
-            | Op::BXorK
-            | Op::ShrI
-            | Op::ShlI
-                if which == 0 =>
-            {
-                i.b()
-            }
-            Op::Add
-            | Op::Sub
-            | Op::Mul
-            | Op::Mod
-            | Op::Pow
-            | Op::Div
-            | Op::IDiv
-            | Op::BAnd
-            | Op::BOr
-            | Op::BXor
-            | Op::Shl
-            | Op::Shr => {
+            op if (op.is_arith_k() || op.is_arith_imm()) && which == 0 => i.b(),
+            op if op.is_arith_rr() => {
                 if which == 0 {
                     i.b()
                 } else {
