@@ -320,6 +320,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn classification_ranges_match_the_opcode_order() {
+        let k = [
+            Op::AddK,
+            Op::SubK,
+            Op::MulK,
+            Op::ModK,
+            Op::PowK,
+            Op::DivK,
+            Op::IDivK,
+        ];
+        assert!(k.iter().all(|o| o.is_arith_k()));
+        assert!(Op::BXorK.is_arith_k() && !Op::ShrI.is_arith_k() && !Op::AddI.is_arith_k());
+        assert!(Op::Add.is_arith_rr() && Op::Shr.is_arith_rr());
+        assert!(!Op::Unm.is_arith_rr() && !Op::ShlI.is_arith_rr());
+    }
+
+    #[test]
     fn fields_round_trip() {
         let i = Instr::abc(Op::Add, 1, 2, 255);
         assert_eq!((i.op(), i.a(), i.b(), i.c()), (Op::Add, 1, 2, 255));
