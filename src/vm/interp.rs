@@ -13,6 +13,9 @@ use crate::heap::Gc;
 use crate::value::{LuaClosure, LuaStr, UpValState, Value};
 use std::cell::Cell;
 
+/// How many `__index` tables a field read follows inline before the slow path.
+const FIELD_FAST_DEPTH: usize = 8;
+
 impl Vm {
     #[inline(always)]
     fn upval_get(&self, cl: &LuaClosure, i: usize) -> Value {
@@ -71,27 +74,24 @@ impl Vm {
             }
             _ => return None,
         };
-        let tbl = tb.get();
-        if let Some(v) = tbl.get_str_cached(key, cache) {
-            if !v.is_nil() {
-                return Some(v);
-            }
-        }
-        let Some(mt) = tbl.meta else {
-            return Some(NIL);
-        };
-        match mt.get().get_str(self.tm_name(Tm::Index)) {
-            Value::Nil => Some(NIL),
-            Value::Table(ht) => {
-                let htb: &'a crate::value::Table = ht.get_static();
-                match htb.get_str_cached(key, cache) {
-                    Some(v) if !v.is_nil() => Some(v),
-                    _ if htb.meta.is_none() => Some(NIL),
-                    _ => None,
+        // Follow `__index` tables (class hierarchies) a few levels without calls.
+        let mut tbl: &'a crate::value::Table = tb.get_static();
+        for _ in 0..FIELD_FAST_DEPTH {
+            if let Some(v) = tbl.get_str_cached(key, cache) {
+                if !v.is_nil() {
+                    return Some(v);
                 }
             }
-            _ => None,
+            let Some(mt) = tbl.meta else {
+                return Some(NIL);
+            };
+            match mt.get().get_str(self.tm_name(Tm::Index)) {
+                Value::Nil => return Some(NIL),
+                Value::Table(ht) => tbl = ht.get_static(),
+                _ => return None,
+            }
         }
+        None
     }
 
     /// Runs Lua frames until the frame stack shrinks to `entry_depth`.
