@@ -58,6 +58,8 @@ impl Lua {
     pub fn new_trusted() -> Self {
         let mut vm = Vm::new();
         vm.clock = Box::new(crate::vm::host::SystemClock::default());
+        // A trusted host gets lua's practical string sizes, not the sandbox cap.
+        vm.max_string = crate::vm::host::TRUSTED_MAX_STRING;
         crate::stdlib::open_all(&mut vm);
         Lua { vm }
     }

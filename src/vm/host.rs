@@ -66,3 +66,6 @@ impl Clock for SystemClock {
 /// Default cap on the size of one string (bytes): large enough for real programs,
 /// small enough that a string-doubling loop fails fast instead of exhausting memory.
 pub const DEFAULT_MAX_STRING: usize = 64 << 20;
+
+/// String cap of the trusted profile (the command line): 1 GiB.
+pub const TRUSTED_MAX_STRING: usize = 1 << 30;
