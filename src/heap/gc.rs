@@ -78,7 +78,7 @@ impl<T> Gc<T> {
     /// Shared access not tied to this handle's borrow: the object lives as long as it is
     /// reachable, which the caller guarantees for the lifetime it picks (invariant 2).
     #[inline(always)]
-    pub fn get_static<'a>(self) -> &'a T {
+    pub(crate) fn get_static<'a>(self) -> &'a T {
         // SAFETY: as in `get`; the caller keeps the object reachable for `'a`.
         unsafe { &(*self.ptr.as_ptr()).value }
     }
