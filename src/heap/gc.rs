@@ -207,7 +207,7 @@ impl Heap {
             value,
         });
         let gc = Gc {
-            // SAFETY-free: Box::into_raw never returns null.
+            // The box is owned by the heap from here on (freed by `sweep` or `drop`).
             ptr: NonNull::from(Box::leak(boxed)),
             _marker: PhantomData,
         };
@@ -233,10 +233,8 @@ impl Heap {
         self.objects.len()
     }
 
-    /// Frees every unmarked object and clears the marks of survivors.
-    ///
-    /// `is_dead_string` lets the string table drop its entries for unmarked strings
-    /// before they are freed.
+    /// Frees every unmarked object and clears the marks of survivors. The string
+    /// table must have dropped its unmarked entries first (`StrTable::remove_unmarked`).
     pub fn sweep(&mut self) {
         let mut live_bytes = 0usize;
         self.objects.retain(|obj| {
