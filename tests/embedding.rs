@@ -2,17 +2,16 @@
 //! string-size limits.
 
 use mani::Lua;
-use std::cell::RefCell;
 use std::io::Write;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
 /// A `Write` sink the test can read back.
 #[derive(Clone, Default)]
-struct Sink(Rc<RefCell<Vec<u8>>>);
+struct Sink(Arc<Mutex<Vec<u8>>>);
 
 impl Write for Sink {
     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.borrow_mut().extend_from_slice(b);
+        self.0.lock().unwrap().extend_from_slice(b);
         Ok(b.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -26,7 +25,7 @@ fn run_captured(lua: &mut Lua, src: &str) -> String {
     lua.exec(src.as_bytes(), "det.lua")
         .unwrap_or_else(|e| panic!("{e}"));
     let _ = lua.vm.out.flush();
-    let out = sink.0.borrow().clone();
+    let out = sink.0.lock().unwrap().clone();
     String::from_utf8(out).expect("utf8 output")
 }
 
@@ -151,4 +150,20 @@ fn string_size_cap_is_enforced_before_allocation() {
     assert_eq!(lines[3], "false\tresulting string too large");
     assert_eq!(lines[4], "false\tresulting string too large");
     assert_eq!(lines[5], "xxxxxxxxxxxxxxxxxxxx");
+}
+
+#[test]
+fn a_state_moves_to_another_thread_and_keeps_running() {
+    let mut lua = Lua::new();
+    lua.exec(
+        b"counter = 0 function bump() counter = counter + 1 return counter end",
+        "t",
+    )
+    .unwrap();
+    let handle = std::thread::spawn(move || {
+        lua.exec(b"bump() bump()", "t").unwrap();
+        lua
+    });
+    let mut lua = handle.join().unwrap();
+    assert_eq!(lua.eval_int(b"return bump()", "t").unwrap(), 3);
 }

@@ -86,6 +86,10 @@ impl Lua {
     }
 
     /// Compiles and runs a chunk, returning its results.
+    ///
+    /// Returned values that refer to heap objects (strings, tables, functions) are not
+    /// rooted: use them before the next call into this State, which may collect them.
+    /// Rooted handles are planned for the embedding API.
     pub fn eval(&mut self, src: &[u8], chunkname: &str) -> Result<Vec<Value>, Error> {
         let f = self.vm.load(src, chunkname).map_err(Error::Syntax)?;
         self.call(f, &[])

@@ -6,7 +6,8 @@ use std::any::Any;
 
 /// A userdata object owned by the heap.
 pub struct UserData {
-    pub data: Box<dyn Any>,
+    /// Host data; `Send` so that a State can move between threads.
+    pub data: Box<dyn Any + Send>,
     pub meta: Option<Gc<Table>>,
 }
 

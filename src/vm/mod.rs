@@ -123,7 +123,7 @@ impl LuaError {
 }
 
 /// Where script output goes (`print`, `io.write`); buffered, flushed by the host.
-pub type Writer = Box<dyn std::io::Write>;
+pub type Writer = Box<dyn std::io::Write + Send>;
 
 /// A Lua state: heap, globals, and the running thread's stacks.
 pub struct Vm {
@@ -168,6 +168,13 @@ pub struct Vm {
     /// Last identity number handed out for `tostring` (deterministic per State).
     next_id: u32,
 }
+
+// SAFETY: a `Vm` owns its whole object graph: every `Gc` it holds points into its own
+// heap, and no handle to that heap is shared with another `Vm` or thread (the public
+// API hands out values only to code that runs on the thread currently owning the
+// `Vm`). Its other fields (`Writer`, `Clock`, userdata payloads) are `Send`. Moving the
+// `Vm` to another thread therefore moves everything that can reach its objects.
+unsafe impl Send for Vm {}
 
 impl Default for Vm {
     fn default() -> Self {
