@@ -160,6 +160,24 @@ impl Op {
         (Op::Add as u8..=Op::Shr as u8).contains(&(self as u8))
     }
 
+    /// Conditional tests: always followed by the `JMP` they decide on.
+    pub fn is_conditional(self) -> bool {
+        matches!(
+            self,
+            Op::Eq
+                | Op::Lt
+                | Op::Le
+                | Op::EqK
+                | Op::EqI
+                | Op::LtI
+                | Op::LeI
+                | Op::GtI
+                | Op::GeI
+                | Op::Test
+                | Op::TestSet
+        )
+    }
+
     /// Number of opcodes.
     pub const COUNT: usize = Op::ExtraArg as usize + 1;
 

@@ -120,20 +120,7 @@ pub fn verify(p: &Proto) -> Result<(), VerifyError> {
         }
         // Instructions that read or skip the next one: it must exist, and so must the
         // one after it (the code ends with a return, so execution never runs off it).
-        let conditional = matches!(
-            i.op(),
-            Op::Eq
-                | Op::Lt
-                | Op::Le
-                | Op::EqK
-                | Op::EqI
-                | Op::LtI
-                | Op::LeI
-                | Op::GtI
-                | Op::GeI
-                | Op::Test
-                | Op::TestSet
-        );
+        let conditional = i.op().is_conditional();
         let with_extra = matches!(i.op(), Op::NewTable | Op::SetList);
         if (conditional || with_extra || i.op() == Op::LFalseSkip) && pc + 2 >= n {
             return Err(bad("missing following instruction"));

@@ -1,8 +1,7 @@
 //! The basic library (§6.1 of the manual).
 
 use super::args::{arg_error, Args};
-use crate::heap::Gc;
-use crate::value::{NativeClosure, NativeKind, Table, Value};
+use crate::value::{NativeClosure, NativeKind, Value};
 use crate::vm::{LuaError, Tm, Vm};
 
 /// Registers the basic functions in the globals table.
@@ -550,10 +549,4 @@ impl Vm {
     fn get_global_fn_next(&mut self) -> Value {
         self.get_registry_fn("next", next)
     }
-}
-
-/// Allocates a table value (helper for libraries).
-pub fn new_table_value(vm: &mut Vm) -> (Gc<Table>, Value) {
-    let t = vm.new_table(0, 0);
-    (t, Value::Table(t))
 }

@@ -209,9 +209,4 @@ impl Vm {
             }
         }
     }
-
-    /// The running coroutine, if any frame-level native needs it.
-    pub fn running_thread(&self) -> Gc<Thread> {
-        self.current
-    }
 }

@@ -21,41 +21,33 @@ fn find_in(t: crate::heap::Gc<crate::value::Table>, f: crate::value::Value) -> O
 
 /// Does instruction `op` write register A?
 fn sets_a(op: Op) -> bool {
-    !matches!(
-        op,
-        Op::SetTabUp
-            | Op::SetTabUpK
-            | Op::SetTable
-            | Op::SetTableK
-            | Op::SetI
-            | Op::SetIK
-            | Op::SetField
-            | Op::SetFieldK
-            | Op::SetUpval
-            | Op::Eq
-            | Op::Lt
-            | Op::Le
-            | Op::EqK
-            | Op::EqI
-            | Op::LtI
-            | Op::LeI
-            | Op::GtI
-            | Op::GeI
-            | Op::Test
-            | Op::Jmp
-            | Op::Return
-            | Op::Return0
-            | Op::Return1
-            | Op::SetList
-            | Op::Close
-            | Op::Tbc
-            | Op::ForLoop
-            | Op::ForPrep
-            | Op::TForPrep
-            | Op::TForLoop
-            | Op::VarArgPrep
-            | Op::ExtraArg
-    )
+    // Tests only decide a jump, except TESTSET, which also copies into A.
+    (op == Op::TestSet || !op.is_conditional())
+        && !matches!(
+            op,
+            Op::SetTabUp
+                | Op::SetTabUpK
+                | Op::SetTable
+                | Op::SetTableK
+                | Op::SetI
+                | Op::SetIK
+                | Op::SetField
+                | Op::SetFieldK
+                | Op::SetUpval
+                | Op::Jmp
+                | Op::Return
+                | Op::Return0
+                | Op::Return1
+                | Op::SetList
+                | Op::Close
+                | Op::Tbc
+                | Op::ForLoop
+                | Op::ForPrep
+                | Op::TForPrep
+                | Op::TForLoop
+                | Op::VarArgPrep
+                | Op::ExtraArg
+        )
 }
 
 /// The pc of the last instruction before `lastpc` that wrote `reg`, if it is certain

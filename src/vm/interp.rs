@@ -203,23 +203,6 @@ impl Vm {
             }
             // Arithmetic fast paths read operands in place (no copies) and fall back to
             // the metamethod-aware slow path for anything but two numbers.
-            macro_rules! arith {
-                ($i:expr, $op:expr, $pb:expr, $int:expr, $flt:expr) => {{
-                    let pa = rref!($i.b());
-                    let pb: &Value = $pb;
-                    let v = match (pa, pb) {
-                        (Value::Int(x), Value::Int(y)) => Value::Int($int(*x, *y)),
-                        (Value::Num(x), Value::Num(y)) => Value::Num($flt(*x, *y)),
-                        (Value::Int(x), Value::Num(y)) => Value::Num($flt(*x as f64, *y)),
-                        (Value::Num(x), Value::Int(y)) => Value::Num($flt(*x, *y as f64)),
-                        _ => {
-                            let (a, b) = (*pa, *pb);
-                            meta_val!($i.a(), self.arith_prep($op, a, b))
-                        }
-                    };
-                    set!($i.a(), v);
-                }};
-            }
             // Arithmetic whose integer case may fail (division by zero) or which has no
             // integer form: `$int` returns `None` to take the slow path.
             macro_rules! arith_gen {
@@ -244,6 +227,12 @@ impl Vm {
                     };
                     set!($i.a(), v);
                 }};
+            }
+            // Arithmetic whose integer case always succeeds.
+            macro_rules! arith {
+                ($i:expr, $op:expr, $pb:expr, $int:expr, $flt:expr) => {
+                    arith_gen!($i, $op, $pb, |x, y| Some(Value::Int($int(x, y))), $flt)
+                };
             }
             // Bitwise operations: integers inline, anything else through the slow path.
             macro_rules! bitwise {
@@ -326,7 +315,9 @@ impl Vm {
                         } else {
                             k[i.c()]
                         };
-                        if self.store(t, key, v, fi, pc, base + max_stack)? {
+                        if !self.store_fast(&t, &key, &v)
+                            && self.store(t, key, v, fi, pc, base + max_stack)?
+                        {
                             continue 'frame;
                         }
                         reload!();
@@ -1062,9 +1053,9 @@ impl Vm {
         }
     }
 
-    /// `t[key] = v` for the store instructions: raw fast path, then `__newindex`.
-    /// Returns true when a Lua `__newindex` handler was started as a frame.
-    #[inline(always)]
+    /// The slow path of the store instructions, after [`store_fast`](Self::store_fast)
+    /// declined: `__newindex` chains and key errors. Returns true when a Lua
+    /// `__newindex` handler was started as a frame.
     fn store(
         &mut self,
         t: Value,
@@ -1074,29 +1065,6 @@ impl Vm {
         pc: usize,
         top: usize,
     ) -> Result<bool, LuaError> {
-        if let Value::Table(tb) = t {
-            let tbl = tb.get_mut();
-            // `__newindex` only matters for absent keys: with a metatable, a raw store
-            // is still right when the key is present or there is no `__newindex`.
-            let raw_ok = match tbl.meta {
-                None => true,
-                Some(mt) => {
-                    !tbl.get(key).is_nil() || mt.get().get_str(self.tm_name(Tm::NewIndex)).is_nil()
-                }
-            };
-            if raw_ok {
-                match key {
-                    Value::Nil | Value::Num(_) => {}
-                    _ => {
-                        let grown = tbl.set(key, v);
-                        if grown > 0 {
-                            self.heap.account(grown as isize);
-                        }
-                        return Ok(false);
-                    }
-                }
-            }
-        }
         self.frames[fi].pc = pc;
         self.top = top;
         let m = self.set_index_prep(t, key, v)?;
