@@ -16,9 +16,10 @@ pub mod api;
 pub mod bytecode;
 pub mod compiler;
 pub mod heap;
+pub mod meter;
 pub mod stdlib;
 pub mod syntax;
 pub mod value;
 pub mod vm;
 
-pub use api::{Error, Lua};
+pub use api::{Error, Lua, Run};

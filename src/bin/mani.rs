@@ -11,6 +11,14 @@
 //!   --        stop handling options
 //!   -         stop handling options and execute stdin
 //!   --sandbox run with the sandbox profile (no io, no file or process access)
+//!   --budget N      stop with 'budget exhausted' after N cost units
+//!   --steps N       stop with 'step limit reached' after N instructions
+//!   --memory BYTES  stop with 'not enough memory' past BYTES (suffixes k, m, g)
+//!   --slice N       run in slices of N units, pausing and resuming (count to stderr)
+//!   --cost          print 'cost: N' (total units) to stderr after the run
+//!   --cost-profile  print the cost per source line to stderr after the run
+//!   --analyze       print the static cost analysis of the script; do not run it
+//!   --no-meter      run without metering (budgets and step limits are ignored)
 //! ```
 
 use mani::value::Value;
@@ -33,8 +41,40 @@ fn usage(prog: &str, bad: &str) {
          -W        turn warnings on\n  \
          --        stop handling options\n  \
          -         stop handling options and execute stdin\n  \
-         --sandbox run with the sandbox profile (no io, no file or process access)"
+         --sandbox run with the sandbox profile (no io, no file or process access)\n  \
+         --budget N      stop with 'budget exhausted' after N cost units\n  \
+         --steps N       stop with 'step limit reached' after N instructions\n  \
+         --memory BYTES  stop with 'not enough memory' past BYTES (suffixes k, m, g)\n  \
+         --slice N       run in slices of N units, pausing and resuming (count to stderr)\n  \
+         --cost          print 'cost: N' (total units) to stderr after the run\n  \
+         --cost-profile  print the cost per source line to stderr after the run\n  \
+         --analyze       print the static cost analysis of the script; do not run it\n  \
+         --no-meter      run without metering (budgets and step limits are ignored)"
     );
+}
+
+/// Metering options from the command line.
+#[derive(Default)]
+struct Metering {
+    budget: Option<u64>,
+    steps: Option<u64>,
+    memory: Option<usize>,
+    slice: Option<u64>,
+    cost: bool,
+    profile: bool,
+    analyze: bool,
+    off: bool,
+}
+
+/// Parses a count with an optional k/m/g suffix (powers of 1024 for memory sizes).
+fn parse_size(s: &str) -> Option<u64> {
+    let (num, mul) = match s.as_bytes().last()? {
+        b'k' | b'K' => (&s[..s.len() - 1], 1u64 << 10),
+        b'm' | b'M' => (&s[..s.len() - 1], 1 << 20),
+        b'g' | b'G' => (&s[..s.len() - 1], 1 << 30),
+        _ => (s, 1),
+    };
+    num.parse::<u64>().ok()?.checked_mul(mul)
 }
 
 /// What the command line asked for, in order.
@@ -60,6 +100,7 @@ fn real_main() -> ExitCode {
     let mut interactive = false;
     let mut version = false;
     let mut sandbox = false;
+    let mut m = Metering::default();
     let mut i = 1;
     let mut script: Option<usize> = None;
     while i < argv.len() {
@@ -82,6 +123,23 @@ fn real_main() -> ExitCode {
             }
             "-v" => version = true,
             "--sandbox" => sandbox = true,
+            "--cost" => m.cost = true,
+            "--cost-profile" => m.profile = true,
+            "--analyze" => m.analyze = true,
+            "--no-meter" => m.off = true,
+            "--budget" | "--steps" | "--memory" | "--slice" => {
+                i += 1;
+                let Some(n) = argv.get(i).and_then(|v| parse_size(v)) else {
+                    eprintln!("{prog}: '{a}' needs a number");
+                    return ExitCode::FAILURE;
+                };
+                match a.as_str() {
+                    "--budget" => m.budget = Some(n),
+                    "--steps" => m.steps = Some(n),
+                    "--memory" => m.memory = Some(n as usize),
+                    _ => m.slice = Some(n),
+                }
+            }
             "-E" | "-W" => {}
             "-e" | "-l" => {
                 i += 1;
@@ -123,20 +181,31 @@ fn real_main() -> ExitCode {
         let _ = arg_t.get_mut().set(Value::Int(j as i64 - s0 as i64), v);
     }
     lua.vm.set_global("arg", Value::Table(arg_t));
+    if m.analyze {
+        return analyze(script.map(|si| argv[si].as_str()));
+    }
+    lua.set_budget(m.budget);
+    lua.set_step_limit(m.steps);
+    lua.set_memory_limit(m.memory);
+    lua.set_metering(!m.off);
+    if m.profile {
+        lua.enable_profile();
+    }
+    let slice = m.slice;
 
     if version {
         println!("{VERSION}");
     }
     for act in actions {
         let ok = match act {
-            Action::Exec(src) => run_chunk(&mut lua, src.as_bytes(), "(command line)", &[]),
+            Action::Exec(src) => run_chunk(&mut lua, src.as_bytes(), "(command line)", &[], slice),
             Action::Require(name) => {
                 let src = format!("{name} = require('{name}')");
-                run_chunk(&mut lua, src.as_bytes(), "(command line)", &[])
+                run_chunk(&mut lua, src.as_bytes(), "(command line)", &[], slice)
             }
         };
         if !ok {
-            return finish(&mut lua, ExitCode::FAILURE);
+            return finish(&mut lua, ExitCode::FAILURE, &m);
         }
     }
     if let Some(si) = script {
@@ -145,7 +214,7 @@ fn real_main() -> ExitCode {
             let mut buf = Vec::new();
             if std::io::stdin().read_to_end(&mut buf).is_err() {
                 eprintln!("{prog}: cannot read stdin");
-                return finish(&mut lua, ExitCode::FAILURE);
+                return finish(&mut lua, ExitCode::FAILURE, &m);
             }
             (buf, "stdin".to_string())
         } else {
@@ -153,13 +222,13 @@ fn real_main() -> ExitCode {
                 Ok(b) => (b, name.clone()),
                 Err(_) => {
                     eprintln!("{prog}: cannot open {name}");
-                    return finish(&mut lua, ExitCode::FAILURE);
+                    return finish(&mut lua, ExitCode::FAILURE, &m);
                 }
             }
         };
         let script_args: Vec<String> = argv[si + 1..].to_vec();
-        if !run_chunk(&mut lua, skip_shebang(&src), &chunk, &script_args) {
-            return finish(&mut lua, ExitCode::FAILURE);
+        if !run_chunk(&mut lua, skip_shebang(&src), &chunk, &script_args, slice) {
+            return finish(&mut lua, ExitCode::FAILURE, &m);
         }
     } else if !interactive && !version && actions_empty(&argv) {
         if std::io::stdin().is_terminal() {
@@ -168,15 +237,69 @@ fn real_main() -> ExitCode {
         } else {
             let mut buf = Vec::new();
             let _ = std::io::stdin().read_to_end(&mut buf);
-            if !run_chunk(&mut lua, skip_shebang(&buf), "stdin", &[]) {
-                return finish(&mut lua, ExitCode::FAILURE);
+            if !run_chunk(&mut lua, skip_shebang(&buf), "stdin", &[], slice) {
+                return finish(&mut lua, ExitCode::FAILURE, &m);
             }
         }
     }
     if interactive {
         repl(&mut lua);
     }
-    finish(&mut lua, ExitCode::SUCCESS)
+    finish(&mut lua, ExitCode::SUCCESS, &m)
+}
+
+/// `--cost` and `--cost-profile` reports, on stderr.
+fn report_metering(lua: &Lua, m: &Metering) {
+    if m.cost {
+        eprintln!("cost: {}", lua.cost());
+    }
+    if let (true, Some(p)) = (m.profile, lua.profile()) {
+        let mut files: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+        let text = p.report(|chunk, line| {
+            if !files.contains_key(chunk) {
+                let lines = std::fs::read(chunk)
+                    .map(|b| {
+                        String::from_utf8_lossy(&b)
+                            .lines()
+                            .map(String::from)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                files.insert(chunk.to_string(), lines);
+            }
+            files[chunk].get(line.checked_sub(1)? as usize).cloned()
+        });
+        eprint!("{text}");
+    }
+}
+
+/// `--analyze`: compiles the script and prints its static cost analysis.
+fn analyze(script: Option<&str>) -> ExitCode {
+    let Some(name) = script else {
+        eprintln!("mani: --analyze needs a script");
+        return ExitCode::FAILURE;
+    };
+    let src = match std::fs::read(name) {
+        Ok(b) => b,
+        Err(_) => {
+            eprintln!("mani: cannot open {name}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let proto = mani::syntax::parse(skip_shebang(&src), name)
+        .map_err(|e| e.message)
+        .and_then(|ast| mani::compiler::compile(&ast, name).map_err(|e| e.message));
+    match proto {
+        Ok(p) => {
+            let fns = mani::meter::analyze(&p, &mani::meter::CostModel::default());
+            print!("{}", mani::meter::analysis_report(&fns));
+            ExitCode::SUCCESS
+        }
+        Err(msg) => {
+            eprintln!("mani: {msg}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn actions_empty(argv: &[String]) -> bool {
@@ -184,10 +307,35 @@ fn actions_empty(argv: &[String]) -> bool {
 }
 
 /// Closes the state like `lua_close` (pending finalizers run) and flushes output.
-fn finish(lua: &mut Lua, code: ExitCode) -> ExitCode {
+fn finish(lua: &mut Lua, code: ExitCode, m: &Metering) -> ExitCode {
     lua.vm.close_state();
     let _ = lua.vm.out.flush();
+    report_metering(lua, m);
     code
+}
+
+/// Runs the loaded chunk `f`, in slices when asked: each slice adds `slice` units
+/// to the budget and resumes the paused call, until it finishes.
+fn run_sliced(
+    lua: &mut Lua,
+    f: Value,
+    args: &[Value],
+    slice: Option<u64>,
+) -> Result<(), mani::Error> {
+    let Some(n) = slice else {
+        return lua.call(f, args).map(|_| ());
+    };
+    lua.set_policy(mani::meter::Policy::Pause);
+    lua.set_budget(Some(n));
+    let mut slices = 1u64;
+    let mut run = lua.start_call(f, args);
+    while let Ok(mani::Run::Paused) = run {
+        lua.add_budget(n);
+        slices += 1;
+        run = lua.resume();
+    }
+    eprintln!("slices: {slices}");
+    run.map(|_| ())
 }
 
 /// Skips a first line starting with `#` (Unix exec. file), keeping line numbers.
@@ -201,7 +349,13 @@ fn skip_shebang(src: &[u8]) -> &[u8] {
 }
 
 /// Loads and runs a chunk; reports errors like lua.c. Returns false on error.
-fn run_chunk(lua: &mut Lua, src: &[u8], chunkname: &str, args: &[String]) -> bool {
+fn run_chunk(
+    lua: &mut Lua,
+    src: &[u8],
+    chunkname: &str,
+    args: &[String],
+    slice: Option<u64>,
+) -> bool {
     let f = match lua.vm.load(src, chunkname) {
         Ok(f) => f,
         Err(msg) => {
@@ -211,8 +365,8 @@ fn run_chunk(lua: &mut Lua, src: &[u8], chunkname: &str, args: &[String]) -> boo
         }
     };
     let argv: Vec<Value> = args.iter().map(|a| lua.vm.new_str(a.as_bytes())).collect();
-    match lua.call(f, &argv) {
-        Ok(_) => true,
+    match run_sliced(lua, f, &argv, slice) {
+        Ok(()) => true,
         Err(e) => {
             let _ = lua.vm.out.flush();
             match e {
@@ -222,7 +376,16 @@ fn run_chunk(lua: &mut Lua, src: &[u8], chunkname: &str, args: &[String]) -> boo
                         eprintln!("{traceback}");
                     }
                 }
+                mani::Error::Limit {
+                    message, traceback, ..
+                } => {
+                    eprintln!("mani: {message}");
+                    if !traceback.is_empty() {
+                        eprintln!("{traceback}");
+                    }
+                }
                 mani::Error::Syntax(m) => eprintln!("mani: {m}"),
+                mani::Error::Paused => eprintln!("mani: call paused"),
             }
             false
         }

@@ -3,12 +3,15 @@
 
 use super::ObjRef;
 use crate::value::{UpValState, Value};
-use crate::vm::Vm;
+use crate::vm::{LuaError, Vm};
 
 impl Vm {
     /// Runs a full collection. `live_top` bounds the live part of the running stack;
     /// slots above it are cleared so they cannot keep dead objects alive.
-    pub fn collect_garbage_at(&mut self, live_top: usize) {
+    ///
+    /// Fails only if a finalizer hit a limit (limits pass through finalizers; their
+    /// ordinary errors are ignored).
+    pub fn collect_garbage_at(&mut self, live_top: usize) -> Result<(), LuaError> {
         let live_top = live_top.max(self.top).min(self.stack.len());
         for v in &mut self.stack[live_top..] {
             *v = Value::Nil;
@@ -72,27 +75,61 @@ impl Vm {
         }
         self.heap.gray = gray;
         self.strings.remove_unmarked();
-        self.heap.sweep();
+        // The running thread's stacks are held outside its thread object while it
+        // runs; they count towards the heap like a suspended thread's.
+        let running = self.stack.capacity() * std::mem::size_of::<Value>()
+            + self.frames.capacity() * std::mem::size_of::<crate::vm::frame::Frame>();
+        self.heap.sweep(running);
         if !self.tobefnz.is_empty() {
             let saved = self.top;
             self.top = live_top;
-            self.run_finalizers();
+            let r = self.run_finalizers();
             self.top = saved;
+            r?;
         }
+        Ok(())
+    }
+
+    /// A collection at an interpreter safe point when one is due; afterwards the
+    /// heap must fit the memory quota, or the run stops with `not enough memory`.
+    #[inline(never)]
+    pub fn gc_poll(&mut self, live_top: usize) -> Result<(), LuaError> {
+        self.collect_garbage_at(live_top)?;
+        if self.heap.over_limit() {
+            return Err(LuaError::Limit(crate::meter::Limit::Memory));
+        }
+        Ok(())
+    }
+
+    /// Fails with `not enough memory` if `n` more bytes would exceed the quota. Used
+    /// before large allocations (long strings, stack and table growth) so that they
+    /// never happen over the quota.
+    #[inline]
+    pub fn check_alloc(&self, n: usize) -> Result<(), LuaError> {
+        if self.heap.would_exceed(n) {
+            return Err(LuaError::Limit(crate::meter::Limit::Memory));
+        }
+        Ok(())
     }
 
     /// Calls the pending `__gc` metamethods. Errors in finalizers are ignored (lua5.4
     /// turns them into warnings, which are off by default).
-    pub fn run_finalizers(&mut self) {
+    pub fn run_finalizers(&mut self) -> Result<(), LuaError> {
         while let Some(v) = self.tobefnz.pop_front() {
             let tm = self.metamethod(v, crate::vm::Tm::Gc);
             if matches!(tm, Value::LuaFn(_) | Value::NatFn(_)) {
                 // Keep the object rooted on the stack while its finalizer runs.
                 self.push(v);
-                let _ = self.call_raw(tm, &[v], 0);
+                let r = self.call_raw(tm, &[v], 0);
                 self.top -= 1;
+                if let Err(e) = r {
+                    if e.is_uncatchable() {
+                        return Err(e);
+                    }
+                }
             }
         }
+        Ok(())
     }
 
     /// Registers `v` for finalization if its metatable has `__gc` (lua5.4 checks this
@@ -115,13 +152,14 @@ impl Vm {
         while let Some(v) = self.finobj.pop() {
             self.tobefnz.push_back(v);
         }
-        self.run_finalizers();
+        // A limit stops the remaining finalizers (the state is closing anyway).
+        let _ = self.run_finalizers();
     }
 
     /// Full collection from outside the interpreter loop (`collectgarbage`).
-    pub fn collect_garbage(&mut self) {
+    pub fn collect_garbage(&mut self) -> Result<(), LuaError> {
         let top = self.frames_top();
-        self.collect_garbage_at(top);
+        self.collect_garbage_at(top)
     }
 
     /// The `__mode` of a table's metatable as (weak keys, weak values).

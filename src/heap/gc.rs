@@ -175,6 +175,8 @@ pub struct Heap {
     pub(crate) gray: Vec<ObjRef>,
     /// False after `collectgarbage("stop")`: no automatic collections.
     pub running: bool,
+    /// The memory quota in bytes (`usize::MAX`: none).
+    limit: usize,
 }
 
 impl Default for Heap {
@@ -192,6 +194,7 @@ impl Heap {
             threshold: 1 << 20,
             gray: Vec::new(),
             running: true,
+            limit: usize::MAX,
         }
     }
 
@@ -222,10 +225,49 @@ impl Heap {
         self.bytes = (self.bytes as isize + delta).max(0) as usize;
     }
 
-    /// True when enough has been allocated since the last cycle to collect again.
+    /// True when enough has been allocated since the last cycle to collect again, or
+    /// the quota is exceeded (which a collection must confirm before it is an error,
+    /// so this holds even after `collectgarbage("stop")`).
     #[inline(always)]
     pub fn should_collect(&self) -> bool {
-        self.bytes >= self.threshold && self.running
+        self.bytes >= self.threshold && (self.running || self.bytes > self.limit)
+    }
+
+    /// The memory quota (`usize::MAX`: none).
+    #[inline]
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
+    /// Sets the memory quota; the next collection is paced to stay under it.
+    pub fn set_limit(&mut self, limit: Option<usize>) {
+        self.limit = limit.unwrap_or(usize::MAX);
+        self.pace(self.bytes.min(self.threshold / 2));
+    }
+
+    /// True if allocating `n` more bytes would exceed the quota.
+    #[inline]
+    pub fn would_exceed(&self, n: usize) -> bool {
+        self.bytes.saturating_add(n) > self.limit
+    }
+
+    /// True if the bytes held exceed the quota.
+    #[inline]
+    pub fn over_limit(&self) -> bool {
+        self.bytes > self.limit
+    }
+
+    /// Sets the next collection threshold after `live` bytes survived a cycle: when
+    /// the heap has doubled (the classic stop-the-world pacing), but under a quota
+    /// no later than halfway to it, so garbage is collected before it could be
+    /// mistaken for live data over the quota.
+    fn pace(&mut self, live: usize) {
+        let mut t = (live * 2).max(1 << 20);
+        if self.limit != usize::MAX {
+            let headroom = self.limit.saturating_sub(live);
+            t = t.min(live + headroom / 2).min(self.limit);
+        }
+        self.threshold = t;
     }
 
     /// Number of live objects (after the last sweep, plus allocations since).
@@ -235,8 +277,11 @@ impl Heap {
 
     /// Frees every unmarked object and clears the marks of survivors. The string
     /// table must have dropped its unmarked entries first (`StrTable::remove_unmarked`).
-    pub fn sweep(&mut self) {
-        let mut live_bytes = 0usize;
+    ///
+    /// `outside` is memory the State holds outside heap objects (the running
+    /// thread's stacks): it counts as live.
+    pub fn sweep(&mut self, outside: usize) {
+        let mut live_bytes = outside;
         self.objects.retain(|obj| {
             // SAFETY: each ObjRef in the list points to a live box allocated by `alloc`
             // (invariant 1); an unmarked box is unreachable (invariant 2), so freeing it
@@ -267,8 +312,7 @@ impl Heap {
             }
         });
         self.bytes = live_bytes;
-        // Next cycle when the heap has doubled (the classic stop-the-world pacing).
-        self.threshold = (live_bytes * 2).max(1 << 20);
+        self.pace(live_bytes);
     }
 }
 
@@ -309,7 +353,7 @@ mod tests {
         let _drop = heap.alloc(Table::default());
         assert_eq!(heap.object_count(), 2);
         keep.mark();
-        heap.sweep();
+        heap.sweep(0);
         assert_eq!(heap.object_count(), 1);
         // Survivors are unmarked again and still usable.
         assert!(!keep.is_marked());
@@ -327,7 +371,7 @@ mod tests {
         let _c = strings.intern(&mut heap, b"bye");
         a.mark();
         strings.remove_unmarked();
-        heap.sweep();
+        heap.sweep(0);
         assert_eq!(strings.len(), 1);
         assert_eq!(heap.object_count(), 1);
         let again = strings.intern(&mut heap, b"bye");

@@ -84,7 +84,7 @@ fn collectgarbage(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError>
     };
     match opt.as_str() {
         "collect" | "step" => {
-            vm.collect_garbage();
+            vm.collect_garbage()?;
             vm.push(if opt == "step" {
                 Value::Bool(true)
             } else {

@@ -21,6 +21,8 @@ pub struct ProtoInst {
     /// Inline caches, one per instruction: the hash-part position where the last
     /// field lookup of that instruction found its key.
     pub caches: Box<[std::cell::Cell<u32>]>,
+    /// The metering charge for landing on each pc (see [`crate::meter::segments`]).
+    pub segs: Box<[crate::meter::Seg]>,
 }
 
 impl HeapObject for ProtoInst {
@@ -28,7 +30,7 @@ impl HeapObject for ProtoInst {
         ObjRef::Proto(gc)
     }
     fn size(&self) -> usize {
-        self.consts.len() * 16 + self.children.len() * 8 + self.caches.len() * 4
+        self.consts.len() * 16 + self.children.len() * 8 + self.caches.len() * 12
     }
 }
 

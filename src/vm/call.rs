@@ -121,6 +121,7 @@ impl Vm {
             if let Some(fr) = self.frames.last_mut() {
                 fr.cont = cont;
             }
+            self.charge_top()?;
             return Ok(None);
         }
         let v = self.call1(f, &args[..n])?;
@@ -147,6 +148,8 @@ impl Vm {
                         } else {
                             f.pc + 1
                         };
+                        // Control landed on a new segment, as after any branch.
+                        self.charge_top()?;
                     }
                 }
             }
@@ -196,6 +199,9 @@ impl Vm {
                 return Err(LuaError::msg("stack overflow"));
             }
             let new_len = (n + n / 2).clamp(n, MAX_STACK);
+            let grow = (new_len - self.stack.len()) * std::mem::size_of::<Value>();
+            self.check_alloc(grow)?;
+            self.heap.account(grow as isize);
             self.stack.resize(new_len, Value::Nil);
         }
         Ok(())
@@ -346,7 +352,7 @@ impl Vm {
         let depth = self.frames.len();
         self.native_depth += 1;
         let r = match self.precall(func, args.len(), nresults) {
-            Ok(true) => self.execute(depth),
+            Ok(true) => self.charge_top().and_then(|_| self.execute(depth)),
             Ok(false) => Ok(()),
             Err(e) => Err(e),
         };
@@ -379,9 +385,10 @@ impl Vm {
     /// handling errors caught by protected frames above that depth.
     pub(crate) fn execute(&mut self, entry_depth: usize) -> Result<(), LuaError> {
         loop {
-            match self.run(entry_depth) {
+            match self.run_mode(entry_depth) {
                 Ok(()) => return Ok(()),
                 Err(LuaError::Yield) => return Err(LuaError::Yield),
+                Err(LuaError::Pause) => return Err(LuaError::Pause),
                 Err(e) => {
                     if self.handle_error(e, entry_depth)? {
                         return Ok(());
@@ -396,6 +403,11 @@ impl Vm {
         match e {
             LuaError::Value(v) => v,
             LuaError::Yield => self.new_str(b"attempt to yield across a C-call boundary"),
+            LuaError::Limit(l) => {
+                let pos = self.limit_where.clone().unwrap_or_default();
+                self.new_str_vec(format!("{pos}{}", l.message()).into_bytes())
+            }
+            LuaError::Pause => self.new_str(b"paused"),
             LuaError::Arg(n, m) => {
                 let msg = self.arg_error_message(n, &m);
                 let pos = self.where_(1);
@@ -419,6 +431,15 @@ impl Vm {
     /// protected call completed and the interpreter must return to its caller;
     /// `Ok(false)`: continue running; `Err`: no protected frame, propagate.
     fn handle_error(&mut self, e: LuaError, entry_depth: usize) -> Result<bool, LuaError> {
+        if e.is_uncatchable() {
+            // Limits pass every pcall: unwind to the caller without running handlers.
+            self.note_limit();
+            let level = self.frames.get(entry_depth).map(|f| f.func).unwrap_or(0);
+            self.close_upvals(level);
+            self.tbc.retain(|&s| s < level);
+            self.frames.truncate(entry_depth);
+            return Err(e);
+        }
         let mut errv = self.error_value(e);
         let found = (entry_depth..self.frames.len())
             .rev()
@@ -444,6 +465,7 @@ impl Vm {
                         handled = Some(v);
                         break;
                     }
+                    Err(e) if e.is_uncatchable() => return self.handle_error(e, entry_depth),
                     Err(e) => errv = self.error_value(e),
                 }
             }
@@ -455,7 +477,10 @@ impl Vm {
         let f = self.frames[i];
         self.close_upvals(f.func + 1);
         self.frames.truncate(i + 1);
-        errv = self.close_tbc(f.func + 1, Some(errv)).unwrap_or_else(|e| e);
+        errv = match self.close_tbc(f.func + 1, Some(errv)) {
+            Ok(v) | Err(LuaError::Value(v)) => v,
+            Err(e) => return self.handle_error(e, entry_depth),
+        };
         self.frames.truncate(i);
         self.stack[f.func] = Value::Bool(false);
         self.stack[f.func + 1] = errv;
@@ -512,7 +537,12 @@ impl Vm {
 
     /// Calls `__close` on to-be-closed variables at or above `level`, newest first.
     /// With `err`, runs in error mode and returns the (possibly replaced) error value.
-    pub(crate) fn close_tbc(&mut self, level: usize, err: Option<Value>) -> Result<Value, Value> {
+    /// Errors come back as `LuaError::Value`, or as a limit that must pass through.
+    pub(crate) fn close_tbc(
+        &mut self,
+        level: usize,
+        err: Option<Value>,
+    ) -> Result<Value, LuaError> {
         let mut errv = err;
         while let Some(&slot) = self.tbc.last() {
             if slot < level {
@@ -526,11 +556,16 @@ impl Vm {
             let r = self.call_raw(tm, &[v, errv.unwrap_or(Value::Nil)], 0);
             self.top = saved;
             if let Err(e) = r {
+                if e.is_uncatchable() {
+                    return Err(e);
+                }
                 let ev = self.error_value(e);
                 if errv.is_none() {
                     // Normal exit: the error propagates, after closing the rest.
-                    let rest = self.close_tbc(level, Some(ev));
-                    return Err(rest.unwrap_or_else(|e| e));
+                    return match self.close_tbc(level, Some(ev)) {
+                        Ok(v) => Err(LuaError::Value(v)),
+                        Err(e) => Err(e),
+                    };
                 }
                 errv = Some(ev);
             }

@@ -50,18 +50,7 @@ impl Vm {
         if self.native_depth >= MAX_NATIVE_DEPTH {
             return Err(LuaError::msg("C stack overflow"));
         }
-        let prev = self.current;
-        prev.get_mut().status = ThreadStatus::Normal;
-        self.resumers.push(prev);
-        // Park the resumer's stacks in its thread object and bring in the coroutine's.
-        self.swap_thread(prev);
-        self.swap_thread(co);
-        self.current = co;
-        co.get_mut().status = ThreadStatus::Running;
-        let saved_yield_depth = self.yield_depth;
-        self.native_depth += 1;
-        self.yield_depth = self.native_depth;
-
+        let saved = self.enter_thread(co);
         let first = self.frames.is_empty();
         let r = (|| -> Result<(), LuaError> {
             if first {
@@ -69,6 +58,7 @@ impl Vm {
                 self.stack[1..1 + args.len()].copy_from_slice(args);
                 self.top = 1 + args.len();
                 if self.precall(0, args.len(), -1)? {
+                    self.charge_top()?;
                     self.execute(0)?;
                 }
             } else {
@@ -83,14 +73,55 @@ impl Vm {
             }
             Ok(())
         })();
+        self.leave_thread(co, saved, r)
+    }
 
+    /// Continues a coroutine that paused (see [`Vm::resume_call`]) until it yields,
+    /// finishes, fails or pauses again.
+    pub(crate) fn resume_paused_thread(
+        &mut self,
+        co: Gc<Thread>,
+    ) -> Result<Result<Vec<Value>, Value>, LuaError> {
+        let saved = self.enter_thread(co);
+        let r = self.continue_thread(0);
+        self.leave_thread(co, saved, r)
+    }
+
+    /// Makes `co` the running thread; returns what [`leave_thread`] restores.
+    fn enter_thread(&mut self, co: Gc<Thread>) -> (Gc<Thread>, usize, usize) {
+        let prev = self.current;
+        prev.get_mut().status = ThreadStatus::Normal;
+        self.resumers.push(prev);
+        // Park the resumer's stacks in its thread object and bring in the coroutine's.
+        self.swap_thread(prev);
+        self.swap_thread(co);
+        self.current = co;
+        co.get_mut().status = ThreadStatus::Running;
+        let saved = (prev, self.yield_depth, self.meter.pause_depth);
+        // The coroutine can pause exactly when its resumer could.
+        if self.native_depth == self.meter.pause_depth {
+            self.meter.pause_depth += 1;
+        }
+        self.native_depth += 1;
+        self.yield_depth = self.native_depth;
+        saved
+    }
+
+    /// Switches back to the resumer after `co` stopped with `r`.
+    fn leave_thread(
+        &mut self,
+        co: Gc<Thread>,
+        (prev, yield_depth, pause_depth): (Gc<Thread>, usize, usize),
+        r: Result<(), LuaError>,
+    ) -> Result<Result<Vec<Value>, Value>, LuaError> {
         self.native_depth -= 1;
-        self.yield_depth = saved_yield_depth;
+        self.yield_depth = yield_depth;
+        self.meter.pause_depth = pause_depth;
         let outcome = match r {
             Ok(()) => {
                 co.get_mut().status = ThreadStatus::Dead;
                 // The body's results were delivered to its own slot, 0.
-                Ok(self.stack[..self.top].to_vec())
+                Ok(Ok(self.stack[..self.top].to_vec()))
             }
             Err(LuaError::Yield) => {
                 // The yield's native frame is on top: its arguments are the values.
@@ -101,7 +132,16 @@ impl Vm {
                     nresults: f.nresults,
                 };
                 co.get_mut().status = ThreadStatus::Suspended;
-                Ok(vals)
+                Ok(Ok(vals))
+            }
+            // Paused: everything stays as it is, to be entered again on resume.
+            Err(LuaError::Pause) => Err(LuaError::Pause),
+            Err(e) if e.is_uncatchable() => {
+                self.note_limit();
+                co.get_mut().status = ThreadStatus::Dead;
+                self.frames.clear();
+                self.tbc.clear();
+                Err(e)
             }
             Err(e) => {
                 co.get_mut().status = ThreadStatus::Dead;
@@ -109,7 +149,7 @@ impl Vm {
                 // Pending to-be-closed variables wait for `coroutine.close`, as in lua5.4.
                 self.frames.clear();
                 co.get_mut().error = Some(v);
-                Err(v)
+                Ok(Err(v))
             }
         };
         self.swap_thread(co);
@@ -117,7 +157,7 @@ impl Vm {
         self.current = prev;
         self.resumers.pop();
         prev.get_mut().status = ThreadStatus::Running;
-        Ok(outcome)
+        outcome
     }
 
     /// `coroutine.close`: closes the pending to-be-closed variables of a suspended or
@@ -143,7 +183,8 @@ impl Vm {
         Ok(match r {
             Ok(v) if err.is_some() => Some(v),
             Ok(_) => None,
-            Err(e) => Some(e),
+            Err(LuaError::Value(e)) => Some(e),
+            Err(e) => return Err(e),
         })
     }
 
@@ -183,7 +224,24 @@ impl Vm {
             return Err(LuaError::Arg(1, format!("thread expected, got {got}")));
         };
         let args = args.to_vec();
-        match self.resume(co, &args)? {
+        self.resume_native_with(nc, base, co, Some(&args))
+    }
+
+    /// Resumes `co` (with `args`, or continuing after a pause when `None`) for the
+    /// `coroutine.resume`/`wrap` native `nc` and pushes what it returns.
+    pub(crate) fn resume_native_with(
+        &mut self,
+        nc: Gc<NativeClosure>,
+        _base: usize,
+        co: Gc<Thread>,
+        args: Option<&[Value]>,
+    ) -> Result<usize, LuaError> {
+        let wrap = matches!(nc.kind, NativeKind::CoWrapCall);
+        let r = match args {
+            Some(args) => self.resume(co, args)?,
+            None => self.resume_paused_thread(co)?,
+        };
+        match r {
             Ok(vals) => {
                 if !wrap {
                     self.push(Value::Bool(true));

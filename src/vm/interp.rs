@@ -16,6 +16,13 @@ use std::cell::Cell;
 /// How many `__index` tables a field read follows inline before the slow path.
 const FIELD_FAST_DEPTH: usize = 8;
 
+/// Interpreter loop without metering.
+pub(crate) const METER_OFF: u8 = 0;
+/// Interpreter loop charging budgets and steps.
+pub(crate) const METER_ON: u8 = 1;
+/// Metered loop that also attributes costs to source lines.
+pub(crate) const METER_PROFILE: u8 = 2;
+
 impl Vm {
     #[inline(always)]
     fn upval_get(&self, cl: &LuaClosure, i: usize) -> Value {
@@ -97,7 +104,10 @@ impl Vm {
     /// Runs Lua frames until the frame stack shrinks to `entry_depth`.
     // `reload!()` after a slow path is sometimes followed by no register access.
     #[allow(unused_assignments)]
-    pub(crate) fn run(&mut self, entry_depth: usize) -> Result<(), LuaError> {
+    ///
+    /// `M` selects the metering mode ([`METER_OFF`], [`METER_ON`], [`METER_PROFILE`]):
+    /// each is its own copy of the loop, so unmetered runs pay nothing for metering.
+    pub(crate) fn run<const M: u8>(&mut self, entry_depth: usize) -> Result<(), LuaError> {
         'frame: loop {
             let fi = self.frames.len() - 1;
             let frame = self.frames[fi];
@@ -109,6 +119,8 @@ impl Vm {
             let proto = &*pinst.proto;
             let code = &proto.code[..];
             let k = &pinst.consts[..];
+            let segs = &pinst.segs[..];
+            debug_assert_eq!(segs.len(), code.len());
             let base = frame.base;
             let mut pc = frame.pc;
 
@@ -249,6 +261,35 @@ impl Vm {
                     set!($i.a(), v);
                 }};
             }
+            // Metering: charges the segment that starts at `pc`, where control just
+            // landed (see `meter::segments`). Out of budget, the pc is saved as the
+            // place to resume, before anything in the segment ran.
+            macro_rules! charge {
+                () => {{
+                    if M != METER_OFF {
+                        // SAFETY: `segs` has one entry per instruction, and `pc` is a
+                        // landing pc inside the code (jump targets and fall-through
+                        // successors are in range: `bytecode::verify`).
+                        let s = unsafe { *segs.get_unchecked(pc) };
+                        if !self.meter.try_charge(s) {
+                            self.frames[fi].pc = pc;
+                            self.top = base + max_stack;
+                            self.out_of_budget(s)?;
+                        }
+                        if M == METER_PROFILE {
+                            self.profile_segment(proto, pc);
+                        }
+                    }
+                }};
+            }
+            // Charges the entry segment of the frame a call just pushed.
+            macro_rules! charge_entry {
+                () => {{
+                    if M != METER_OFF {
+                        self.charge_top()?;
+                    }
+                }};
+            }
             // Conditional jump: the next instruction is a JMP taken when `cond == k`.
             macro_rules! cond_jump {
                 ($cond:expr, $k:expr) => {{
@@ -258,6 +299,7 @@ impl Vm {
                     } else {
                         pc += 1;
                     }
+                    charge!();
                 }};
             }
 
@@ -283,6 +325,7 @@ impl Vm {
                     Op::LFalseSkip => {
                         set!(i.a(), Value::Bool(false));
                         pc += 1;
+                        charge!();
                     }
                     Op::LoadTrue => set!(i.a(), Value::Bool(true)),
                     Op::GetUpval => set!(i.a(), self.upval_get(cl, i.b())),
@@ -416,7 +459,7 @@ impl Vm {
                         set!(i.a(), Value::Table(t));
                         if self.heap.should_collect() {
                             self.frames[fi].pc = pc;
-                            self.collect_garbage_at(base + max_stack);
+                            self.gc_poll(base + max_stack)?;
                         }
                         reload!();
                     }
@@ -614,7 +657,7 @@ impl Vm {
                             continue 'frame;
                         }
                         if self.heap.should_collect() {
-                            self.collect_garbage_at(base + max_stack);
+                            self.gc_poll(base + max_stack)?;
                         }
                         reload!();
                     }
@@ -622,7 +665,7 @@ impl Vm {
                         let level = base + i.a();
                         self.close_upvals(level);
                         if self.tbc.last().is_some_and(|&s| s >= level) {
-                            slow!(self.close_tbc(level, None).map_err(LuaError::Value));
+                            slow!(self.close_tbc(level, None));
                         }
                         reload!();
                     }
@@ -644,7 +687,10 @@ impl Vm {
                             self.tbc.push(slot);
                         }
                     }
-                    Op::Jmp => pc = (pc as i64 + i.sj() as i64) as usize,
+                    Op::Jmp => {
+                        pc = (pc as i64 + i.sj() as i64) as usize;
+                        charge!();
+                    }
                     Op::Eq => {
                         let (a, b) = (r!(i.a()), r!(i.b()));
                         let eq = match (a, b) {
@@ -747,6 +793,7 @@ impl Vm {
                         } else {
                             pc += 1;
                         }
+                        charge!();
                     }
                     Op::Call => {
                         let a = i.a();
@@ -769,10 +816,11 @@ impl Vm {
                             )));
                         }
                         if self.precall(func, nargs, nres)? {
+                            charge_entry!();
                             continue 'frame;
                         }
                         if self.heap.should_collect() {
-                            self.collect_garbage_at(base + max_stack);
+                            self.gc_poll(base + max_stack)?;
                         }
                         reload!();
                     }
@@ -800,6 +848,7 @@ impl Vm {
                             // still see this caller's position); the RETURN that follows
                             // every TAILCALL then returns its results.
                             if self.precall(func, nargs, -1)? {
+                                charge_entry!();
                                 continue 'frame;
                             }
                             reload!();
@@ -817,6 +866,7 @@ impl Vm {
                             if let Some(f) = self.frames.last_mut() {
                                 f.cont = frame.cont;
                             }
+                            charge_entry!();
                             continue 'frame;
                         }
                         if frame.cont != Cont::None {
@@ -850,9 +900,7 @@ impl Vm {
                             self.frames[fi].pc = pc;
                             self.top = (base + a + n).max(base + proto.max_stack as usize);
                             self.close_upvals(base);
-                            if let Err(e) = self.close_tbc(base, None) {
-                                return Err(LuaError::Value(e));
-                            }
+                            self.close_tbc(base, None)?;
                         }
                         if !self.open_upvals.is_empty() {
                             self.close_upvals(base);
@@ -882,6 +930,7 @@ impl Vm {
                             pc += i.bx();
                         }
                         reload!();
+                        charge!();
                     }
                     Op::ForLoop => {
                         let a = i.a();
@@ -916,6 +965,7 @@ impl Vm {
                             }
                             _ => {}
                         }
+                        charge!();
                     }
                     Op::TForPrep => {
                         let a = i.a();
@@ -931,6 +981,7 @@ impl Vm {
                             self.tbc.push(slot);
                         }
                         pc += i.bx();
+                        charge!();
                     }
                     Op::TForCall => {
                         let a = base + i.a();
@@ -946,6 +997,7 @@ impl Vm {
                             )));
                         }
                         if self.precall(a + 4, 2, i.c() as i32)? {
+                            charge_entry!();
                             continue 'frame;
                         }
                         reload!();
@@ -957,6 +1009,7 @@ impl Vm {
                             set!(a + 2, v);
                             pc -= i.bx();
                         }
+                        charge!();
                     }
                     Op::SetList => {
                         let a = i.a();
@@ -992,7 +1045,7 @@ impl Vm {
                         set!(i.a(), Value::LuaFn(c));
                         if self.heap.should_collect() {
                             self.frames[fi].pc = pc;
-                            self.collect_garbage_at(base + max_stack);
+                            self.gc_poll(base + max_stack)?;
                         }
                         reload!();
                     }

@@ -8,6 +8,7 @@ pub mod frame;
 pub mod host;
 mod interp;
 pub(crate) mod meta;
+pub mod metering;
 pub mod thread;
 
 use crate::heap::{Gc, Heap};
@@ -108,6 +109,11 @@ pub enum LuaError {
     Arg(usize, String),
     /// Not an error: a coroutine yielded; unwinds the interpreter to its `resume`.
     Yield,
+    /// A limit stopped the run: unwinds to the host past every `pcall`.
+    Limit(crate::meter::Limit),
+    /// Not an error: the budget ran out under the Pause policy; unwinds to the host
+    /// leaving every frame in place, to be resumed later.
+    Pause,
 }
 
 impl LuaError {
@@ -119,6 +125,13 @@ impl LuaError {
     /// A VM operation error (`luaG_runerror` semantics).
     pub fn rt(s: impl Into<String>) -> Self {
         LuaError::Rt(s.into())
+    }
+
+    /// Limits and pauses: they pass through `pcall`, `coroutine.resume` and every
+    /// other place that catches errors, straight to the host.
+    #[inline]
+    pub fn is_uncatchable(&self) -> bool {
+        matches!(self, LuaError::Limit(_) | LuaError::Pause)
     }
 }
 
@@ -167,6 +180,17 @@ pub struct Vm {
     pub yield_depth: usize,
     /// Last identity number handed out for `tostring` (deterministic per State).
     next_id: u32,
+    /// Budget, step limit and pause state.
+    pub meter: crate::meter::Meter,
+    /// Costs charged for instructions and native work (applies to code loaded after
+    /// it is set).
+    pub cost_model: crate::meter::CostModel,
+    /// Per-line cost attribution, when the host asked for a profile.
+    pub profile: Option<Box<crate::meter::Profile>>,
+    /// The host call waiting to be resumed, if one paused.
+    pub(crate) paused: Option<metering::PausedCall>,
+    /// Where the last limit stopped a run (`chunk:line:`), for the host's message.
+    pub limit_where: Option<String>,
 }
 
 // SAFETY: a `Vm` owns its whole object graph: every `Gc` it holds points into its own
@@ -222,6 +246,11 @@ impl Vm {
             finobj: Vec::new(),
             tobefnz: Default::default(),
             yield_depth: usize::MAX,
+            meter: Default::default(),
+            cost_model: Default::default(),
+            profile: None,
+            paused: None,
+            limit_where: None,
         };
         vm.current.get_mut().status = thread::ThreadStatus::Running;
         vm
@@ -312,6 +341,7 @@ impl Vm {
             consts: consts.into_boxed_slice(),
             children: children.into_boxed_slice(),
             caches: (0..p.code.len()).map(|_| std::cell::Cell::new(0)).collect(),
+            segs: crate::meter::segments(&p.code, &self.cost_model),
             num_params: p.num_params,
             max_stack: p.max_stack,
             is_vararg: p.is_vararg,
