@@ -430,10 +430,10 @@ impl Vm {
     /// Unwinds to the nearest protected frame above `entry_depth`. `Ok(true)`: the
     /// protected call completed and the interpreter must return to its caller;
     /// `Ok(false)`: continue running; `Err`: no protected frame, propagate.
-    fn handle_error(&mut self, e: LuaError, entry_depth: usize) -> Result<bool, LuaError> {
+    pub(crate) fn handle_error(&mut self, e: LuaError, entry_depth: usize) -> Result<bool, LuaError> {
         if e.is_uncatchable() {
             // Limits pass every pcall: unwind to the caller without running handlers.
-            self.note_limit();
+            self.note_limit(&e);
             let level = self.frames.get(entry_depth).map(|f| f.func).unwrap_or(0);
             self.close_upvals(level);
             self.tbc.retain(|&s| s < level);

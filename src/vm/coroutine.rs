@@ -137,7 +137,7 @@ impl Vm {
             // Paused: everything stays as it is, to be entered again on resume.
             Err(LuaError::Pause) => Err(LuaError::Pause),
             Err(e) if e.is_uncatchable() => {
-                self.note_limit();
+                self.note_limit(&e);
                 co.get_mut().status = ThreadStatus::Dead;
                 self.frames.clear();
                 self.tbc.clear();

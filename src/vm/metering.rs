@@ -175,16 +175,28 @@ impl Vm {
 
     /// Records where a limit stopped the run (position and traceback), the first
     /// time it is seen on its way to the host.
-    pub(crate) fn note_limit(&mut self) {
-        if self.limit_where.is_none() {
-            let pos = match self.frames.last().map(|f| f.kind) {
-                Some(FrameKind::Lua(_)) => self.where_(1),
-                _ => String::new(),
-            };
-            self.limit_where = Some(pos);
-            if self.last_traceback.is_none() {
-                self.last_traceback = Some(self.traceback());
-            }
+    pub(crate) fn note_limit(&mut self, e: &LuaError) {
+        if self.limit_where.is_some() {
+            return;
+        }
+        let lua_top = matches!(
+            self.frames.last().map(|f| f.kind),
+            Some(FrameKind::Lua(_))
+        );
+        // A segment charge stops before the instruction at the frame's pc, where
+        // positions are otherwise computed from the instruction before the pc.
+        let at_landing = lua_top
+            && matches!(e, LuaError::Limit(Limit::Budget) | LuaError::Limit(Limit::Steps));
+        if at_landing {
+            self.frames.last_mut().expect("frame").pc += 1;
+        }
+        let pos = if lua_top { self.where_(1) } else { String::new() };
+        self.limit_where = Some(pos);
+        if self.last_traceback.is_none() {
+            self.last_traceback = Some(self.traceback());
+        }
+        if at_landing {
+            self.frames.last_mut().expect("frame").pc -= 1;
         }
     }
 
@@ -328,12 +340,23 @@ impl Vm {
             {
                 let co = Self::paused_child(&f, &self.stack)
                     .expect("paused resume frame holds its coroutine");
-                let n = self.resume_native_with(nc, f.base, co, None)?;
-                self.frames.pop();
-                let src = self.top - n;
-                self.finish_results(f.func, src, n, f.nresults);
-                if self.after_return(entry_depth) {
-                    return Ok(());
+                match self.resume_native_with(nc, f.base, co, None) {
+                    Ok(n) => {
+                        self.frames.pop();
+                        let src = self.top - n;
+                        self.finish_results(f.func, src, n, f.nresults);
+                        if self.after_return(entry_depth) {
+                            return Ok(());
+                        }
+                    }
+                    Err(e @ (LuaError::Pause | LuaError::Yield)) => return Err(e),
+                    // As if raised by the native call in the interpreter loop: a
+                    // pcall below may catch it.
+                    Err(e) => {
+                        if self.handle_error(e, entry_depth)? {
+                            return Ok(());
+                        }
+                    }
                 }
                 self.execute(entry_depth)
             }
