@@ -27,8 +27,11 @@ markdown table of median CPU seconds (user+sys) and ratios to lua5.4
 
 Options:
   -n N              runs per program per VM (default 3)
-  --vms LIST        comma-separated VMs out of mani,lua5.4,luajit,dellingr
-                    (default: all; lua5.4 always runs, it is the reference)
+  --vms LIST        comma-separated VMs out of mani,mani-nometer,lua5.4,luajit,
+                    dellingr (default: mani,lua5.4,luajit,dellingr; lua5.4
+                    always runs, it is the reference). mani-nometer is the
+                    same binary with --no-meter: mani/mani-nometer is the
+                    overhead of metering (needs mani in the list too).
   --no-build        do not run `cargo build --release` before benchmarking
   --timeout S       per-run time limit in seconds (default 60)
   --install-peers   cargo install dellingr 0.6.0 if it is missing
@@ -76,9 +79,9 @@ declare -A WANT=()
 IFS=',' read -r -a _vms <<<"$VMS_ARG"
 for v in "${_vms[@]}"; do
   case "$v" in
-    mani|lua5.4|luajit|dellingr) WANT[$v]=1 ;;
+    mani|mani-nometer|lua5.4|luajit|dellingr) WANT[$v]=1 ;;
     '') ;;
-    *) echo "run.sh: unknown VM '$v' (known: mani,lua5.4,luajit,dellingr)" >&2; exit 2 ;;
+    *) echo "run.sh: unknown VM '$v' (known: mani,mani-nometer,lua5.4,luajit,dellingr)" >&2; exit 2 ;;
   esac
 done
 WANT[lua5.4]=1   # always: it is the reference for outputs and ratios
@@ -119,6 +122,11 @@ if [ -n "${WANT[mani]:-}" ]; then
     fi
   fi
   [ -n "${BROKEN[mani]:-}" ] && NOTES+=("mani: ${BROKEN[mani]}")
+  if [ -n "${WANT[mani-nometer]:-}" ]; then
+    VMS+=(mani-nometer)
+    if [ -n "${BROKEN[mani]:-}" ]; then BROKEN[mani-nometer]=${BROKEN[mani]}
+    else CMD[mani-nometer]="${CMD[mani]} --no-meter"; fi
+  fi
 fi
 
 if [ -n "${WANT[luajit]:-}" ]; then
@@ -274,6 +282,13 @@ for vm in "${VMS[@]}"; do
   fi
 done
 echo "$row"
+
+if [ -n "${NOK[mani]:-}" ] && [ "${NOK[mani]:-0}" = "${NOK[mani-nometer]:-x}" ]; then
+  ov=$(awk -v a="${LOGSUM[mani]}" -v b="${LOGSUM[mani-nometer]}" -v n="${NOK[mani]}" \
+    'BEGIN { printf "%+.1f%%", (exp((a - b) / n) - 1) * 100 }')
+  echo
+  echo "Metering overhead (mani / mani-nometer, geomean): **$ov**"
+fi
 
 if [ ${#NOTES[@]} -gt 0 ]; then
   echo

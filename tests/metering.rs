@@ -83,7 +83,9 @@ fn check_sliced(dir: &Path, script: &str, args: &[&str]) -> Vec<String> {
             .find_map(|l| l.strip_prefix("slices: ")?.parse::<u64>().ok());
         // Slices of one unit: every unit charged needs its own slice (at least).
         if *s == "1" && cost.is_some_and(|c| c > 1) && slices.is_none_or(|n| n < 2) {
-            bad.push(format!("{script} --slice 1: did not pause ({slices:?} slices)"));
+            bad.push(format!(
+                "{script} --slice 1: did not pause ({slices:?} slices)"
+            ));
         }
     }
     bad
@@ -154,9 +156,19 @@ fn every_benchmark_runs_identically_in_slices() {
     let bench = root().join("bench");
     let on_disk = std::fs::read_dir(&bench)
         .unwrap()
-        .filter(|f| f.as_ref().unwrap().path().extension().is_some_and(|e| e == "lua"))
+        .filter(|f| {
+            f.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|e| e == "lua")
+        })
         .count();
-    assert_eq!(on_disk, progs.len(), "a benchmark is missing from this test");
+    assert_eq!(
+        on_disk,
+        progs.len(),
+        "a benchmark is missing from this test"
+    );
     let jobs = progs
         .iter()
         .map(|(p, n)| (bench.clone(), format!("{p}.lua"), vec![n.to_string()]))
@@ -217,7 +229,11 @@ fn limits_end_runs_with_their_errors() {
         &["--budget", "50000"],
     );
     assert!(!caught.status.success());
-    assert!(caught.stdout.is_empty(), "{}", String::from_utf8_lossy(&caught.stdout));
+    assert!(
+        caught.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&caught.stdout)
+    );
 }
 
 #[test]
@@ -225,7 +241,11 @@ fn step_limit_counts_instructions_independently_of_costs() {
     // A loop of k iterations executes a fixed number of instructions per iteration,
     // so the step count needed grows linearly with k.
     let src = |k: u32| format!("local s = 0 for i = 1, {k} do s = s + i end");
-    let fits = |k: u32, steps: &str| run_src("st.lua", &src(k), &["--steps", steps]).status.success();
+    let fits = |k: u32, steps: &str| {
+        run_src("st.lua", &src(k), &["--steps", steps])
+            .status
+            .success()
+    };
     assert!(fits(10, "100"));
     assert!(!fits(1000, "100"));
 }

@@ -51,6 +51,17 @@ impl Vm {
                         cont: Cont::None,
                         pdepth: self.pdepth(),
                     });
+                    // Metering: the entry segment is charged with the call. Out of
+                    // budget, the new frame waits at pc 0 to be charged on resume.
+                    if self.meter.enabled {
+                        let s = p.segs[0];
+                        if !self.meter.try_charge(s) {
+                            self.out_of_budget(s)?;
+                        }
+                        if self.profile.is_some() {
+                            self.profile_segment(&p.proto, 0);
+                        }
+                    }
                     return Ok(true);
                 }
                 Value::NatFn(nc) => {
@@ -113,15 +124,19 @@ impl Vm {
             self.stack[func] = f;
             self.stack[func + 1..func + 1 + n].copy_from_slice(&args[..n]);
             self.top = func + 1 + n;
-            self.precall(func, n, 1)?;
+            let r = self.precall(func, n, 1);
             let cont = match cont {
                 Cont::Cond { k, .. } => Cont::Cond { k, negate },
                 c => c,
             };
-            if let Some(fr) = self.frames.last_mut() {
-                fr.cont = cont;
+            // The frame exists unless the call failed before pushing it; a pause at
+            // its entry keeps it, so it needs its continuation either way.
+            if r.is_ok() || matches!(r, Err(LuaError::Pause)) {
+                if let Some(fr) = self.frames.last_mut() {
+                    fr.cont = cont;
+                }
             }
-            self.charge_top()?;
+            r?;
             return Ok(None);
         }
         let v = self.call1(f, &args[..n])?;
@@ -352,7 +367,7 @@ impl Vm {
         let depth = self.frames.len();
         self.native_depth += 1;
         let r = match self.precall(func, args.len(), nresults) {
-            Ok(true) => self.charge_top().and_then(|_| self.execute(depth)),
+            Ok(true) => self.execute(depth),
             Ok(false) => Ok(()),
             Err(e) => Err(e),
         };
@@ -430,7 +445,11 @@ impl Vm {
     /// Unwinds to the nearest protected frame above `entry_depth`. `Ok(true)`: the
     /// protected call completed and the interpreter must return to its caller;
     /// `Ok(false)`: continue running; `Err`: no protected frame, propagate.
-    pub(crate) fn handle_error(&mut self, e: LuaError, entry_depth: usize) -> Result<bool, LuaError> {
+    pub(crate) fn handle_error(
+        &mut self,
+        e: LuaError,
+        entry_depth: usize,
+    ) -> Result<bool, LuaError> {
         if e.is_uncatchable() {
             // Limits pass every pcall: unwind to the caller without running handlers.
             self.note_limit(&e);

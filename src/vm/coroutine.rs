@@ -58,7 +58,6 @@ impl Vm {
                 self.stack[1..1 + args.len()].copy_from_slice(args);
                 self.top = 1 + args.len();
                 if self.precall(0, args.len(), -1)? {
-                    self.charge_top()?;
                     self.execute(0)?;
                 }
             } else {

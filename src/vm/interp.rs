@@ -282,14 +282,6 @@ impl Vm {
                     }
                 }};
             }
-            // Charges the entry segment of the frame a call just pushed.
-            macro_rules! charge_entry {
-                () => {{
-                    if M != METER_OFF {
-                        self.charge_top()?;
-                    }
-                }};
-            }
             // Conditional jump: the next instruction is a JMP taken when `cond == k`.
             macro_rules! cond_jump {
                 ($cond:expr, $k:expr) => {{
@@ -816,7 +808,6 @@ impl Vm {
                             )));
                         }
                         if self.precall(func, nargs, nres)? {
-                            charge_entry!();
                             continue 'frame;
                         }
                         if self.heap.should_collect() {
@@ -848,7 +839,6 @@ impl Vm {
                             // still see this caller's position); the RETURN that follows
                             // every TAILCALL then returns its results.
                             if self.precall(func, nargs, -1)? {
-                                charge_entry!();
                                 continue 'frame;
                             }
                             reload!();
@@ -861,12 +851,15 @@ impl Vm {
                         let dst = frame.func;
                         self.stack.copy_within(func..func + nargs + 1, dst);
                         self.frames.pop();
-                        if self.precall(dst, nargs, frame.nresults)? {
-                            // A metamethod frame's continuation passes to its tail callee.
+                        let r = self.precall(dst, nargs, frame.nresults);
+                        // A metamethod frame's continuation passes to its tail callee
+                        // (also when the callee paused at its entry).
+                        if matches!(r, Ok(true) | Err(LuaError::Pause)) {
                             if let Some(f) = self.frames.last_mut() {
                                 f.cont = frame.cont;
                             }
-                            charge_entry!();
+                        }
+                        if r? {
                             continue 'frame;
                         }
                         if frame.cont != Cont::None {
@@ -997,7 +990,6 @@ impl Vm {
                             )));
                         }
                         if self.precall(a + 4, 2, i.c() as i32)? {
-                            charge_entry!();
                             continue 'frame;
                         }
                         reload!();

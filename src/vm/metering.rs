@@ -179,18 +179,22 @@ impl Vm {
         if self.limit_where.is_some() {
             return;
         }
-        let lua_top = matches!(
-            self.frames.last().map(|f| f.kind),
-            Some(FrameKind::Lua(_))
-        );
+        let lua_top = matches!(self.frames.last().map(|f| f.kind), Some(FrameKind::Lua(_)));
         // A segment charge stops before the instruction at the frame's pc, where
         // positions are otherwise computed from the instruction before the pc.
         let at_landing = lua_top
-            && matches!(e, LuaError::Limit(Limit::Budget) | LuaError::Limit(Limit::Steps));
+            && matches!(
+                e,
+                LuaError::Limit(Limit::Budget) | LuaError::Limit(Limit::Steps)
+            );
         if at_landing {
             self.frames.last_mut().expect("frame").pc += 1;
         }
-        let pos = if lua_top { self.where_(1) } else { String::new() };
+        let pos = if lua_top {
+            self.where_(1)
+        } else {
+            String::new()
+        };
         self.limit_where = Some(pos);
         if self.last_traceback.is_none() {
             self.last_traceback = Some(self.traceback());
@@ -228,7 +232,7 @@ impl Vm {
         let saved_pd = self.meter.pause_depth;
         self.meter.pause_depth = self.native_depth;
         let r = match self.precall(func, args.len(), -1) {
-            Ok(true) => self.charge_top().and_then(|_| self.execute(call.depth)),
+            Ok(true) => self.execute(call.depth),
             Ok(false) => Ok(()),
             Err(e) => Err(e),
         };

@@ -1,0 +1,3 @@
+-- limits: budget=1000000
+-- expect: budget exhausted
+repeat local x = 1 until false

@@ -1,0 +1,3 @@
+-- limits: steps=1000000
+-- expect: step limit
+::top:: goto top
