@@ -16,6 +16,16 @@ use std::cell::Cell;
 /// How many `__index` tables a field read follows inline before the slow path.
 const FIELD_FAST_DEPTH: usize = 8;
 
+/// What [`Vm::store_fast`] did.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stored {
+    /// Not a plain table store: take the slow path.
+    Declined,
+    Done,
+    /// Stored, and the table grew (its memory is accounted).
+    Grew,
+}
+
 /// Interpreter loop without metering.
 pub(crate) const METER_OFF: u8 = 0;
 /// Interpreter loop charging budgets and steps.
@@ -350,10 +360,19 @@ impl Vm {
                         } else {
                             k[i.c()]
                         };
-                        if !self.store_fast(&t, &key, &v)
-                            && self.store(t, key, v, fi, pc, base + max_stack)?
-                        {
-                            continue 'frame;
+                        match self.store_fast(&t, &key, &v) {
+                            Stored::Done => {}
+                            Stored::Grew => {
+                                if self.heap.should_collect() {
+                                    self.frames[fi].pc = pc;
+                                    self.gc_poll(base + max_stack)?;
+                                }
+                            }
+                            Stored::Declined => {
+                                if self.store(t, key, v, fi, pc, base + max_stack)? {
+                                    continue 'frame;
+                                }
+                            }
                         }
                         reload!();
                     }
@@ -435,12 +454,25 @@ impl Vm {
                             Op::SetTable | Op::SetI | Op::SetField => rref!(i.c()),
                             _ => &k[i.c()],
                         };
-                        if !self.store_fast(rref!(i.a()), key, v) {
-                            let (t, key, v) = (r!(i.a()), *key, *v);
-                            if self.store(t, key, v, fi, pc, base + max_stack)? {
-                                continue 'frame;
+                        match self.store_fast(rref!(i.a()), key, v) {
+                            Stored::Done => {}
+                            Stored::Grew => {
+                                // A growing table is where memory goes in loops that
+                                // allocate nothing else: collect (and check the
+                                // quota) here too.
+                                if self.heap.should_collect() {
+                                    self.frames[fi].pc = pc;
+                                    self.gc_poll(base + max_stack)?;
+                                    reload!();
+                                }
                             }
-                            reload!();
+                            Stored::Declined => {
+                                let (t, key, v) = (r!(i.a()), *key, *v);
+                                if self.store(t, key, v, fi, pc, base + max_stack)? {
+                                    continue 'frame;
+                                }
+                                reload!();
+                            }
                         }
                     }
                     Op::NewTable => {
@@ -1014,8 +1046,19 @@ impl Vm {
                         };
                         if let Value::Table(t) = r!(a) {
                             let start = base + a + 1;
+                            let before = crate::heap::HeapObject::size(t.get());
                             let vals = &self.stack[start..start + n];
                             t.get_mut().set_list(first, vals);
+                            let after = crate::heap::HeapObject::size(t.get());
+                            if after > before {
+                                self.heap.account((after - before) as isize);
+                                if self.heap.should_collect() {
+                                    self.frames[fi].pc = pc;
+                                    self.top = base + max_stack;
+                                    self.gc_poll(base + max_stack)?;
+                                    reload!();
+                                }
+                            }
                         }
                     }
                     Op::Closure => {
@@ -1075,25 +1118,26 @@ impl Vm {
     /// `t[key] = v` without metamethods when that is certainly right (a table whose
     /// metatable, if any, has no `__newindex`, or an existing key); false otherwise.
     #[inline(always)]
-    fn store_fast(&mut self, t: &Value, key: &Value, v: &Value) -> bool {
+    fn store_fast(&mut self, t: &Value, key: &Value, v: &Value) -> Stored {
         let Value::Table(tb) = t else {
-            return false;
+            return Stored::Declined;
         };
         let tbl = tb.get_mut();
         if let Some(mt) = tbl.meta {
             if tbl.get_ref(key).is_nil() && !mt.get().get_str(self.tm_name(Tm::NewIndex)).is_nil() {
-                return false;
+                return Stored::Declined;
             }
         }
         match key {
-            Value::Nil => false,
-            Value::Num(f) if f.is_nan() => false,
+            Value::Nil => Stored::Declined,
+            Value::Num(f) if f.is_nan() => Stored::Declined,
             _ => {
                 let grown = tbl.set(*key, *v);
                 if grown > 0 {
                     self.heap.account(grown as isize);
+                    return Stored::Grew;
                 }
-                true
+                Stored::Done
             }
         }
     }
@@ -1113,7 +1157,11 @@ impl Vm {
         self.frames[fi].pc = pc;
         self.top = top;
         let m = self.set_index_prep(t, key, v)?;
-        Ok(self.run_meta(m, Cont::Discard)?.is_none())
+        let started = self.run_meta(m, Cont::Discard)?.is_none();
+        if !started && self.heap.should_collect() {
+            self.gc_poll(top)?;
+        }
+        Ok(started)
     }
 
     /// Prepares a numeric for loop at `ra`; returns true if the loop must be skipped.

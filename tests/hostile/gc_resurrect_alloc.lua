@@ -2,6 +2,6 @@
 -- expect: not enough memory
 local keep = {}
 local mt = {}
-mt.__gc = function(o) keep[#keep + 1] = o setmetatable({}, mt) keep[#keep + 1] = ("y"):rep(10000) end
+mt.__gc = function(o) keep[#keep + 1] = o setmetatable({}, mt) keep[#keep + 1] = ("y"):rep(200000) .. #keep end
 setmetatable({}, mt)
 while true do local t = {} collectgarbage() end
