@@ -83,3 +83,61 @@ pub fn segments(code: &[Instr], model: &CostModel) -> Box<[Seg]> {
     }
     segs.into_boxed_slice()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compile(src: &str) -> std::sync::Arc<crate::bytecode::Proto> {
+        let ast = crate::syntax::parse(src.as_bytes(), "t").unwrap();
+        crate::compiler::compile(&ast, "t").unwrap()
+    }
+
+    #[test]
+    fn a_segment_runs_to_the_next_transfer_of_control() {
+        let p = compile("local a = 1 if a then a = 2 end return a");
+        let segs = segments(&p.code, &CostModel::instructions());
+        // Every segment ends at its first control transfer, and a segment's steps are
+        // those of its first instruction plus the segment after it, unless that
+        // instruction transfers control.
+        for (pc, s) in segs.iter().enumerate() {
+            let op = p.code[pc].op();
+            let own = steps_of(op);
+            if ends_segment(op) {
+                assert_eq!(s.steps, own, "pc {pc} {op:?}");
+            } else {
+                assert_eq!(s.steps, own + segs[pc + 1].steps, "pc {pc} {op:?}");
+            }
+        }
+        // The entry segment stops at the test of `if a`.
+        let first_test = p.code.iter().position(|i| i.op().is_conditional()).unwrap();
+        assert_eq!(segs[0].steps as usize, first_test + 1);
+    }
+
+    #[test]
+    fn costs_follow_the_model() {
+        let p = compile("local t = {} for i = 1, 3 do t[i] = i end");
+        let default = segments(&p.code, &CostModel::default());
+        let free = segments(&p.code, &CostModel::real_work());
+        let steps = segments(&p.code, &CostModel::instructions());
+        for pc in 0..p.code.len() {
+            assert!(free[pc].cost <= default[pc].cost);
+            assert_eq!(steps[pc].cost, steps[pc].steps);
+            assert_eq!(free[pc].steps, default[pc].steps);
+        }
+        // NEWTABLE costs 2 in the default model and its EXTRAARG nothing.
+        assert!(default[0].cost > default[0].steps);
+    }
+
+    #[test]
+    fn costs_saturate() {
+        let mut m = CostModel::default();
+        m.set_op(Op::Move, u32::MAX);
+        let code = [
+            Instr::abc(Op::Move, 0, 1, 0),
+            Instr::abc(Op::Move, 0, 1, 0),
+            Instr::abc(Op::Return0, 0, 0, 0),
+        ];
+        assert_eq!(segments(&code, &m)[0].cost, u32::MAX);
+    }
+}
