@@ -67,14 +67,14 @@ impl Args {
     }
 
     /// An integer argument (floats with an exact integer value and numeric strings
-    /// are accepted, as in lua5.4).
-    pub fn check_int(&self, vm: &Vm, i: usize) -> Result<i64, LuaError> {
+    /// are accepted, as in lua5.4; converting a string is charged by its length).
+    pub fn check_int(&self, vm: &mut Vm, i: usize) -> Result<i64, LuaError> {
         let v = self.get(vm, i);
         match v {
             Value::Int(x) => Ok(x),
             Value::Num(f) => crate::vm::arith::float_to_int(f)
                 .ok_or_else(|| arg_error(self.name, i, "number has no integer representation")),
-            Value::Str(_) => match vm.to_number_coerce(v) {
+            Value::Str(_) => match vm.charge_coercion(v).map(|_| vm.to_number_coerce(v))? {
                 Some(Value::Int(x)) => Ok(x),
                 Some(Value::Num(f)) => crate::vm::arith::float_to_int(f)
                     .ok_or_else(|| arg_error(self.name, i, "number has no integer representation")),
@@ -85,7 +85,7 @@ impl Args {
     }
 
     /// An optional integer argument.
-    pub fn opt_int(&self, vm: &Vm, i: usize, default: i64) -> Result<i64, LuaError> {
+    pub fn opt_int(&self, vm: &mut Vm, i: usize, default: i64) -> Result<i64, LuaError> {
         if self.get(vm, i).is_nil() {
             Ok(default)
         } else {
@@ -93,16 +93,18 @@ impl Args {
         }
     }
 
-    /// A number argument (numeric strings are converted).
-    pub fn check_number(&self, vm: &Vm, i: usize) -> Result<Value, LuaError> {
-        match vm.to_number_coerce(self.get(vm, i)) {
+    /// A number argument (numeric strings are converted, charged by their length).
+    pub fn check_number(&self, vm: &mut Vm, i: usize) -> Result<Value, LuaError> {
+        let v = self.get(vm, i);
+        vm.charge_coercion(v)?;
+        match vm.to_number_coerce(v) {
             Some(v) => Ok(v),
             None => Err(self.type_error(vm, i, "number")),
         }
     }
 
     /// A number argument as a float.
-    pub fn check_f64(&self, vm: &Vm, i: usize) -> Result<f64, LuaError> {
+    pub fn check_f64(&self, vm: &mut Vm, i: usize) -> Result<f64, LuaError> {
         Ok(match self.check_number(vm, i)? {
             Value::Int(x) => x as f64,
             Value::Num(f) => f,

@@ -1,6 +1,13 @@
 //! The basic library (§6.1 of the manual).
+//!
+//! Costs: `print` charges the bytes it writes, `load` the source it compiles,
+//! `tonumber` the string it reads, `select` and `assert` the values they
+//! return, and `error` and `assert` the message they copy. `next`, `pairs`,
+//! `ipairs` and `tostring` do constant work; `collectgarbage` is not charged
+//! by the heap's size (see there).
 
 use super::args::{arg_error, Args};
+use super::Work;
 use crate::value::{NativeClosure, NativeKind, Value};
 use crate::vm::{LuaError, Tm, Vm};
 
@@ -54,6 +61,7 @@ fn assert(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let v = a.check_any(vm, 1)?;
     if v.is_truthy() {
         // Return all arguments.
+        vm.charge_results(n)?;
         for i in 0..n {
             let v = vm.stack[base + i];
             vm.push(v);
@@ -69,6 +77,7 @@ fn assert(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     match msg {
         Value::Str(s) => {
             let mut b = vm.where_(1).into_bytes();
+            vm.charge_new_str(b.len() + s.len())?;
             b.extend_from_slice(s.as_bytes());
             Err(LuaError::Value(vm.new_str_vec(b)))
         }
@@ -84,6 +93,9 @@ fn collectgarbage(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError>
     };
     match opt.as_str() {
         "collect" | "step" => {
+            // Not charged by size: the heap a collection visits depends on the
+            // host's allocations and pauses too, and costs must depend only on
+            // the script. The heap is bounded by the memory quota.
             vm.collect_garbage()?;
             vm.push(if opt == "step" {
                 Value::Bool(true)
@@ -123,6 +135,7 @@ fn error(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     if let (Value::Str(s), true) = (v, level > 0) {
         let pos = vm.where_level(level as usize);
         if !pos.is_empty() {
+            vm.charge_new_str(pos.len() + s.len())?;
             let mut b = pos.into_bytes();
             b.extend_from_slice(s.as_bytes());
             return Err(LuaError::Value(vm.new_str_vec(b)));
@@ -235,25 +248,40 @@ fn pairs(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
 }
 
 fn print(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    // The line is built, then written at once; each piece is checked against
+    // the memory quota and charged before it is appended.
+    let mut work = Work::default();
     let mut out = Vec::new();
     for i in 0..n {
         if i > 0 {
             out.push(b'\t');
         }
         let v = vm.stack[base + i];
-        match v {
-            Value::Str(s) => out.extend_from_slice(s.as_bytes()),
-            Value::Int(_) | Value::Num(_) => vm.append_strnum(&mut out, v),
-            _ => {
-                let s = vm.tostring(v)?;
-                match s {
-                    Value::Str(s) => out.extend_from_slice(s.as_bytes()),
-                    other => vm.append_strnum(&mut out, other),
-                }
+        let s = match v {
+            Value::Int(_) | Value::Num(_) => {
+                // At most a few dozen bytes: charged once written.
+                let len = out.len();
+                vm.append_strnum(&mut out, v);
+                work.bytes(vm, out.len() - len)?;
+                continue;
             }
-        }
+            Value::Str(s) => s,
+            _ => match vm.tostring(v)? {
+                Value::Str(s) => s,
+                other => {
+                    let len = out.len();
+                    vm.append_strnum(&mut out, other);
+                    work.bytes(vm, out.len() - len)?;
+                    continue;
+                }
+            },
+        };
+        work.grow(vm, s.len(), out.len() + s.len())?;
+        out.extend_from_slice(s.as_bytes());
     }
     out.push(b'\n');
+    work.bytes(vm, n)?;
+    work.finish(vm)?;
     use std::io::Write;
     let _ = vm.out.write_all(&out);
     Ok(0)
@@ -320,6 +348,7 @@ fn select(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     // Results are the arguments from `start+2` on: they are already on the stack.
     let from = base + 1 + start as usize;
     let k = (count - start) as usize;
+    vm.charge_results(k)?;
     for j in 0..k {
         let v = vm.stack[from + j];
         vm.push(v);
@@ -331,6 +360,7 @@ fn tonumber(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let a = Args::new(base, n, "tonumber");
     if a.get(vm, 2).is_nil() {
         let v = a.check_any(vm, 1)?;
+        vm.charge_coercion(v)?;
         let r = match v {
             Value::Int(_) | Value::Num(_) => v,
             Value::Str(_) => vm.to_number_coerce(v).unwrap_or(Value::Nil),
@@ -347,6 +377,7 @@ fn tonumber(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     if !(2..=36).contains(&b) {
         return Err(arg_error("tonumber", 2, "base out of range"));
     }
+    vm.charge_bytes(s.len())?;
     let txt = s.as_bytes();
     let trimmed = trim_ascii(txt);
     let (neg, digits) = match trimmed.first() {
@@ -413,8 +444,14 @@ fn load(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     if matches!(chunk, Value::Int(_) | Value::Num(_)) {
         chunk = Value::Str(a.check_str(vm, 1)?);
     }
+    // The source is charged by its length before it is compiled; pieces from
+    // a reader function are checked against the memory quota as they come.
     let src: Vec<u8> = match chunk {
-        Value::Str(s) => s.as_bytes().to_vec(),
+        Value::Str(s) => {
+            vm.check_alloc(s.len())?;
+            vm.charge_bytes(s.len())?;
+            s.as_bytes().to_vec()
+        }
         Value::LuaFn(_) | Value::NatFn(_) => {
             let mut buf = Vec::new();
             loop {
@@ -430,7 +467,11 @@ fn load(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
                 match piece {
                     Value::Nil => break,
                     Value::Str(s) if s.is_empty() => break,
-                    Value::Str(s) => buf.extend_from_slice(s.as_bytes()),
+                    Value::Str(s) => {
+                        vm.check_alloc(buf.len() + s.len())?;
+                        vm.charge_bytes(s.len())?;
+                        buf.extend_from_slice(s.as_bytes());
+                    }
                     _ => {
                         vm.push(Value::Nil);
                         let m = vm.new_str(b"reader function must return a string");

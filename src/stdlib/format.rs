@@ -3,14 +3,15 @@
 //! The VM supplies arguments through [`FormatArgs`]; conversions that need
 //! VM semantics (`luaL_checkinteger`, `luaL_tolstring`, `lua_topointer`)
 //! are delegated to it, while parsing, validation and all text layout are
-//! done here.
+//! done here. The output's growth is reported to [`FormatArgs::grow`] piece by
+//! piece, so the VM can charge it and stop a result that gets too large before
+//! it is built.
 
 use super::numfmt::{self, Spec};
-use std::borrow::Cow;
 
-/// Raw view of an argument, used by `%q`.
+/// Raw view of an argument, used by `%q`; `S` holds a string's bytes.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum FmtArg<'a> {
+pub enum FmtArg<S> {
     /// `nil`
     Nil,
     /// A boolean.
@@ -20,7 +21,7 @@ pub enum FmtArg<'a> {
     /// A float.
     Float(f64),
     /// A string.
-    Str(&'a [u8]),
+    Str(S),
     /// Any other value (has no literal form).
     Other,
 }
@@ -52,6 +53,8 @@ impl std::error::Error for FormatError {}
 pub trait FormatArgs {
     /// The VM's error type; formatter errors convert into it.
     type Error: From<FormatError>;
+    /// The bytes of a string argument (held independently of `self`).
+    type Str: AsRef<[u8]>;
     /// Total number of arguments including the format string (`lua_gettop`).
     fn top(&self) -> usize;
     /// `luaL_checkinteger` of argument `n`.
@@ -59,11 +62,18 @@ pub trait FormatArgs {
     /// `luaL_checknumber` of argument `n`.
     fn num(&mut self, n: usize) -> Result<f64, Self::Error>;
     /// `luaL_tolstring` of argument `n` (may call `__tostring`/`__name`).
-    fn tostr(&mut self, n: usize) -> Result<Cow<'_, [u8]>, Self::Error>;
+    fn tostr(&mut self, n: usize) -> Result<Self::Str, Self::Error>;
     /// The raw value of argument `n`, for `%q`.
-    fn raw(&mut self, n: usize) -> FmtArg<'_>;
+    fn raw(&mut self, n: usize) -> FmtArg<Self::Str>;
     /// `lua_topointer` of argument `n` (`None` for non-GC values).
     fn pointer(&mut self, n: usize) -> Option<usize>;
+    /// The output of `len` bytes grows by `add` bytes. Called before literal
+    /// text and strings are copied, and after a numeric conversion (which
+    /// writes at most a few hundred bytes); an error stops the formatting.
+    fn grow(&mut self, len: usize, add: usize) -> Result<(), Self::Error> {
+        let _ = (len, add);
+        Ok(())
+    }
 }
 
 /// Flags accepted by each conversion class (lua5.4's `L_FMTFLAGS*`).
@@ -247,14 +257,36 @@ fn quote_float(out: &mut Vec<u8>, f: f64) {
     }
 }
 
+/// Length of `s` as [`quote_string`] writes it.
+pub fn quoted_len(s: &[u8]) -> usize {
+    let mut n = 2;
+    for (i, &c) in s.iter().enumerate() {
+        n += match c {
+            b'"' | b'\\' | b'\n' => 2,
+            0..=31 | 127 if s.get(i + 1).is_some_and(u8::is_ascii_digit) => 4,
+            0..=9 => 2,
+            10..=31 => 3,
+            127 => 4,
+            _ => 1,
+        };
+    }
+    n
+}
+
 /// `%q`: appends a literal that reads back as the same value.
 fn add_literal<A: FormatArgs + ?Sized>(
     out: &mut Vec<u8>,
     args: &mut A,
     arg: usize,
 ) -> Result<(), A::Error> {
+    let len = out.len();
     match args.raw(arg) {
-        FmtArg::Str(s) => quote_string(out, s),
+        FmtArg::Str(s) => {
+            let s = s.as_ref();
+            args.grow(len, quoted_len(s))?;
+            quote_string(out, s);
+            return Ok(());
+        }
         FmtArg::Int(i) if i == i64::MIN => out.extend_from_slice(b"0x8000000000000000"),
         FmtArg::Int(i) => numfmt::write_int(out, i),
         FmtArg::Float(f) => quote_float(out, f),
@@ -262,7 +294,7 @@ fn add_literal<A: FormatArgs + ?Sized>(
         FmtArg::Bool(b) => out.extend_from_slice(if b { b"true" } else { b"false" }),
         FmtArg::Other => return Err(FormatError::Arg(arg, "value has no literal form").into()),
     }
-    Ok(())
+    args.grow(len, out.len() - len)
 }
 
 /// `string.format(fmt, ...)`: appends the result to `out`.
@@ -280,12 +312,14 @@ pub fn format<A: FormatArgs + ?Sized>(
             .iter()
             .position(|&c| c == b'%')
             .map_or(fmt.len(), |p| i + p);
+        args.grow(out.len(), lit_end - i)?;
         out.extend_from_slice(&fmt[i..lit_end]);
         if lit_end == fmt.len() {
             break;
         }
         i = lit_end + 1;
         if fmt.get(i) == Some(&b'%') {
+            args.grow(out.len(), 1)?;
             out.push(b'%');
             i += 1;
             continue;
@@ -316,6 +350,7 @@ fn convert<A: FormatArgs + ?Sized>(
     arg: usize,
     c: &Conv<'_>,
 ) -> Result<(), A::Error> {
+    let len = out.len();
     match c.conv {
         b'c' => {
             let spec = c.check(FLAGS_C, false)?;
@@ -357,12 +392,15 @@ fn convert<A: FormatArgs + ?Sized>(
             if !c.spec.is_empty() {
                 return Err(FormatError::Msg("specifier '%q' cannot have modifiers".into()).into());
             }
-            add_literal(out, args, arg)?;
+            return add_literal(out, args, arg);
         }
         b's' => {
             let s = args.tostr(arg)?;
+            let s = s.as_ref();
             if c.spec.is_empty() {
-                out.extend_from_slice(&s);
+                args.grow(len, s.len())?;
+                out.extend_from_slice(s);
+                return Ok(());
             } else {
                 if s.contains(&0) {
                     return Err(FormatError::Arg(arg, "string contains zeros").into());
@@ -371,7 +409,12 @@ fn convert<A: FormatArgs + ?Sized>(
                 match spec.prec {
                     // Lua keeps long strings whole when there is no precision
                     // (the width, at most 99, cannot matter then).
-                    None if s.len() >= 100 => out.extend_from_slice(&s),
+                    None if s.len() >= 100 => {
+                        args.grow(len, s.len())?;
+                        out.extend_from_slice(s);
+                        return Ok(());
+                    }
+                    // Otherwise at most 99 bytes: accounted below.
                     p => {
                         let body = &s[..p.map_or(s.len(), |p| p.min(s.len()))];
                         numfmt::pad(out, b"", body, &spec, false);
@@ -387,12 +430,13 @@ fn convert<A: FormatArgs + ?Sized>(
             .into());
         }
     }
-    Ok(())
+    args.grow(len, out.len() - len)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::borrow::Cow;
 
     /// Test argument source mimicking the lua5.4 C API behaviour.
     #[derive(Clone, Debug)]
@@ -413,6 +457,7 @@ mod tests {
 
     impl FormatArgs for Args {
         type Error = String;
+        type Str = Cow<'static, [u8]>;
         fn top(&self) -> usize {
             self.0.len() + 1
         }
@@ -435,7 +480,7 @@ mod tests {
                 _ => Err(arg_err(n, "number expected")),
             }
         }
-        fn tostr(&mut self, n: usize) -> Result<Cow<'_, [u8]>, String> {
+        fn tostr(&mut self, n: usize) -> Result<Cow<'static, [u8]>, String> {
             Ok(match &self.0[n - 2] {
                 V::Nil => Cow::Borrowed(b"nil"),
                 V::B(b) => Cow::Owned(b.to_string().into_bytes()),
@@ -445,13 +490,13 @@ mod tests {
                 V::T => Cow::Borrowed(b"table: 0x1234"),
             })
         }
-        fn raw(&mut self, n: usize) -> FmtArg<'_> {
+        fn raw(&mut self, n: usize) -> FmtArg<Cow<'static, [u8]>> {
             match &self.0[n - 2] {
                 V::Nil => FmtArg::Nil,
                 V::B(b) => FmtArg::Bool(*b),
                 V::I(i) => FmtArg::Int(*i),
                 V::F(f) => FmtArg::Float(*f),
-                V::S(s) => FmtArg::Str(s),
+                V::S(s) => FmtArg::Str(Cow::Borrowed(s)),
                 V::T => FmtArg::Other,
             }
         }
@@ -638,6 +683,11 @@ mod tests {
         assert_eq!(ok("%q %q", &[B(true), Nil]), "true nil");
         let mut out = vec![];
         quote_string(&mut out, b"a\nb\0c\x001\r\t\"\\\x7f\x80\xffx");
+        assert_eq!(quoted_len(b"a\nb\0c\x001\r\t\"\\\x7f\x80\xffx"), out.len());
+        let all: Vec<u8> = (0..=255u8).flat_map(|c| [c, c, b'7', c]).collect();
+        let mut out2 = vec![];
+        quote_string(&mut out2, &all);
+        assert_eq!(quoted_len(&all), out2.len());
         assert_eq!(out, b"\"a\\\nb\\0c\\0001\\13\\9\\\"\\\\\\127\x80\xffx\"");
     }
 

@@ -6,9 +6,14 @@
 //! handle is closed or collected, when the State is dropped, and by
 //! [`flush_all`] (called by `os.exit`). Everything written to the standard
 //! output goes through `Vm::out`, the sink `print` uses, so both interleave.
+//!
+//! Costs: `write` charges the bytes it writes; `read` and `lines` charge the
+//! bytes they read, buffer by buffer, and check each buffer's growth against
+//! the State's string cap and memory quota before it is appended.
 
 use super::args::{arg_error, Args};
 use super::numfmt::{self, Spec};
+use super::Work;
 use crate::heap::Gc;
 use crate::value::{NativeClosure, NativeKind, UserData, Value};
 use crate::vm::{LuaError, Vm};
@@ -35,6 +40,22 @@ static OPEN_FILES: Mutex<Vec<Weak<Mutex<FileCore>>>> = Mutex::new(Vec::new());
 
 /// Shared handle to a stream.
 type Shared = Arc<Mutex<FileCore>>;
+
+/// A read stopped by an I/O error (returned to the script as `fail, msg`) or by
+/// a limit (raised).
+enum ReadErr {
+    Io(io::Error),
+    Lua(LuaError),
+}
+
+impl From<io::Error> for ReadErr {
+    fn from(e: io::Error) -> Self {
+        ReadErr::Io(e)
+    }
+}
+
+/// Called before `add` bytes read are appended to a result of `len` bytes.
+type Grow<'a> = dyn FnMut(usize, usize) -> Result<(), LuaError> + 'a;
 
 /// Locks a stream (a poisoned lock still holds a usable stream).
 fn lock(f: &Shared) -> MutexGuard<'_, FileCore> {
@@ -188,16 +209,24 @@ impl FileCore {
     }
 
     /// Reads a line; returns whether the newline was found.
-    fn read_line(&mut self, out: &mut Vec<u8>, keep_nl: bool) -> io::Result<bool> {
+    fn read_line(
+        &mut self,
+        out: &mut Vec<u8>,
+        keep_nl: bool,
+        grow: &mut Grow<'_>,
+    ) -> Result<bool, ReadErr> {
         while self.fill()? {
             let avail = &self.rbuf[self.rpos..];
             match avail.iter().position(|&c| c == b'\n') {
                 Some(i) => {
-                    out.extend_from_slice(&avail[..i + usize::from(keep_nl)]);
+                    let k = i + usize::from(keep_nl);
+                    grow(out.len(), k).map_err(ReadErr::Lua)?;
+                    out.extend_from_slice(&avail[..k]);
                     self.rpos += i + 1;
                     return Ok(true);
                 }
                 None => {
+                    grow(out.len(), avail.len()).map_err(ReadErr::Lua)?;
                     out.extend_from_slice(avail);
                     self.rpos = self.rbuf.len();
                 }
@@ -207,10 +236,16 @@ impl FileCore {
     }
 
     /// Reads up to `n` bytes.
-    fn read_chars(&mut self, mut n: usize, out: &mut Vec<u8>) -> io::Result<()> {
+    fn read_chars(
+        &mut self,
+        mut n: usize,
+        out: &mut Vec<u8>,
+        grow: &mut Grow<'_>,
+    ) -> Result<(), ReadErr> {
         while n > 0 && self.fill()? {
             let avail = &self.rbuf[self.rpos..];
             let k = avail.len().min(n);
+            grow(out.len(), k).map_err(ReadErr::Lua)?;
             out.extend_from_slice(&avail[..k]);
             self.rpos += k;
             n -= k;
@@ -218,9 +253,11 @@ impl FileCore {
         Ok(())
     }
 
-    fn read_all(&mut self, out: &mut Vec<u8>) -> io::Result<()> {
+    fn read_all(&mut self, out: &mut Vec<u8>, grow: &mut Grow<'_>) -> Result<(), ReadErr> {
         while self.fill()? {
-            out.extend_from_slice(&self.rbuf[self.rpos..]);
+            let avail = &self.rbuf[self.rpos..];
+            grow(out.len(), avail.len()).map_err(ReadErr::Lua)?;
+            out.extend_from_slice(avail);
             self.rpos = self.rbuf.len();
         }
         Ok(())
@@ -866,9 +903,13 @@ fn g_write(
     file: Value,
     f: &Shared,
 ) -> Result<usize, LuaError> {
+    // Each piece is checked against the memory quota and charged before it is
+    // appended (numbers, a few dozen bytes, once written).
+    let mut work = Work::default();
     let mut buf = Vec::new();
     let mut bad = None;
     for i in first..=a.n {
+        let len = buf.len();
         match a.get(vm, i) {
             Value::Int(x) => numfmt::write_int(&mut buf, x),
             Value::Num(x) => {
@@ -878,13 +919,19 @@ fn g_write(
                 };
                 numfmt::format_float(&mut buf, x, b'g', &spec);
             }
-            Value::Str(s) => buf.extend_from_slice(s.as_bytes()),
+            Value::Str(s) => {
+                work.grow(vm, s.len(), len + s.len())?;
+                buf.extend_from_slice(s.as_bytes());
+                continue;
+            }
             _ => {
                 bad = Some(i);
                 break;
             }
         }
+        work.bytes(vm, buf.len() - len)?;
     }
+    work.finish(vm)?;
     // Arguments before a bad one are written, as lua5.4 writes as it goes.
     let r = if buf.is_empty() {
         Ok(())
@@ -978,35 +1025,56 @@ fn g_read(
         } else {
             parse_format(vm, fv, name, first + k)?
         };
-        let r: io::Result<Option<Value>> = {
+        let r: Result<Option<Value>, ReadErr> = {
             let mut core = lock(f);
-            match fmt {
-                Fmt::Count(0) => core.peek().map(|c| c.map(|_| Value::Nil)),
-                Fmt::Count(cnt) => {
-                    let mut out = Vec::new();
-                    core.read_chars(cnt, &mut out)
-                        .map(|_| (!out.is_empty()).then(|| vm.new_str_vec(out)))
+            let mut out = Vec::new();
+            let mut work = Work::default();
+            let mut grow = |len: usize, add: usize| {
+                let total = len.saturating_add(add);
+                if total > vm.max_string {
+                    return Err(LuaError::msg("resulting string too large"));
                 }
-                Fmt::Number => core.read_number(),
-                Fmt::Line(keep) => {
-                    let mut out = Vec::new();
-                    core.read_line(&mut out, keep)
-                        .map(|nl| (nl || !out.is_empty()).then(|| vm.new_str_vec(out)))
-                }
-                Fmt::All => {
-                    let mut out = Vec::new();
-                    core.read_all(&mut out).map(|_| Some(vm.new_str_vec(out)))
-                }
+                work.grow(vm, add, total)
+            };
+            let r = match fmt {
+                Fmt::Count(0) => core.peek().map(|c| c.is_some()).map_err(ReadErr::Io),
+                Fmt::Count(cnt) => core
+                    .read_chars(cnt, &mut out, &mut grow)
+                    .map(|_| !out.is_empty()),
+                Fmt::Number => match core.read_number() {
+                    Ok(v) => {
+                        drop(core);
+                        vm.push(v.unwrap_or(Value::Nil));
+                        pushed += 1;
+                        if v.is_none() {
+                            break;
+                        }
+                        continue;
+                    }
+                    Err(e) => Err(ReadErr::Io(e)),
+                },
+                Fmt::Line(keep) => core
+                    .read_line(&mut out, keep, &mut grow)
+                    .map(|nl| nl || !out.is_empty()),
+                Fmt::All => core.read_all(&mut out, &mut grow).map(|_| true),
+            };
+            drop(core);
+            match r {
+                Ok(true) => work.finish(vm).map_err(ReadErr::Lua).map(|_| {
+                    // `read(0)` succeeds with an empty string.
+                    Some(vm.new_str_vec(out))
+                }),
+                Ok(false) => Ok(None),
+                Err(e) => Err(e),
             }
         };
         match r {
-            Err(e) => {
+            Err(ReadErr::Lua(e)) => return Err(e),
+            Err(ReadErr::Io(e)) => {
                 vm.top -= pushed;
                 return Ok(push_error(vm, &e, None));
             }
             Ok(Some(v)) => {
-                // `read(0)` succeeds with an empty string.
-                let v = if v.is_nil() { vm.new_str(b"") } else { v };
                 vm.push(v);
                 pushed += 1;
             }
@@ -1138,7 +1206,8 @@ mod tests {
         c.write(&mut vm, b"hello\n12.5 -016 x\n").unwrap();
         assert_eq!(c.seek(b's', 0).unwrap(), 0);
         let mut line = Vec::new();
-        assert!(c.read_line(&mut line, false).unwrap());
+        let mut ok = |_: usize, _: usize| Ok(());
+        assert!(c.read_line(&mut line, false, &mut ok).is_ok_and(|nl| nl));
         assert_eq!(line, b"hello");
         assert!(matches!(c.read_number().unwrap(), Some(Value::Num(x)) if x == 12.5));
         assert!(matches!(c.read_number().unwrap(), Some(Value::Int(-16))));
@@ -1147,7 +1216,7 @@ mod tests {
         c.write(&mut vm, b"Y").unwrap();
         assert_eq!(c.seek(b's', 0).unwrap(), 0);
         let mut all = Vec::new();
-        c.read_all(&mut all).unwrap();
+        assert!(c.read_all(&mut all, &mut ok).is_ok());
         assert_eq!(all, b"hello\n12.5 -016 Y\n");
     }
 }

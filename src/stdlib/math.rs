@@ -280,9 +280,13 @@ fn minmax(vm: &mut Vm, base: usize, n: usize, is_max: bool) -> Result<usize, Lua
     if n == 0 {
         return Err(arg_error(name, 1, "value expected"));
     }
+    // One comparison per argument (and the bytes of long strings compared).
+    let mut work = super::Work::default();
     let mut best = base;
     for i in base + 1..base + n {
         let (cur, cand) = (vm.stack[best], vm.stack[i]);
+        work.compares(vm, 1)?;
+        work.bytes(vm, super::compare_bytes(cur, cand))?;
         let better = if is_max {
             vm.less(cur, cand, false)?
         } else {
@@ -292,6 +296,7 @@ fn minmax(vm: &mut Vm, base: usize, n: usize, is_max: bool) -> Result<usize, Lua
             best = i;
         }
     }
+    work.finish(vm)?;
     let v = vm.stack[best];
     push1(vm, v)
 }

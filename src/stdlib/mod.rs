@@ -1,4 +1,16 @@
 //! The standard library, one module per library, plus the pure algorithms they use.
+//!
+//! # What native functions cost
+//!
+//! Native functions charge the work that grows with their input to the State's
+//! budget (see [`crate::meter::CostModel`]): bytes of strings scanned, copied or
+//! produced, table elements visited, moved or returned, sort comparisons and
+//! pattern-matching steps. A size known in advance is charged (and, for a new
+//! string, table or stack space, checked against the memory quota) before the work
+//! starts; work whose size shows only as it proceeds (pattern matching, building a
+//! string from pieces) is charged in chunks as it goes ([`Work`], and
+//! [`pattern::STEP_CHUNK`] for the matcher). Constant work (and copying fewer than
+//! a handful of bytes) is not charged separately: the call instruction pays for it.
 
 pub mod args;
 pub mod base;
@@ -17,8 +29,112 @@ pub mod table;
 pub mod utf8;
 pub mod utf8lib;
 
+use crate::meter::CostModel;
 use crate::value::{NativeFn, Value};
-use crate::vm::Vm;
+use crate::vm::{LuaError, Vm};
+
+/// Native work done in pieces whose sizes show only as the work proceeds (bytes
+/// appended to a buffer, elements visited, comparisons). Each piece is added
+/// before it is done; the pending total is charged once it reaches
+/// [`Work::CHUNK`] items, and the rest by [`Work::finish`] at the end of the call.
+/// Rounding every small piece up to a whole unit would inflate costs; charging
+/// only at the end would let one call run far past its budget.
+#[derive(Default)]
+pub(crate) struct Work {
+    bytes: usize,
+    elems: usize,
+    compares: usize,
+}
+
+impl Work {
+    /// Items pending before they are charged.
+    pub(crate) const CHUNK: usize = 1024;
+
+    /// `n` bytes of string work.
+    #[inline]
+    pub(crate) fn bytes(&mut self, vm: &mut Vm, n: usize) -> Result<(), LuaError> {
+        self.bytes += n;
+        if self.bytes >= Self::CHUNK {
+            vm.charge_bytes(std::mem::take(&mut self.bytes))?;
+        }
+        Ok(())
+    }
+
+    /// `n` table elements visited, moved or returned.
+    #[inline]
+    pub(crate) fn elements(&mut self, vm: &mut Vm, n: usize) -> Result<(), LuaError> {
+        self.elems += n;
+        if self.elems >= Self::CHUNK {
+            vm.charge_elements(std::mem::take(&mut self.elems))?;
+        }
+        Ok(())
+    }
+
+    /// `n` comparisons (of a sort or a search for an extremum).
+    #[inline]
+    pub(crate) fn compares(&mut self, vm: &mut Vm, n: usize) -> Result<(), LuaError> {
+        self.compares += n;
+        if self.compares >= Self::CHUNK {
+            let c = std::mem::take(&mut self.compares);
+            vm.charge(CostModel::units(c, vm.cost_model.compare_milli))?;
+        }
+        Ok(())
+    }
+
+    /// `add` bytes about to be appended to a buffer that then holds `total`
+    /// bytes and will become a string: checks the memory quota for it and adds
+    /// the bytes.
+    #[inline]
+    pub(crate) fn grow(&mut self, vm: &mut Vm, add: usize, total: usize) -> Result<(), LuaError> {
+        vm.check_alloc(total)?;
+        self.bytes(vm, add)
+    }
+
+    /// Charges what is pending.
+    pub(crate) fn finish(&mut self, vm: &mut Vm) -> Result<(), LuaError> {
+        vm.charge_bytes(std::mem::take(&mut self.bytes))?;
+        vm.charge_elements(std::mem::take(&mut self.elems))?;
+        let c = std::mem::take(&mut self.compares);
+        vm.charge(CostModel::units(c, vm.cost_model.compare_milli))
+    }
+}
+
+/// Bytes of a string comparison that are charged: comparing two strings reads up
+/// to the shorter one; the first few bytes go with the comparison itself.
+#[inline]
+pub(crate) fn compare_bytes(a: Value, b: Value) -> usize {
+    match (a, b) {
+        (Value::Str(x), Value::Str(y)) => x.len().min(y.len()).saturating_sub(16),
+        _ => 0,
+    }
+}
+
+impl Vm {
+    /// Before building a new string of `n` bytes: checks the memory quota, then
+    /// charges the bytes.
+    #[inline]
+    pub(crate) fn charge_new_str(&mut self, n: usize) -> Result<(), LuaError> {
+        self.check_alloc(n)?;
+        self.charge_bytes(n)
+    }
+
+    /// Before a native pushes `n` results (or other values) on the stack: charges
+    /// them as elements, then grows the stack, within the memory quota.
+    #[inline]
+    pub(crate) fn charge_results(&mut self, n: usize) -> Result<(), LuaError> {
+        self.charge_elements(n)?;
+        self.check_stack(self.top + n)
+    }
+
+    /// Before a string argument is converted to a number (a scan of it).
+    #[inline]
+    pub(crate) fn charge_coercion(&mut self, v: Value) -> Result<(), LuaError> {
+        match v {
+            Value::Str(s) => self.charge_bytes(s.len()),
+            _ => Ok(()),
+        }
+    }
+}
 
 /// Loads the sandbox profile: the basic library without file access (`dofile`,
 /// `loadfile`, `require`), `string`, `table`, `math`, `utf8`, `coroutine`, and `os`

@@ -325,7 +325,11 @@ fn date(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
         set_all_fields(vm, Value::Table(tb), &tm)?;
         return Ok(1);
     }
+    // The format is read once; each conversion writes at most a few dozen
+    // bytes, charged with the result before it becomes a string.
+    vm.charge_bytes(fmt.len())?;
     let s = strftime(fmt, &tm, utc)?;
+    vm.charge_new_str(s.len())?;
     let v = vm.new_str_vec(s);
     vm.push(v);
     Ok(1)

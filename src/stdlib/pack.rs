@@ -3,8 +3,6 @@
 //! little endian, 8-byte `long`/`size_t`/`lua_Integer`, default maximum
 //! alignment 8).
 
-use std::borrow::Cow;
-
 /// Largest supported size of an `i[n]`/`I[n]` integer.
 const MAX_INT_SIZE: usize = 16;
 /// Size of `lua_Integer`.
@@ -42,12 +40,20 @@ impl std::error::Error for PackError {}
 pub trait PackArgs {
     /// The VM's error type; pack errors convert into it.
     type Error: From<PackError>;
+    /// The bytes of a string argument (held independently of `self`).
+    type Str: AsRef<[u8]>;
     /// `luaL_checkinteger` of argument `n`.
     fn int(&mut self, n: usize) -> Result<i64, Self::Error>;
     /// `luaL_checknumber` of argument `n`.
     fn num(&mut self, n: usize) -> Result<f64, Self::Error>;
     /// `luaL_checklstring` of argument `n`.
-    fn str(&mut self, n: usize) -> Result<Cow<'_, [u8]>, Self::Error>;
+    fn str(&mut self, n: usize) -> Result<Self::Str, Self::Error>;
+    /// The output of `len` bytes is about to grow by `add` bytes; an error
+    /// stops packing before they are written.
+    fn grow(&mut self, len: usize, add: usize) -> Result<(), Self::Error> {
+        let _ = (len, add);
+        Ok(())
+    }
 }
 
 /// A value produced by [`unpack`]; strings borrow from the data.
@@ -262,8 +268,16 @@ pub fn pack<A: PackArgs + ?Sized>(
     while !p.done() {
         let (kind, size, pad) = p.details(total)?;
         total += pad + size;
-        out.resize(out.len() + pad, PAD);
+        if pad > 0 {
+            args.grow(out.len(), pad)?;
+            out.resize(out.len() + pad, PAD);
+        }
         arg += 1;
+        // Fixed-size items are at most 16 bytes; `c`, `s` and `z` are sized
+        // by their strings.
+        if !matches!(kind, Kind::Char | Kind::Str | Kind::Zstr) {
+            args.grow(out.len(), size)?;
+        }
         match kind {
             Kind::Int => {
                 let n = args.int(arg)?;
@@ -292,29 +306,35 @@ pub fn pack<A: PackArgs + ?Sized>(
             }
             Kind::Char => {
                 let s = args.str(arg)?;
+                let s = s.as_ref();
                 if s.len() > size {
                     return Err(PackError::Arg(arg, "string longer than given size").into());
                 }
-                out.extend_from_slice(&s);
+                args.grow(out.len(), size)?;
+                out.extend_from_slice(s);
                 out.resize(out.len() + (size - s.len()), PAD);
             }
             Kind::Str => {
                 let s = args.str(arg)?;
+                let s = s.as_ref();
                 if size < 8 && s.len() as u64 >= 1u64 << (size * 8) {
                     return Err(
                         PackError::Arg(arg, "string length does not fit in given size").into(),
                     );
                 }
+                args.grow(out.len(), size + s.len())?;
                 pack_int(out, s.len() as u64, p.little, size, false);
-                out.extend_from_slice(&s);
+                out.extend_from_slice(s);
                 total += s.len();
             }
             Kind::Zstr => {
                 let s = args.str(arg)?;
+                let s = s.as_ref();
                 if s.contains(&0) {
                     return Err(PackError::Arg(arg, "string contains zeros").into());
                 }
-                out.extend_from_slice(&s);
+                args.grow(out.len(), s.len() + 1)?;
+                out.extend_from_slice(s);
                 out.push(0);
                 total += s.len() + 1;
             }
@@ -421,6 +441,7 @@ pub fn unpack<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::borrow::Cow;
 
     #[derive(Clone, Debug)]
     enum V {
@@ -439,6 +460,7 @@ mod tests {
 
     impl PackArgs for Args {
         type Error = String;
+        type Str = Cow<'static, [u8]>;
         fn int(&mut self, n: usize) -> Result<i64, String> {
             match self.0.get(n - 2) {
                 Some(V::I(i)) => Ok(*i),
@@ -456,7 +478,7 @@ mod tests {
                 _ => Err(format!("bad argument #{n} (number expected)")),
             }
         }
-        fn str(&mut self, n: usize) -> Result<Cow<'_, [u8]>, String> {
+        fn str(&mut self, n: usize) -> Result<Cow<'static, [u8]>, String> {
             match self.0.get(n - 2) {
                 Some(V::S(s)) => Ok(Cow::Borrowed(s)),
                 Some(V::I(i)) => Ok(Cow::Owned(i.to_string().into_bytes())),

@@ -51,22 +51,30 @@ pub fn open(vm: &mut Vm) {
     vm.set_global("package", pv);
 }
 
-fn read_chunk(vm: &mut Vm, name: &str) -> Result<Value, String> {
-    let src = std::fs::read(name).map_err(|_| format!("cannot open {name}"))?;
+/// Reads and compiles a file: a syntax or file error as a message, or a limit.
+/// The source is charged by its length (as `load` charges it) before it is
+/// compiled.
+fn read_chunk(vm: &mut Vm, name: &str) -> Result<Result<Value, String>, LuaError> {
+    let len = std::fs::metadata(name).map_or(0, |m| m.len());
+    vm.check_alloc(usize::try_from(len).unwrap_or(usize::MAX))?;
+    let Ok(src) = std::fs::read(name) else {
+        return Ok(Err(format!("cannot open {name}")));
+    };
+    vm.charge_bytes(src.len())?;
     let src = if src.first() == Some(&b'#') {
         let end = src.iter().position(|&c| c == b'\n').unwrap_or(src.len());
         src[end..].to_vec()
     } else {
         src
     };
-    vm.load(&src, name)
+    Ok(vm.load(&src, name))
 }
 
 fn dofile(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let a = Args::new(base, n, "dofile");
     let name = a.check_str(vm, 1)?;
     let name = String::from_utf8_lossy(name.as_bytes()).into_owned();
-    let f = read_chunk(vm, &name).map_err(|m| LuaError::Value(vm.new_str_vec(m.into_bytes())))?;
+    let f = read_chunk(vm, &name)?.map_err(|m| LuaError::Value(vm.new_str_vec(m.into_bytes())))?;
     let r = vm.call(f, &[])?;
     for v in &r {
         vm.push(*v);
@@ -78,7 +86,7 @@ fn loadfile(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let a = Args::new(base, n, "loadfile");
     let name = a.check_str(vm, 1)?;
     let name = String::from_utf8_lossy(name.as_bytes()).into_owned();
-    match read_chunk(vm, &name) {
+    match read_chunk(vm, &name)? {
         Ok(f) => {
             vm.push(f);
             Ok(1)
@@ -140,7 +148,7 @@ fn require(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
         let Some(path) = found else {
             return Err(LuaError::msg(tried));
         };
-        let f = read_chunk(vm, &path).map_err(|m| {
+        let f = read_chunk(vm, &path)?.map_err(|m| {
             LuaError::msg(format!(
                 "error loading module '{name}' from file '{path}':\n\t{m}"
             ))

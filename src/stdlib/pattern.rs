@@ -3,12 +3,19 @@
 //! The matcher is a backtracking interpreter of the pattern text. Its
 //! recursion is bounded by the same depth counter PUC-Rio Lua uses
 //! (`MAXCCALLS` = 200), so it can never overflow the Rust stack, and every
-//! unit of work is charged against a caller-supplied step budget so that a
-//! host can abort pathological (exponential) patterns.
+//! unit of work is reported to a caller-supplied [`StepMeter`] as it is done
+//! (in chunks of [`STEP_CHUNK`] steps), so that a host can stop pathological
+//! (exponential) patterns: the VM charges the steps to its budget.
+//!
+//! A step is one subject byte tested against one pattern item. Bytes the
+//! matcher skips without a full attempt (the literal-first-byte scan) and bytes
+//! `gsub` passes over count as the steps they replace, so the work reported
+//! does not depend on those optimisations. A set `[...]` costs one more step
+//! per 16 bytes of its text each time it is tested.
 //!
 //! Only the pieces that do not need a Lua state live here: the VM glue for
 //! `string.find`, `string.match`, `string.gmatch` and `string.gsub` is thin
-//! on top of [`Matcher::find`], [`GmatchState`] and [`gsub`].
+//! on top of [`Matcher::find`], [`find_plain`], [`GmatchState`] and [`gsub`].
 
 /// Escape character of Lua patterns.
 const ESC: u8 = b'%';
@@ -43,12 +50,51 @@ pub struct Match {
     pub captures: Vec<Capture>,
 }
 
+/// Steps reported to a [`StepMeter`] at a time (and once more at the end of
+/// each call for the remainder), so that the meter's cost per report stays
+/// small and rounding does not inflate it.
+pub const STEP_CHUNK: u64 = 1024;
+
+/// Where the matcher reports its work: [`STEP_CHUNK`] steps at a time while it
+/// runs, and the remainder when a call ends.
+pub trait StepMeter {
+    /// Accounts for `steps` more steps of work; `false` refuses them, and the
+    /// match stops with [`PatternError::StepLimit`] (the meter knows why).
+    fn take(&mut self, steps: u64) -> bool;
+}
+
+/// A meter with a fixed allowance of steps, for callers without a VM.
+#[derive(Clone, Debug)]
+pub struct StepLimit {
+    used: u64,
+    limit: u64,
+}
+
+impl StepLimit {
+    /// Allows `limit` steps in total.
+    pub fn new(limit: u64) -> Self {
+        StepLimit { used: 0, limit }
+    }
+
+    /// Steps reported so far (including a refused report).
+    pub fn used(&self) -> u64 {
+        self.used
+    }
+}
+
+impl StepMeter for StepLimit {
+    fn take(&mut self, steps: u64) -> bool {
+        self.used = self.used.saturating_add(steps);
+        self.used <= self.limit
+    }
+}
+
 /// Errors raised while matching.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PatternError {
     /// A Lua error with lua5.4's message (no position prefix).
     Msg(String),
-    /// The caller-supplied step budget was exhausted.
+    /// The [`StepMeter`] refused more work.
     StepLimit,
 }
 
@@ -192,33 +238,6 @@ pub fn no_specials(p: &[u8]) -> bool {
     !p.iter().any(|c| SPECIALS.contains(c))
 }
 
-/// Plain substring search from byte offset `init` (like `string.find` with
-/// `plain = true`); returns the byte range of the first occurrence.
-pub fn find_plain(s: &[u8], p: &[u8], init: usize) -> Option<(usize, usize)> {
-    let hay = s.get(init..)?;
-    if p.is_empty() {
-        return Some((init, init));
-    }
-    if p.len() > hay.len() {
-        return None;
-    }
-    let (first, rest) = (p[0], &p[1..]);
-    let last_start = hay.len() - p.len();
-    let mut i = 0;
-    while i <= last_start {
-        // Skip quickly to the next candidate first byte.
-        match hay[i..=last_start].iter().position(|&b| b == first) {
-            None => return None,
-            Some(off) => i += off,
-        }
-        if &hay[i + 1..i + p.len()] == rest {
-            return Some((init + i, init + i + p.len()));
-        }
-        i += 1;
-    }
-    None
-}
-
 /// If every match of `p` must start with one fixed byte (the pattern opens
 /// with a plain character that is not optional), returns that byte, so
 /// scanning loops can jump between its occurrences instead of attempting a
@@ -259,25 +278,54 @@ struct RawCap {
 const CAP_UNFINISHED: isize = -1;
 const CAP_POSITION: isize = -2;
 
-/// Per-call matching state (the subject, the pattern and capture slots).
-struct State<'a> {
+/// Subject bytes a scanning loop (`max_expand`, `%b`) examines between two
+/// charges, so that one long run is reported as it goes.
+const SCAN_BLOCK: usize = 1024;
+
+/// Per-call matching state (the subject, the pattern, capture slots and the
+/// steps not yet reported to the meter).
+struct State<'a, M> {
     src: &'a [u8],
     pat: &'a [u8],
     level: usize,
     depth: u32,
-    steps: u64,
-    limit: u64,
+    pending: u64,
+    meter: &'a mut M,
     caps: [RawCap; MAX_CAPTURES],
 }
 
-impl<'a> State<'a> {
+impl<'a, M: StepMeter> State<'a, M> {
+    /// Counts `n` steps; reports them to the meter once a chunk is pending.
     #[inline]
     fn charge(&mut self, n: u64) -> PResult<()> {
-        self.steps += n;
-        if self.steps > self.limit {
-            Err(PatternError::StepLimit)
+        self.pending += n;
+        if self.pending >= STEP_CHUNK {
+            self.flush()
         } else {
             Ok(())
+        }
+    }
+
+    /// Reports the pending steps to the meter.
+    #[cold]
+    #[inline(never)]
+    fn flush(&mut self) -> PResult<()> {
+        let n = std::mem::take(&mut self.pending);
+        if n == 0 || self.meter.take(n) {
+            Ok(())
+        } else {
+            Err(PatternError::StepLimit)
+        }
+    }
+
+    /// Extra steps for testing a subject byte against the class `pat[p..ep]`:
+    /// a set costs one more step per 16 bytes of its text (testing it scans it).
+    #[inline]
+    fn class_cost(&self, p: usize, ep: usize) -> u64 {
+        if self.pat[p] == b'[' {
+            ((ep - p) / 16) as u64
+        } else {
+            0
         }
     }
 
@@ -373,27 +421,40 @@ impl<'a> State<'a> {
             return Ok(None);
         }
         let mut depth = 1usize;
+        let mut charged = s;
         for (i, &c) in self.src.iter().enumerate().skip(s + 1) {
+            if i - charged >= SCAN_BLOCK {
+                self.charge((i - charged) as u64)?;
+                charged = i;
+            }
             if c == close {
                 depth -= 1;
                 if depth == 0 {
-                    self.charge((i - s) as u64)?;
+                    self.charge((i - charged) as u64)?;
                     return Ok(Some(i + 1));
                 }
             } else if c == open {
                 depth += 1;
             }
         }
-        self.charge((self.src.len() - s) as u64)?;
+        self.charge((self.src.len() - charged) as u64)?;
         Ok(None)
     }
 
     fn max_expand(&mut self, s: usize, p: usize, ep: usize) -> PResult<Option<usize>> {
+        // Find the longest run, charging it block by block.
+        let per_byte = 1 + self.class_cost(p, ep);
         let mut i = 0;
-        while self.single_match(s + i, p, ep) {
-            i += 1;
+        loop {
+            let (start, end) = (i, i + SCAN_BLOCK);
+            while i < end && self.single_match(s + i, p, ep) {
+                i += 1;
+            }
+            self.charge((i - start) as u64 * per_byte)?;
+            if i < end {
+                break;
+            }
         }
-        self.charge(i as u64)?;
         // Try the rest of the pattern with the longest run first.
         loop {
             if let Some(r) = self.do_match(s + i, ep + 1)? {
@@ -407,9 +468,13 @@ impl<'a> State<'a> {
     }
 
     fn min_expand(&mut self, mut s: usize, p: usize, ep: usize) -> PResult<Option<usize>> {
+        let extra = self.class_cost(p, ep);
         loop {
             if let Some(r) = self.do_match(s, ep + 1)? {
                 return Ok(Some(r));
+            }
+            if extra > 0 {
+                self.charge(extra)?;
             }
             if self.single_match(s, p, ep) {
                 s += 1;
@@ -516,6 +581,7 @@ impl<'a> State<'a> {
                             return Err(PatternError::msg("missing '[' after '%f' in pattern"));
                         }
                         let ep = self.class_end(p)?;
+                        self.charge(2 * self.class_cost(p, ep))?;
                         let prev = if s == 0 { 0 } else { self.src[s - 1] };
                         let cur = self.src.get(s).copied().unwrap_or(0);
                         if !self.match_bracket(prev, p, ep - 1)
@@ -540,6 +606,9 @@ impl<'a> State<'a> {
             }
             // Default: a single-character class with an optional suffix.
             let ep = self.class_end(p)?;
+            if self.pat[p] == b'[' {
+                self.charge(self.class_cost(p, ep))?;
+            }
             let suffix = self.pat_at(ep);
             if !self.single_match(s, p, ep) {
                 if matches!(suffix, b'*' | b'?' | b'-') {
@@ -578,53 +647,64 @@ impl<'a> State<'a> {
     }
 }
 
-/// Pattern matcher with a work budget shared by all calls made through it.
+/// Pattern matcher reporting its work to a [`StepMeter`] shared by all calls
+/// made through it.
 #[derive(Clone, Debug)]
-pub struct Matcher {
-    steps: u64,
-    limit: u64,
+pub struct Matcher<M> {
+    meter: M,
 }
 
-impl Matcher {
-    /// Creates a matcher that fails with [`PatternError::StepLimit`] once
-    /// more than `step_limit` units of work have been done in total.
-    pub fn new(step_limit: u64) -> Self {
-        Matcher {
-            steps: 0,
-            limit: step_limit,
-        }
+impl Matcher<StepLimit> {
+    /// A matcher that fails with [`PatternError::StepLimit`] once more than
+    /// `step_limit` steps have been done in total.
+    pub fn with_limit(step_limit: u64) -> Self {
+        Matcher::new(StepLimit::new(step_limit))
     }
 
-    /// Work units consumed so far.
+    /// Steps reported so far.
     pub fn steps(&self) -> u64 {
-        self.steps
+        self.meter.used()
+    }
+}
+
+impl<M: StepMeter> Matcher<M> {
+    /// A matcher reporting to `meter`.
+    pub fn new(meter: M) -> Self {
+        Matcher { meter }
     }
 
-    /// Resets the consumed-work counter (e.g. between library calls).
-    pub fn reset_steps(&mut self) {
-        self.steps = 0;
+    /// The meter.
+    pub fn meter(&mut self) -> &mut M {
+        &mut self.meter
     }
 
-    /// Runs `f` with fresh matching state over `s` and `p`, accounting the
-    /// steps it used even when it fails.
-    fn run<T, E>(
+    /// Gives back the meter.
+    pub fn into_meter(self) -> M {
+        self.meter
+    }
+
+    /// Runs `f` with fresh matching state over `s` and `p`, and reports the
+    /// steps it left pending (also when it fails, unless the meter refused).
+    fn run<T, E: From<PatternError>>(
         &mut self,
         s: &[u8],
         p: &[u8],
-        f: impl FnOnce(&mut State<'_>) -> Result<T, E>,
+        f: impl FnOnce(&mut State<'_, M>) -> Result<T, E>,
     ) -> Result<T, E> {
         let mut st = State {
             src: s,
             pat: p,
             level: 0,
             depth: MAX_DEPTH,
-            steps: self.steps,
-            limit: self.limit,
+            pending: 0,
+            meter: &mut self.meter,
             caps: [RawCap { init: 0, len: 0 }; MAX_CAPTURES],
         };
         let r = f(&mut st);
-        self.steps = st.steps;
-        r
+        let flushed = st.flush();
+        let v = r?;
+        flushed?;
+        Ok(v)
     }
 
     /// Tries to match `p` against `s` starting exactly at byte `init`.
@@ -656,7 +736,7 @@ impl Matcher {
             let lit = if anchor { None } else { first_literal(p) };
             let mut s1 = init;
             loop {
-                s1 = next_candidate(st.src, s1, lit);
+                s1 = st.skip_to_candidate(s1, lit)?;
                 if s1 > st.src.len() {
                     return Ok(None);
                 }
@@ -677,6 +757,93 @@ impl Matcher {
     }
 }
 
+impl<M: StepMeter> State<'_, M> {
+    /// [`next_candidate`], charging the bytes skipped as the failed attempts
+    /// (one step each) they stand for.
+    #[inline]
+    fn skip_to_candidate(&mut self, from: usize, lit: Option<u8>) -> PResult<usize> {
+        let next = next_candidate(self.src, from, lit);
+        if lit.is_some() {
+            self.charge((next.min(self.src.len()) - from.min(self.src.len())) as u64)?;
+        }
+        Ok(next)
+    }
+}
+
+/// Bytes a plain search scans between two reports to the meter.
+const PLAIN_WINDOW: usize = 1 << 16;
+
+/// Length of the common prefix of `a` and `b`.
+#[inline]
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let mut k = 0;
+    while k + 16 <= n && a[k..k + 16] == b[k..k + 16] {
+        k += 16;
+    }
+    while k < n && a[k] == b[k] {
+        k += 1;
+    }
+    k
+}
+
+/// Plain substring search from byte offset `init` (like `string.find` with
+/// `plain = true`); returns the byte range of the first occurrence. The
+/// bytes examined (scanned for the first byte, then compared) are reported
+/// to `meter` as steps, window by window.
+pub fn find_plain<M: StepMeter>(
+    meter: &mut M,
+    s: &[u8],
+    p: &[u8],
+    init: usize,
+) -> PResult<Option<(usize, usize)>> {
+    let Some(hay) = s.get(init..) else {
+        return Ok(None);
+    };
+    if p.is_empty() {
+        return Ok(Some((init, init)));
+    }
+    if p.len() > hay.len() {
+        return Ok(None);
+    }
+    let (first, rest) = (p[0], &p[1..]);
+    let last_start = hay.len() - p.len();
+    let mut pending = 0u64;
+    let mut i = 0;
+    let found = loop {
+        if i > last_start {
+            break None;
+        }
+        // Skip quickly to the next candidate first byte, within a window.
+        let end = (i + PLAIN_WINDOW).min(last_start + 1);
+        match hay[i..end].iter().position(|&b| b == first) {
+            None => {
+                pending += (end - i) as u64;
+                i = end;
+            }
+            Some(off) => {
+                i += off;
+                let k = common_prefix(&hay[i + 1..i + p.len()], rest);
+                pending += (off + 1 + (k + 1).min(rest.len())) as u64;
+                if k == rest.len() {
+                    break Some((init + i, init + i + p.len()));
+                }
+                i += 1;
+            }
+        }
+        if pending >= STEP_CHUNK {
+            if !meter.take(pending) {
+                return Err(PatternError::StepLimit);
+            }
+            pending = 0;
+        }
+    };
+    if pending > 0 && !meter.take(pending) {
+        return Err(PatternError::StepLimit);
+    }
+    Ok(found)
+}
+
 /// Iteration state of `string.gmatch` (Lua 5.4 semantics: an empty match
 /// right where the previous match ended is skipped).
 #[derive(Clone, Debug)]
@@ -695,14 +862,19 @@ impl GmatchState {
     }
 
     /// Finds the next match, or `None` when the iteration is over.
-    pub fn next(&mut self, m: &mut Matcher, s: &[u8], p: &[u8]) -> PResult<Option<Match>> {
+    pub fn next<M: StepMeter>(
+        &mut self,
+        m: &mut Matcher<M>,
+        s: &[u8],
+        p: &[u8],
+    ) -> PResult<Option<Match>> {
         let (mut pos, last) = (self.pos, self.last_match);
         if pos > s.len() {
             return Ok(None);
         }
         let lit = first_literal(p);
         let found = m.run(s, p, |st| loop {
-            pos = next_candidate(st.src, pos, lit);
+            pos = st.skip_to_candidate(pos, lit)?;
             if pos > st.src.len() {
                 return Ok(None);
             }
@@ -729,6 +901,32 @@ impl GmatchState {
         }
         Ok(found)
     }
+}
+
+/// Length of the expansion of a `string.gsub` replacement string for match
+/// `m` (what [`expand_replacement`] appends), with the same errors.
+pub fn expansion_len(repl: &[u8], m: &Match) -> PResult<usize> {
+    let mut n = 0;
+    let mut rest = repl;
+    while let Some(i) = rest.iter().position(|&c| c == ESC) {
+        n += i;
+        n += match rest.get(i + 1).copied() {
+            Some(ESC) => 1,
+            Some(b'0') => m.end - m.start,
+            Some(d @ b'1'..=b'9') => match m.capture((d - b'1') as usize)? {
+                Capture::Span(a, b) => b - a,
+                Capture::Pos(p) => p.checked_ilog10().map_or(1, |l| l as usize + 1),
+                Capture::Unfinished => unreachable!("rejected by Match::capture"),
+            },
+            _ => {
+                return Err(PatternError::msg(
+                    "invalid use of '%' in replacement string",
+                ));
+            }
+        };
+        rest = &rest[i + 2..];
+    }
+    Ok(n + rest.len())
 }
 
 /// Appends the expansion of a `string.gsub` replacement string for match
@@ -760,34 +958,40 @@ pub fn expand_replacement(repl: &[u8], m: &Match, s: &[u8], out: &mut Vec<u8>) -
 /// Result of [`gsub`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GsubResult {
-    /// The new string, or `None` when nothing was replaced, so the caller
-    /// can return the original string object unchanged.
-    pub text: Option<Vec<u8>>,
     /// Number of matches found (Lua's second result).
     pub count: usize,
+    /// Whether any replacement changed the text; if not, the caller returns
+    /// the original string object unchanged.
+    pub changed: bool,
+    /// Byte offset where the scan stopped: `out` holds the new text of
+    /// `s[..end]`, and the caller appends `s[end..]` to complete it.
+    pub end: usize,
 }
 
 /// Generic `string.gsub` driver. For each match (at most `max_n`),
-/// `repl(m, out)` appends the replacement to `out` and returns whether it
-/// changed anything (return `false` after appending the original match
-/// text, e.g. for a `nil`/`false` function or table result).
-pub fn gsub<E, F>(
-    m: &mut Matcher,
+/// `repl(meter, m, out)` appends the replacement to `out` and returns whether
+/// it changed anything (return `false` after appending the original match
+/// text, e.g. for a `nil`/`false` function or table result). Subject bytes
+/// between matches are copied to `out` (and count as steps); the rest of the
+/// subject, from [`GsubResult::end`] on, is left to the caller.
+pub fn gsub<M, E, F>(
+    m: &mut Matcher<M>,
     s: &[u8],
     p: &[u8],
     max_n: usize,
+    out: &mut Vec<u8>,
     mut repl: F,
 ) -> Result<GsubResult, E>
 where
+    M: StepMeter,
     E: From<PatternError>,
-    F: FnMut(&Match, &mut Vec<u8>) -> Result<bool, E>,
+    F: FnMut(&mut M, &Match, &mut Vec<u8>) -> Result<bool, E>,
 {
     let (anchor, p) = match p.split_first() {
         Some((b'^', rest)) => (true, rest),
         _ => (false, p),
     };
-    let mut out = Vec::new();
-    let (count, src, changed) = m.run(s, p, |st| -> Result<_, E> {
+    m.run(s, p, |st| -> Result<_, E> {
         let mut changed = false;
         let mut count = 0;
         let mut src = 0;
@@ -796,7 +1000,7 @@ where
         while count < max_n {
             if lit.is_some() {
                 // Copy the stretch that cannot start a match in one go.
-                let next = next_candidate(s, src, lit).min(s.len());
+                let next = st.skip_to_candidate(src, lit)?.min(s.len());
                 out.extend_from_slice(&s[src..next]);
                 src = next;
             }
@@ -809,7 +1013,7 @@ where
                         end,
                         captures: st.captures(),
                     };
-                    changed |= repl(&mt, &mut out)?;
+                    changed |= repl(st.meter, &mt, out)?;
                     src = end;
                     last_match = Some(end);
                 }
@@ -823,30 +1027,33 @@ where
                 break;
             }
         }
-        Ok((count, src, changed))
-    })?;
-    if !changed {
-        return Ok(GsubResult { text: None, count });
-    }
-    out.extend_from_slice(&s[src..]);
-    Ok(GsubResult {
-        text: Some(out),
-        count,
+        Ok(GsubResult {
+            count,
+            changed,
+            end: src,
+        })
     })
 }
 
-/// `string.gsub` with a string replacement.
-pub fn gsub_str(
-    m: &mut Matcher,
+/// `string.gsub` with a string replacement, without string size limits:
+/// the new text (`None` when nothing changed) and the number of matches.
+pub fn gsub_str<M: StepMeter>(
+    m: &mut Matcher<M>,
     s: &[u8],
     p: &[u8],
     repl: &[u8],
     max_n: usize,
-) -> PResult<GsubResult> {
-    gsub(m, s, p, max_n, |mt, out| {
+) -> PResult<(Option<Vec<u8>>, usize)> {
+    let mut out = Vec::new();
+    let r = gsub(m, s, p, max_n, &mut out, |_, mt, out| {
         expand_replacement(repl, mt, s, out)?;
         Ok(true)
-    })
+    })?;
+    if !r.changed {
+        return Ok((None, r.count));
+    }
+    out.extend_from_slice(&s[r.end..]);
+    Ok((Some(out), r.count))
 }
 
 #[cfg(test)]
@@ -856,7 +1063,7 @@ mod tests {
     const BIG: u64 = u64::MAX;
 
     fn find(s: &str, p: &str) -> Result<Option<(usize, usize, Vec<Capture>)>, String> {
-        let mut m = Matcher::new(BIG);
+        let mut m = Matcher::with_limit(BIG);
         match m.find(s.as_bytes(), p.as_bytes(), 0) {
             Ok(Some(mt)) => {
                 mt.check_finished().map_err(|e| e.to_string())?;
@@ -872,7 +1079,7 @@ mod tests {
     }
 
     fn cap_strs(s: &str, p: &str) -> Vec<String> {
-        let mut m = Matcher::new(BIG);
+        let mut m = Matcher::with_limit(BIG);
         let mt = m.find(s.as_bytes(), p.as_bytes(), 0).unwrap().unwrap();
         (0..mt.value_count())
             .map(|i| match mt.capture(i).unwrap() {
@@ -884,11 +1091,11 @@ mod tests {
     }
 
     fn gs(s: &str, p: &str, r: &str, n: usize) -> Result<(String, usize), String> {
-        let mut m = Matcher::new(BIG);
-        let r = gsub_str(&mut m, s.as_bytes(), p.as_bytes(), r.as_bytes(), n)
+        let mut m = Matcher::with_limit(BIG);
+        let (text, count) = gsub_str(&mut m, s.as_bytes(), p.as_bytes(), r.as_bytes(), n)
             .map_err(|e| e.to_string())?;
-        let text = r.text.unwrap_or_else(|| s.as_bytes().to_vec());
-        Ok((String::from_utf8(text).unwrap(), r.count))
+        let text = text.unwrap_or_else(|| s.as_bytes().to_vec());
+        Ok((String::from_utf8(text).unwrap(), count))
     }
 
     #[test]
@@ -1064,26 +1271,30 @@ mod tests {
 
     #[test]
     fn gsub_keep_original() {
-        let mut m = Matcher::new(BIG);
+        let mut m = Matcher::with_limit(BIG);
         let s = b"hello";
-        let r: Result<_, PatternError> = gsub(&mut m, s, b"l+", usize::MAX, |mt, out| {
-            out.extend_from_slice(&s[mt.start..mt.end]);
-            Ok(false)
-        });
+        let mut out = Vec::new();
+        let r: Result<_, PatternError> =
+            gsub(&mut m, s, b"l+", usize::MAX, &mut out, |_, mt, out| {
+                out.extend_from_slice(&s[mt.start..mt.end]);
+                Ok(false)
+            });
         assert_eq!(
             r.unwrap(),
             GsubResult {
-                text: None,
-                count: 1
+                count: 1,
+                changed: false,
+                end: 5
             }
         );
+        assert_eq!(out, b"hello");
     }
 
     #[test]
     fn gmatch_empty_matches() {
         // lua5.4: for k in ("abc"):gmatch("b*") do io.write("[",k,"]") end
         // prints [][b][] -- the empty match after "b" is skipped.
-        let mut m = Matcher::new(BIG);
+        let mut m = Matcher::with_limit(BIG);
         let mut g = GmatchState::new(0);
         let mut seen = vec![];
         while let Some(mt) = g.next(&mut m, b"abc", b"b*").unwrap() {
@@ -1125,6 +1336,9 @@ mod tests {
 
     #[test]
     fn plain_find() {
+        let find_plain = |s: &[u8], p: &[u8], init| {
+            super::find_plain(&mut StepLimit::new(BIG), s, p, init).unwrap()
+        };
         assert!(!no_specials(b"a.b"));
         assert!(no_specials(b"a)b"));
         assert_eq!(find_plain(b"a.b", b".", 0), Some((1, 2)));
@@ -1132,17 +1346,25 @@ mod tests {
         assert_eq!(find_plain(b"abc", b"", 4), None);
         assert_eq!(find_plain(b"abcabd", b"abd", 1), Some((3, 6)));
         assert_eq!(find_plain(b"ab", b"abc", 0), None);
+        let long = [b"x".repeat(40), b"needle".to_vec(), b"x".repeat(70_000)].concat();
+        assert_eq!(find_plain(&long, b"needle", 0), Some((40, 46)));
+        assert_eq!(find_plain(&long, b"needle", 41), None);
+        assert_eq!(find_plain(&long, b"xxn", 0), Some((38, 41)));
+        assert_eq!(find_plain(&long, &long[5..], 0), Some((5, long.len())));
     }
 
     #[test]
     fn step_limit_stops_backtracking() {
         let s = "a".repeat(30);
-        let mut m = Matcher::new(1_000_000);
+        let mut m = Matcher::with_limit(1_000_000);
         let r = m.find(s.as_bytes(), b"(.-)(.-)(.-)(.-)(.-)b", 0);
         assert_eq!(r, Err(PatternError::StepLimit));
         assert!(m.steps() > 1_000_000);
+        // Reported in chunks: the refused report is at most one chunk (plus
+        // one scan block) past the limit.
+        assert!(m.steps() <= 1_000_000 + STEP_CHUNK + SCAN_BLOCK as u64);
         // A normal match stays far below the limit.
-        let mut m = Matcher::new(1_000);
+        let mut m = Matcher::with_limit(1_000);
         assert!(m.find(b"hello world", b"w%a+", 0).unwrap().is_some());
     }
 
@@ -1150,10 +1372,96 @@ mod tests {
     fn no_stack_overflow_on_long_subject() {
         // Long runs are handled by loops, not recursion.
         let s = "a".repeat(1_000_000);
-        let mut m = Matcher::new(BIG);
+        let mut m = Matcher::with_limit(BIG);
         let mt = m.find(s.as_bytes(), b"a*$", 0).unwrap().unwrap();
         assert_eq!((mt.start, mt.end), (0, 1_000_000));
         let mt = m.find(s.as_bytes(), b".-$", 0).unwrap().unwrap();
         assert_eq!(mt.end, 1_000_000);
+    }
+
+    #[test]
+    fn plain_find_reports_its_work() {
+        // Worst case for a naive search: every position is a candidate that
+        // fails at the last byte. The work reported is the bytes compared.
+        let hay = "a".repeat(10_000);
+        let pat = format!("{}b", "a".repeat(99));
+        let mut m = StepLimit::new(BIG);
+        assert_eq!(
+            find_plain(&mut m, hay.as_bytes(), pat.as_bytes(), 0),
+            Ok(None)
+        );
+        let candidates = (10_000 - 100 + 1) as u64;
+        assert_eq!(m.used(), candidates * 100);
+        // A limit stops it early.
+        let mut m = StepLimit::new(50_000);
+        assert_eq!(
+            find_plain(&mut m, hay.as_bytes(), pat.as_bytes(), 0),
+            Err(PatternError::StepLimit)
+        );
+        assert!(m.used() < 50_000 + 2 * STEP_CHUNK);
+        // Scanning a text without candidates costs one step per byte.
+        let mut m = StepLimit::new(BIG);
+        let text = "x".repeat(200_000);
+        assert_eq!(find_plain(&mut m, text.as_bytes(), b"y", 0), Ok(None));
+        assert_eq!(m.used(), 200_000);
+    }
+
+    #[test]
+    fn skipped_bytes_cost_like_failed_attempts() {
+        // The literal-first-byte scan is an optimisation: the steps reported are
+        // those of trying the pattern at every position.
+        let s = format!("{}b", "x".repeat(5000));
+        let mut fast = Matcher::with_limit(BIG);
+        fast.find(s.as_bytes(), b"b", 0).unwrap().unwrap();
+        let mut slow = Matcher::with_limit(BIG);
+        slow.find(s.as_bytes(), b"[b]", 0).unwrap().unwrap();
+        assert!(fast.steps() >= 5000, "{}", fast.steps());
+        assert!(fast.steps() <= slow.steps());
+        let (text, _) = gsub_str(&mut fast, s.as_bytes(), b"b", b"c", usize::MAX).unwrap();
+        assert_eq!(text.unwrap().len(), 5001);
+        assert!(fast.steps() >= 10_000);
+    }
+
+    #[test]
+    fn big_sets_cost_more_per_test() {
+        let s = "a".repeat(2000);
+        let set = format!("[{}]", "b".repeat(1600));
+        let mut small = Matcher::with_limit(BIG);
+        assert_eq!(small.find(s.as_bytes(), b"[b]", 0), Ok(None));
+        let mut big = Matcher::with_limit(BIG);
+        assert_eq!(big.find(s.as_bytes(), set.as_bytes(), 0), Ok(None));
+        assert!(
+            big.steps() > 50 * small.steps(),
+            "{} vs {}",
+            big.steps(),
+            small.steps()
+        );
+    }
+
+    #[test]
+    fn expansion_len_matches_expand() {
+        let s = b"hello world";
+        let mut m = Matcher::with_limit(BIG);
+        let mt = m.find(s, b"(o)()( )", 0).unwrap().unwrap();
+        for repl in [&b"x"[..], b"%0%0", b"[%1|%2|%3]%%", b"", b"%2%2%2"] {
+            let mut out = Vec::new();
+            expand_replacement(repl, &mt, s, &mut out).unwrap();
+            assert_eq!(expansion_len(repl, &mt).unwrap(), out.len());
+        }
+        assert!(expansion_len(b"%x", &mt).is_err());
+        assert!(expansion_len(b"%4", &mt).is_err());
+        let mt = Match {
+            start: 0,
+            end: 0,
+            captures: vec![
+                Capture::Pos(1),
+                Capture::Pos(9),
+                Capture::Pos(10),
+                Capture::Pos(12345),
+            ],
+        };
+        for (repl, n) in [(&b"%1"[..], 1), (b"%2", 1), (b"%3", 2), (b"%4", 5)] {
+            assert_eq!(expansion_len(repl, &mt).unwrap(), n);
+        }
     }
 }

@@ -10,17 +10,67 @@
 use super::args::{arg_error, Args};
 use super::format::{self, FmtArg, FormatArgs, FormatError};
 use super::pack::{self, PackArgs, PackError, PackVal};
-use super::pattern::{self, Capture, GmatchState, Match, Matcher, PatternError};
+use super::pattern::{self, Capture, GmatchState, Match, Matcher, PatternError, StepMeter};
+use super::Work;
 use crate::heap::Gc;
+use crate::meter::{CostModel, Limit};
 use crate::value::{LuaStr, NativeClosure, NativeKind, UserData, Value};
 use crate::vm::arith::ArithOp;
 use crate::vm::frame::FrameKind;
 use crate::vm::{LuaError, Tm, Vm};
-use std::borrow::Cow;
 
-/// Work budget of one pattern-matching call. Unlimited for now; a metered
-/// State will lower it.
-const PATTERN_STEPS: u64 = u64::MAX;
+/// Charges the work the pattern matcher reports to the State's budget, at
+/// `milli` thousandths of a unit per step; keeps the error of a charge that
+/// failed, which stops the match.
+struct VmMeter<'a> {
+    vm: &'a mut Vm,
+    milli: u64,
+    err: Option<LuaError>,
+}
+
+impl<'a> VmMeter<'a> {
+    /// A meter for matching steps.
+    fn steps(vm: &'a mut Vm) -> Self {
+        let milli = vm.cost_model.match_step_milli;
+        VmMeter {
+            vm,
+            milli,
+            err: None,
+        }
+    }
+
+    /// A meter for bytes scanned (plain search).
+    fn bytes(vm: &'a mut Vm) -> Self {
+        let milli = vm.cost_model.byte_milli;
+        VmMeter {
+            vm,
+            milli,
+            err: None,
+        }
+    }
+
+    /// The VM error for a matching failure: the charge's own error when the
+    /// meter stopped the match.
+    fn error(&mut self, e: PatternError) -> LuaError {
+        match e {
+            PatternError::StepLimit => self.err.take().unwrap_or(LuaError::Limit(Limit::Budget)),
+            e => pattern_error(e),
+        }
+    }
+}
+
+impl StepMeter for VmMeter<'_> {
+    fn take(&mut self, steps: u64) -> bool {
+        let units = CostModel::units(steps as usize, self.milli);
+        match self.vm.charge(units) {
+            Ok(()) => true,
+            Err(e) => {
+                self.err = Some(e);
+                false
+            }
+        }
+    }
+}
 
 /// Registers the library and installs the string metatable (`__index` is the
 /// library table, so `("x"):rep(3)` works).
@@ -85,6 +135,8 @@ fn string_arith(
     } else {
         Value::Nil
     };
+    vm.charge_coercion(a)?;
+    vm.charge_coercion(b)?;
     let tonum = |vm: &Vm, v: Value| match v {
         Value::Int(_) | Value::Num(_) => Some(v),
         Value::Str(_) => vm.to_number_coerce(v),
@@ -131,8 +183,7 @@ string_arith_fn!(str_idiv, IDiv);
 string_arith_fn!(str_unm, Unm);
 
 /// An error from a pure helper, converted to a VM error with lua5.4's text.
-/// Used as the error type of the helper traits (`FormatArgs`, `PackArgs`,
-/// the `gsub` driver).
+/// Used as the error type of the helper traits (`FormatArgs`, `PackArgs`).
 pub(crate) struct LibErr(pub LuaError);
 
 impl From<LuaError> for LibErr {
@@ -141,9 +192,22 @@ impl From<LuaError> for LibErr {
     }
 }
 
-impl From<PatternError> for LibErr {
+/// The error type of the `gsub` driver: a matching failure (converted with
+/// the meter, which knows why it stopped a match) or a VM error.
+enum GsubErr {
+    Pattern(PatternError),
+    Lua(LuaError),
+}
+
+impl From<PatternError> for GsubErr {
     fn from(e: PatternError) -> Self {
-        LibErr(pattern_error(e))
+        GsubErr::Pattern(e)
+    }
+}
+
+impl From<LuaError> for GsubErr {
+    fn from(e: LuaError) -> Self {
+        GsubErr::Lua(e)
     }
 }
 
@@ -162,11 +226,12 @@ impl From<PackError> for LibErr {
     }
 }
 
-/// Converts a pattern-matching failure.
+/// Converts a pattern-matching failure (a stop by the meter is converted by
+/// [`VmMeter::error`], which holds the reason).
 pub(crate) fn pattern_error(e: PatternError) -> LuaError {
     match e {
         PatternError::Msg(m) => LuaError::msg(m),
-        PatternError::StepLimit => LuaError::msg("pattern matching step limit exceeded"),
+        PatternError::StepLimit => LuaError::Limit(Limit::Budget),
     }
 }
 
@@ -245,6 +310,7 @@ fn sub(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     } else if i == 1 && j == l {
         Value::Str(s)
     } else {
+        vm.charge_new_str(j + 1 - i)?;
         vm.new_str(&s.as_bytes()[i - 1..j])
     };
     vm.push(v);
@@ -259,6 +325,7 @@ fn map_bytes(
     f: fn(&[u8]) -> Vec<u8>,
 ) -> Result<usize, LuaError> {
     let s = Args::new(base, n, name).check_str(vm, 1)?;
+    vm.charge_new_str(s.len())?;
     let out = f(s.as_bytes());
     let v = vm.new_str_vec(out);
     vm.push(v);
@@ -296,6 +363,7 @@ fn rep(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
         .and_then(|t| t.checked_add((sep.len() as u64).checked_mul(count - 1)?));
     match total {
         Some(t) if t <= vm.max_string as u64 => {
+            vm.charge_new_str(t as usize)?;
             let mut out = Vec::with_capacity(t as usize);
             for k in 0..count {
                 if k > 0 {
@@ -325,6 +393,7 @@ fn byte(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     if cnt >= i32::MAX as usize || vm.top + cnt >= crate::vm::MAX_STACK {
         return Err(LuaError::msg("string slice too long"));
     }
+    vm.charge_results(cnt)?;
     for &b in &s.as_bytes()[posi - 1..pose] {
         vm.push(Value::Int(b as i64));
     }
@@ -333,6 +402,8 @@ fn byte(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
 
 fn char(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let a = Args::new(base, n, "char");
+    vm.check_alloc(n)?;
+    vm.charge_elements(n)?;
     let mut out = Vec::with_capacity(n);
     for i in 1..=n {
         let c = a.check_int(vm, i)?;
@@ -354,10 +425,14 @@ fn dump(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     }
 }
 
-/// The Lua value of capture `i` of `m` over subject `s`.
+/// The Lua value of capture `i` of `m` over subject `s` (a new string is
+/// charged by its length).
 fn capture_value(vm: &mut Vm, s: &[u8], m: &Match, i: usize) -> Result<Value, LuaError> {
     Ok(match m.capture(i).map_err(pattern_error)? {
-        Capture::Span(a, b) => vm.new_str(&s[a..b]),
+        Capture::Span(a, b) => {
+            vm.charge_new_str(b - a)?;
+            vm.new_str(&s[a..b])
+        }
         Capture::Pos(p) => Value::Int(p as i64),
         Capture::Unfinished => unreachable!("rejected by Match::capture"),
     })
@@ -383,7 +458,9 @@ fn find_aux(vm: &mut Vm, base: usize, n: usize, find: bool) -> Result<usize, Lua
         return Ok(1);
     }
     if find && (a.get(vm, 4).is_truthy() || pattern::no_specials(pb)) {
-        return Ok(match pattern::find_plain(sb, pb, init) {
+        let mut meter = VmMeter::bytes(vm);
+        let found = pattern::find_plain(&mut meter, sb, pb, init).map_err(|e| meter.error(e))?;
+        return Ok(match found {
             Some((st, en)) => {
                 vm.push(Value::Int(st as i64 + 1));
                 vm.push(Value::Int(en as i64));
@@ -395,8 +472,9 @@ fn find_aux(vm: &mut Vm, base: usize, n: usize, find: bool) -> Result<usize, Lua
             }
         });
     }
-    let mut m = Matcher::new(PATTERN_STEPS);
-    match m.find(sb, pb, init).map_err(pattern_error)? {
+    let mut m = Matcher::new(VmMeter::steps(vm));
+    let found = m.find(sb, pb, init).map_err(|e| m.meter().error(e))?;
+    match found {
         Some(mt) if find => {
             vm.push(Value::Int(mt.start as i64 + 1));
             vm.push(Value::Int(mt.end as i64));
@@ -451,8 +529,8 @@ fn gmatch_step(vm: &mut Vm, _base: usize, _n: usize) -> Result<usize, LuaError> 
             .data
             .downcast_mut::<GmatchState>()
             .expect("gmatch state");
-        let mut m = Matcher::new(PATTERN_STEPS);
-        state.next(&mut m, sb, pb).map_err(pattern_error)?
+        let mut m = Matcher::new(VmMeter::steps(vm));
+        state.next(&mut m, sb, pb).map_err(|e| m.meter().error(e))?
     };
     match found {
         Some(mt) => push_captures(vm, sb, &mt, mt.value_count()),
@@ -468,91 +546,130 @@ fn gsub(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let max_s = a.opt_int(vm, 4, s.len() as i64 + 1)?;
     let max_n = max_s.max(0) as u64 as usize;
     let (sb, pb) = (s.as_bytes(), p.as_bytes());
-    let mut m = Matcher::new(PATTERN_STEPS);
-    let cap = vm.max_string;
-    let too_large = || LuaError::msg("resulting string too large");
-    let result = match repl {
-        Value::Str(_) | Value::Int(_) | Value::Num(_) => {
-            let r = a.check_str(vm, 3)?;
-            let rb = r.as_bytes();
-            // Worst-case output size; only when it could pass the State's string cap
-            // is the result built with a check after each replacement.
-            let per_match = if rb.contains(&b'%') {
-                rb.len().saturating_mul(sb.len() + 1)
-            } else {
-                rb.len()
-            };
-            let bound = per_match
-                .saturating_mul(max_n.min(sb.len() + 1))
-                .saturating_add(sb.len());
-            if bound <= cap {
-                pattern::gsub_str(&mut m, sb, pb, rb, max_n).map_err(pattern_error)?
-            } else {
-                pattern::gsub(&mut m, sb, pb, max_n, |mt, out| -> Result<bool, LibErr> {
-                    pattern::expand_replacement(rb, mt, sb, out).map_err(pattern_error)?;
-                    if out.len() > cap {
-                        return Err(too_large().into());
-                    }
-                    Ok(true)
-                })
-                .map_err(|e| e.0)?
-            }
-        }
-        Value::Table(_) | Value::LuaFn(_) | Value::NatFn(_) => {
-            let is_table = matches!(repl, Value::Table(_));
-            pattern::gsub(&mut m, sb, pb, max_n, |mt, out| -> Result<bool, LibErr> {
-                let v = if is_table {
-                    let k = capture_value(vm, sb, mt, 0)?;
-                    vm.index(repl, k)?
-                } else {
-                    let mut caps = Vec::with_capacity(mt.value_count());
-                    for i in 0..mt.value_count() {
-                        caps.push(capture_value(vm, sb, mt, i)?);
-                    }
-                    vm.call1(repl, &caps)?
-                };
-                match v {
-                    Value::Nil | Value::Bool(false) => {
-                        out.extend_from_slice(&sb[mt.start..mt.end]);
-                        Ok(false)
-                    }
-                    Value::Str(_) | Value::Int(_) | Value::Num(_) => {
-                        vm.append_strnum(out, v);
-                        if out.len() > vm.max_string {
-                            return Err(too_large().into());
-                        }
-                        Ok(true)
-                    }
-                    _ => Err(LuaError::msg(format!(
-                        "invalid replacement value (a {})",
-                        v.type_name()
-                    ))
-                    .into()),
-                }
-            })
-            .map_err(|e| e.0)?
-        }
+    let rs = match repl {
+        Value::Str(_) | Value::Int(_) | Value::Num(_) => Some(a.check_str(vm, 3)?),
+        Value::Table(_) | Value::LuaFn(_) | Value::NatFn(_) => None,
         _ => return Err(a.expected(vm, 3, "string/function/table")),
     };
-    let v = match result.text {
-        Some(t) => vm.new_str_vec(t),
-        None => Value::Str(s),
+    let rb: &[u8] = rs.as_ref().map_or(b"", |r| r.as_bytes());
+    let has_esc = rb.contains(&b'%');
+    let is_table = matches!(repl, Value::Table(_));
+    // Matching steps are charged by the matcher; the bytes each replacement
+    // appends are charged (and the string cap and memory quota checked) before
+    // it is appended.
+    let mut work = Work::default();
+    let mut out = Vec::new();
+    let mut m = Matcher::new(VmMeter::steps(vm));
+    let r = pattern::gsub(
+        &mut m,
+        sb,
+        pb,
+        max_n,
+        &mut out,
+        |meter, mt, out| -> Result<bool, GsubErr> {
+            let vm = &mut *meter.vm;
+            if rs.is_some() {
+                let add = if has_esc {
+                    pattern::expansion_len(rb, mt)?
+                } else {
+                    rb.len()
+                };
+                grow_result(vm, &mut work, out.len(), add)?;
+                pattern::expand_replacement(rb, mt, sb, out)?;
+                return Ok(true);
+            }
+            let v = if is_table {
+                let k = capture_value(vm, sb, mt, 0)?;
+                vm.index(repl, k)?
+            } else {
+                let mut caps = Vec::with_capacity(mt.value_count());
+                for i in 0..mt.value_count() {
+                    caps.push(capture_value(vm, sb, mt, i)?);
+                }
+                vm.call1(repl, &caps)?
+            };
+            match v {
+                Value::Nil | Value::Bool(false) => {
+                    grow_result(vm, &mut work, out.len(), mt.end - mt.start)?;
+                    out.extend_from_slice(&sb[mt.start..mt.end]);
+                    Ok(false)
+                }
+                Value::Str(r) => {
+                    grow_result(vm, &mut work, out.len(), r.len())?;
+                    out.extend_from_slice(r.as_bytes());
+                    Ok(true)
+                }
+                Value::Int(_) | Value::Num(_) => {
+                    // At most a few dozen bytes: checked once written.
+                    let len = out.len();
+                    vm.append_strnum(out, v);
+                    grow_result(vm, &mut work, len, out.len() - len)?;
+                    Ok(true)
+                }
+                _ => Err(
+                    LuaError::msg(format!("invalid replacement value (a {})", v.type_name()))
+                        .into(),
+                ),
+            }
+        },
+    );
+    let r = match r {
+        Ok(r) => r,
+        Err(GsubErr::Pattern(e)) => return Err(m.meter().error(e)),
+        Err(GsubErr::Lua(e)) => return Err(e),
+    };
+    let v = if r.changed {
+        let tail = &sb[r.end..];
+        grow_result(vm, &mut work, out.len(), tail.len())?;
+        work.finish(vm)?;
+        out.extend_from_slice(tail);
+        vm.new_str_vec(out)
+    } else {
+        work.finish(vm)?;
+        Value::Str(s)
     };
     vm.push(v);
-    vm.push(Value::Int(result.count as i64));
+    vm.push(Value::Int(r.count as i64));
     Ok(2)
+}
+
+/// Before `add` bytes are appended to a `gsub` result of `len` bytes: the
+/// State's string cap, the memory quota, and the charge for the bytes.
+fn grow_result(vm: &mut Vm, work: &mut Work, len: usize, add: usize) -> Result<(), LuaError> {
+    let total = len.saturating_add(add);
+    if total > vm.max_string {
+        return Err(LuaError::msg("resulting string too large"));
+    }
+    work.grow(vm, add, total)
 }
 
 /// Argument access for `string.format`.
 struct FormatVm<'a> {
     vm: &'a mut Vm,
     a: Args,
-    /// The string argument currently lent to the formatter.
-    held: Option<Gc<LuaStr>>,
+    /// Bytes of the result not charged yet.
+    work: Work,
+}
+
+/// A string argument lent to `format` or `pack`: a string object (rooted in
+/// the argument slots) or the text of a number.
+enum StrArg {
+    Lua(Gc<LuaStr>),
+    Num(Vec<u8>),
+}
+
+impl AsRef<[u8]> for StrArg {
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            StrArg::Lua(s) => s.as_bytes(),
+            StrArg::Num(b) => b,
+        }
+    }
 }
 
 impl FormatArgs for FormatVm<'_> {
     type Error = LibErr;
+    type Str = StrArg;
 
     fn top(&self) -> usize {
         self.a.n
@@ -566,41 +683,33 @@ impl FormatArgs for FormatVm<'_> {
         Ok(self.a.check_f64(self.vm, n)?)
     }
 
-    fn tostr(&mut self, n: usize) -> Result<Cow<'_, [u8]>, LibErr> {
+    fn tostr(&mut self, n: usize) -> Result<StrArg, LibErr> {
         let v = self.a.get(self.vm, n);
         let s = match v {
             Value::Str(s) => s,
             Value::Int(_) | Value::Num(_) => {
                 let mut b = Vec::new();
                 self.vm.append_strnum(&mut b, v);
-                return Ok(Cow::Owned(b));
+                return Ok(StrArg::Num(b));
             }
             _ => match self.vm.tostring(v)? {
                 Value::Str(s) => s,
                 _ => return Err(LuaError::msg("'__tostring' must return a string").into()),
             },
         };
-        // A `__tostring` result is not rooted: copy it out.
-        if matches!(v, Value::Str(_)) {
-            self.held = Some(s);
-            Ok(Cow::Borrowed(
-                self.held.as_ref().map_or(&[], |h| h.as_bytes()),
-            ))
-        } else {
-            Ok(Cow::Owned(s.as_bytes().to_vec()))
-        }
+        // A `__tostring` result is rooted in the argument's slot (each argument
+        // is used by one conversion), as lua5.4 keeps it on the stack.
+        self.vm.stack[self.a.base + n - 1] = Value::Str(s);
+        Ok(StrArg::Lua(s))
     }
 
-    fn raw(&mut self, n: usize) -> FmtArg<'_> {
+    fn raw(&mut self, n: usize) -> FmtArg<StrArg> {
         match self.a.get(self.vm, n) {
             Value::Nil => FmtArg::Nil,
             Value::Bool(b) => FmtArg::Bool(b),
             Value::Int(i) => FmtArg::Int(i),
             Value::Num(f) => FmtArg::Float(f),
-            Value::Str(s) => {
-                self.held = Some(s);
-                FmtArg::Str(self.held.as_ref().map_or(&[], |h| h.as_bytes()))
-            }
+            Value::Str(s) => FmtArg::Str(StrArg::Lua(s)),
             _ => FmtArg::Other,
         }
     }
@@ -618,19 +727,27 @@ impl FormatArgs for FormatVm<'_> {
         };
         Some(id as usize)
     }
+
+    fn grow(&mut self, len: usize, add: usize) -> Result<(), LibErr> {
+        let total = len.saturating_add(add);
+        if total > self.vm.max_string {
+            return Err(LuaError::msg("resulting string too large").into());
+        }
+        Ok(self.work.grow(self.vm, add, total)?)
+    }
 }
 
 fn format_(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let a = Args::new(base, n, "format");
     let f = a.check_str(vm, 1)?;
     let mut out = Vec::new();
-    {
-        let mut fa = FormatVm { vm, a, held: None };
-        format::format(f.as_bytes(), &mut fa, &mut out).map_err(|e| e.0)?;
-    }
-    if out.len() > vm.max_string {
-        return Err(LuaError::msg("resulting string too large"));
-    }
+    let mut fa = FormatVm {
+        vm,
+        a,
+        work: Work::default(),
+    };
+    format::format(f.as_bytes(), &mut fa, &mut out).map_err(|e| e.0)?;
+    fa.work.finish(fa.vm)?;
     let v = vm.new_str_vec(out);
     vm.push(v);
     Ok(1)
@@ -640,11 +757,13 @@ fn format_(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
 struct PackVm<'a> {
     vm: &'a mut Vm,
     a: Args,
-    held: Option<Gc<LuaStr>>,
+    /// Bytes of the result not charged yet.
+    work: Work,
 }
 
 impl PackArgs for PackVm<'_> {
     type Error = LibErr;
+    type Str = StrArg;
 
     fn int(&mut self, n: usize) -> Result<i64, LibErr> {
         Ok(self.a.check_int(self.vm, n)?)
@@ -654,23 +773,32 @@ impl PackArgs for PackVm<'_> {
         Ok(self.a.check_f64(self.vm, n)?)
     }
 
-    fn str(&mut self, n: usize) -> Result<Cow<'_, [u8]>, LibErr> {
-        let s = self.a.check_str(self.vm, n)?;
-        self.held = Some(s);
-        Ok(Cow::Borrowed(
-            self.held.as_ref().map_or(&[], |h| h.as_bytes()),
-        ))
+    fn str(&mut self, n: usize) -> Result<StrArg, LibErr> {
+        Ok(StrArg::Lua(check_str_rooted(self.vm, &self.a, n)?))
+    }
+
+    fn grow(&mut self, len: usize, add: usize) -> Result<(), LibErr> {
+        let total = len.saturating_add(add);
+        if total > self.vm.max_string {
+            return Err(LuaError::msg("resulting string too large").into());
+        }
+        Ok(self.work.grow(self.vm, add, total)?)
     }
 }
 
 fn pack_(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let a = Args::new(base, n, "pack");
     let f = a.check_str(vm, 1)?;
+    // Reading the format is charged by its length, the result by its bytes.
+    vm.charge_bytes(f.len())?;
     let mut out = Vec::new();
-    {
-        let mut pa = PackVm { vm, a, held: None };
-        pack::pack(f.as_bytes(), &mut pa, &mut out).map_err(|e| e.0)?;
-    }
+    let mut pa = PackVm {
+        vm,
+        a,
+        work: Work::default(),
+    };
+    pack::pack(f.as_bytes(), &mut pa, &mut out).map_err(|e| e.0)?;
+    pa.work.finish(pa.vm)?;
     let v = vm.new_str_vec(out);
     vm.push(v);
     Ok(1)
@@ -678,6 +806,7 @@ fn pack_(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
 
 fn packsize(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let f = Args::new(base, n, "packsize").check_str(vm, 1)?;
+    vm.charge_bytes(f.len())?;
     let size = pack::packsize(f.as_bytes()).map_err(|e| pack_error("packsize", e))?;
     vm.push(Value::Int(size));
     Ok(1)
@@ -688,6 +817,9 @@ fn unpack(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let f = a.check_str(vm, 1)?;
     let d = a.check_str(vm, 2)?;
     let init = a.opt_int(vm, 3, 1)?;
+    // Reading the format is charged by its length (the values it yields are at
+    // most one per format byte), then the results and the strings they hold.
+    vm.charge_bytes(f.len())?;
     let mut vals = Vec::new();
     let pos = pack::unpack(f.as_bytes(), d.as_bytes(), init, &mut vals)
         .map_err(|e| pack_error("unpack", e))?;
@@ -695,6 +827,16 @@ fn unpack(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     if vm.top + count + 1 >= crate::vm::MAX_STACK {
         return Err(LuaError::msg("too many results"));
     }
+    let bytes: usize = vals
+        .iter()
+        .map(|v| match v {
+            PackVal::Str(s) => s.len(),
+            _ => 0,
+        })
+        .sum();
+    vm.check_alloc(bytes)?;
+    vm.charge_bytes(bytes)?;
+    vm.charge_results(count + 1)?;
     for v in vals {
         let v = match v {
             PackVal::Int(i) => Value::Int(i),

@@ -4,8 +4,14 @@
 //! and lengths taken with `__len`; tables without a metatable take a direct
 //! path. Values held across calls back into Lua are kept on the VM stack so a
 //! collection cannot free them.
+//!
+//! Costs: elements moved (`insert`, `remove`, `move`), stored (`pack`) or
+//! returned (`unpack`) are charged before they move; `concat` charges the
+//! elements it reads and the bytes it joins as it goes; `sort` charges each
+//! comparison (and the bytes of long strings it compares).
 
 use super::args::{arg_error, Args};
+use super::{compare_bytes, Work};
 use crate::value::Value;
 use crate::vm::{LuaError, Tm, Vm, MAX_STACK};
 
@@ -118,6 +124,8 @@ fn insert(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
             if (pos as u64).wrapping_sub(1) >= e as u64 {
                 return Err(arg_error("insert", 2, "position out of bounds"));
             }
+            // Elements `pos..e-1` move up one slot.
+            vm.charge_elements((e as u64).wrapping_sub(pos as u64) as usize)?;
             match plain(t) {
                 Some(tb) if pos < e && tb.len() as i64 == e - 1 => {
                     // Shift the array part in one go; the last element is re-set
@@ -161,6 +169,10 @@ fn remove(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     if pos != size && (pos as u64).wrapping_sub(1) > size as u64 {
         return Err(arg_error("remove", 1, "position out of bounds"));
     }
+    // Elements `pos+1..size` move down one slot.
+    if pos < size {
+        vm.charge_elements((size as u64).wrapping_sub(pos as u64) as usize)?;
+    }
     let v = geti(vm, t, pos)?;
     vm.push(v); // the result, rooted while elements move
     if let Some(tb) = plain(t) {
@@ -197,6 +209,16 @@ fn move_(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
         if t > i64::MAX - cnt + 1 {
             return Err(arg_error("move", 4, "destination wrap around"));
         }
+        // A plain destination grows by the slots past its border (at most);
+        // then every element moved is charged.
+        if let Some(d) = plain(dst) {
+            let border = d.len() as i64;
+            let last = t + (cnt - 1);
+            let new = last.saturating_sub(border.max(t.saturating_sub(1))).max(0) as u64;
+            let bytes = new.saturating_mul(std::mem::size_of::<Value>() as u64);
+            vm.check_alloc(usize::try_from(bytes).unwrap_or(usize::MAX))?;
+        }
+        vm.charge_elements(cnt as u64 as usize)?;
         let forward = t > e || t <= f || (tt != 1 && !vm.equals(src, dst)?);
         if forward {
             for i in 0..cnt {
@@ -226,11 +248,22 @@ fn concat(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let mut i = a.opt_int(vm, 3, 1)?;
     let last = a.opt_int(vm, 4, last)?;
     let t = a.get(vm, 1);
+    let overflow = |vm: &Vm| {
+        LuaError::msg(format!(
+            "string length overflow (limit is {} bytes)",
+            vm.max_string
+        ))
+    };
+    // The size shows element by element: each piece is checked against the
+    // string cap and the memory quota, and charged, before it is appended.
+    let mut work = Work::default();
     let mut buf = Vec::new();
     while i <= last {
+        work.elements(vm, 1)?;
         let v = geti(vm, t, i)?;
-        match v {
-            Value::Str(_) | Value::Int(_) | Value::Num(_) => vm.append_strnum(&mut buf, v),
+        let len = match v {
+            Value::Str(s) => s.len(),
+            Value::Int(_) | Value::Num(_) => 0, // at most 24 bytes: checked once written
             _ => {
                 return Err(LuaError::msg(format!(
                     "invalid value ({}) at index {} in table for 'concat'",
@@ -238,12 +271,20 @@ fn concat(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
                     i
                 )))
             }
+        };
+        let add = if i == last { len } else { len + sep.len() };
+        let total = buf.len().saturating_add(add);
+        if total > vm.max_string {
+            return Err(overflow(vm));
         }
-        if buf.len() > vm.max_string {
-            return Err(LuaError::msg(format!(
-                "string length overflow (limit is {} bytes)",
-                vm.max_string
-            )));
+        work.grow(vm, add, total)?;
+        let before = buf.len();
+        vm.append_strnum(&mut buf, v);
+        if len == 0 && buf.len() > before {
+            work.bytes(vm, buf.len() - before)?;
+            if buf.len() > vm.max_string {
+                return Err(overflow(vm));
+            }
         }
         if i == last {
             break;
@@ -251,12 +292,15 @@ fn concat(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
         buf.extend_from_slice(sep);
         i += 1;
     }
+    work.finish(vm)?;
     let v = vm.new_str_vec(buf);
     vm.push(v);
     Ok(1)
 }
 
 fn pack(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    vm.check_alloc(n.saturating_mul(std::mem::size_of::<Value>()))?;
+    vm.charge_elements(n)?;
     let t = vm.new_table(n, 1);
     let mut grown = 0;
     {
@@ -289,7 +333,7 @@ fn unpack(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
         return Err(LuaError::msg("too many results to unpack"));
     }
     let cnt = cnt as usize + 1;
-    vm.ensure_stack(vm.top + cnt);
+    vm.charge_results(cnt)?;
     if let Some(tb) = plain(t) {
         let tb = tb.get();
         for k in 0..cnt {
@@ -435,12 +479,14 @@ fn partition<S: SortAccess>(s: &mut S, lo: i64, up: i64) -> Result<i64, LuaError
 
 /// Sorting a copy of the array part of a plain table whose elements are all
 /// numbers or all strings: comparisons cannot call back into Lua.
-struct VecSort {
+struct VecSort<'a> {
     v: Vec<Value>,
     regs: [Value; 3],
+    vm: &'a mut Vm,
+    work: Work,
 }
 
-impl VecSort {
+impl VecSort<'_> {
     fn slot(&self, i: i64) -> Result<usize, LuaError> {
         let k = (i as u64).wrapping_sub(1);
         if k < self.v.len() as u64 {
@@ -451,7 +497,7 @@ impl VecSort {
     }
 }
 
-impl SortAccess for VecSort {
+impl SortAccess for VecSort<'_> {
     fn load(&mut self, reg: usize, i: i64) -> Result<(), LuaError> {
         let k = self.slot(i)?;
         self.regs[reg] = self.v[k];
@@ -466,6 +512,10 @@ impl SortAccess for VecSort {
 
     fn less(&mut self, r1: usize, r2: usize) -> Result<bool, LuaError> {
         let (a, b) = (self.regs[r1], self.regs[r2]);
+        self.work.compares(self.vm, 1)?;
+        if let Value::Str(_) = a {
+            self.work.bytes(self.vm, compare_bytes(a, b))?;
+        }
         Ok(match (a, b) {
             (Value::Str(x), Value::Str(y)) => x.as_bytes() < y.as_bytes(),
             _ => crate::vm::arith::num_lt(a, b).unwrap_or(false),
@@ -481,6 +531,7 @@ struct VmSort<'a> {
     t: Value,
     cmp: Value,
     regs: usize,
+    work: Work,
 }
 
 impl SortAccess for VmSort<'_> {
@@ -497,7 +548,9 @@ impl SortAccess for VmSort<'_> {
 
     fn less(&mut self, r1: usize, r2: usize) -> Result<bool, LuaError> {
         let (a, b) = (self.vm.stack[self.regs + r1], self.vm.stack[self.regs + r2]);
+        self.work.compares(self.vm, 1)?;
         if self.cmp.is_nil() {
+            self.work.bytes(self.vm, compare_bytes(a, b))?;
             self.vm.less(a, b, false)
         } else {
             Ok(self.vm.call1(self.cmp, &[a, b])?.is_truthy())
@@ -529,8 +582,10 @@ fn sort(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
             let mut s = VecSort {
                 v: arr.to_vec(),
                 regs: [Value::Nil; 3],
+                vm,
+                work: Work::default(),
             };
-            let r = auxsort(&mut s, 1, len, 0);
+            let r = auxsort(&mut s, 1, len, 0).and_then(|_| s.work.finish(s.vm));
             // Written back even after an error, as lua5.4 sorts in place.
             tb.get_mut().array_mut().copy_from_slice(&s.v);
             return r.map(|_| 0);
@@ -540,8 +595,15 @@ fn sort(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     for _ in 0..3 {
         vm.push(Value::Nil);
     }
-    let mut s = VmSort { vm, t, cmp, regs };
+    let mut s = VmSort {
+        vm,
+        t,
+        cmp,
+        regs,
+        work: Work::default(),
+    };
     auxsort(&mut s, 1, len, 0)?;
+    s.work.finish(s.vm)?;
     Ok(0)
 }
 
@@ -550,9 +612,12 @@ mod tests {
     use super::*;
 
     fn sorted(v: &[i64]) -> Result<Vec<i64>, LuaError> {
+        let mut vm = Vm::new();
         let mut s = VecSort {
             v: v.iter().map(|&i| Value::Int(i)).collect(),
             regs: [Value::Nil; 3],
+            vm: &mut vm,
+            work: Work::default(),
         };
         auxsort(&mut s, 1, v.len() as i64, 0)?;
         Ok(s.v
@@ -587,7 +652,10 @@ mod tests {
     #[test]
     fn inconsistent_order_is_an_error_not_a_panic() {
         // NaN makes `<` inconsistent.
+        let mut vm = Vm::new();
         let mut s = VecSort {
+            vm: &mut vm,
+            work: Work::default(),
             v: vec![
                 Value::Num(f64::NAN),
                 Value::Num(1.0),

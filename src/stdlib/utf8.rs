@@ -121,6 +121,15 @@ fn posrelat(pos: i64, len: usize) -> i64 {
     }
 }
 
+/// Bytes in the range `i..=j` of a string of `len` bytes (positions as
+/// `utf8.len` and `utf8.codepoint` take them, clamped to the string), which
+/// those functions decode at most.
+pub fn span(len: usize, i: i64, j: i64) -> usize {
+    let lo = posrelat(i, len).max(1);
+    let hi = posrelat(j, len).min(len as i64);
+    (hi - lo + 1).max(0) as usize
+}
+
 /// `utf8.len(s, i, j, lax)`: `Ok(Ok(n))` is the number of characters,
 /// `Ok(Err(p))` means an invalid byte at 1-based position `p` (Lua returns
 /// `fail, p`).
@@ -179,8 +188,9 @@ pub fn codepoints(
 }
 
 /// `utf8.offset(s, n, i)`: byte position (1-based) where the `n`-th
-/// character counting from position `i` starts, or `None` (fail).
-pub fn offset(s: &[u8], n: i64, i: Option<i64>) -> Result<Option<i64>, Utf8Error> {
+/// character counting from position `i` starts, or `None` (fail); and the
+/// number of bytes the search passed over.
+pub fn offset(s: &[u8], n: i64, i: Option<i64>) -> Result<(Option<i64>, usize), Utf8Error> {
     let len = s.len() as i64;
     // Reading past the end sees Lua's terminating NUL: not a continuation.
     let cont = |p: i64| s.get(p as usize).is_some_and(|&b| is_cont(b));
@@ -190,6 +200,7 @@ pub fn offset(s: &[u8], n: i64, i: Option<i64>) -> Result<Option<i64>, Utf8Error
         return Err(Utf8Error::Arg(3, "position out of bounds"));
     }
     posi -= 1;
+    let start = posi;
     let mut n = n;
     if n == 0 {
         while posi > 0 && cont(posi) {
@@ -218,7 +229,7 @@ pub fn offset(s: &[u8], n: i64, i: Option<i64>) -> Result<Option<i64>, Utf8Error
             }
         }
     }
-    Ok((n == 0).then_some(posi + 1))
+    Ok(((n == 0).then_some(posi + 1), posi.abs_diff(start) as usize))
 }
 
 /// One step of `utf8.codes`: given the control value (0 at the start, then
@@ -240,6 +251,29 @@ pub fn codes_next(s: &[u8], control: i64, strict: bool) -> Result<Option<(i64, u
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn off(s: &[u8], n: i64, i: Option<i64>) -> Result<Option<i64>, Utf8Error> {
+        offset(s, n, i).map(|r| r.0)
+    }
+
+    #[test]
+    fn offset_reports_bytes_passed_over() {
+        let s = "a\u{e9}b\u{10FFFF}c".as_bytes(); // 1 + 2 + 1 + 4 + 1 bytes
+        assert_eq!(offset(s, 1, None), Ok((Some(1), 0)));
+        assert_eq!(offset(s, 5, None), Ok((Some(9), 8)));
+        assert_eq!(offset(s, 6, None), Ok((Some(10), 9)));
+        assert_eq!(offset(s, 9, None), Ok((None, 9)));
+        assert_eq!(offset(s, -1, None), Ok((Some(9), 1)));
+        assert_eq!(offset(s, -5, None), Ok((Some(1), 9)));
+        let stray = [b"a".as_slice(), &[0x80; 1000]].concat();
+        assert_eq!(offset(&stray, 2, None), Ok((Some(1002), 1001)));
+        assert_eq!(span(10, 1, -1), 10);
+        assert_eq!(span(10, 3, 4), 2);
+        assert_eq!(span(10, -2, -1), 2);
+        assert_eq!(span(10, 5, 2), 0);
+        assert_eq!(span(10, 1, 1_000_000), 10);
+        assert_eq!(span(10, -1_000_000, 3), 3);
+    }
 
     fn enc(cps: &[u32]) -> Vec<u8> {
         let mut out = vec![];
@@ -326,24 +360,24 @@ mod tests {
         assert_eq!(len(b"", 1, -1, false), Ok(Ok(0)));
         assert_eq!(len(b"\xed\xa0\x80", 1, -1, true), Ok(Ok(1)));
 
-        assert_eq!(offset(h, 3, None), Ok(Some(4)));
-        assert_eq!(offset(h, -1, None), Ok(Some(6)));
-        assert_eq!(offset(h, 0, Some(3)), Ok(Some(2)));
+        assert_eq!(off(h, 3, None), Ok(Some(4)));
+        assert_eq!(off(h, -1, None), Ok(Some(6)));
+        assert_eq!(off(h, 0, Some(3)), Ok(Some(2)));
         assert_eq!(
-            offset(h, 1, Some(3)),
+            off(h, 1, Some(3)),
             Err(Utf8Error::Msg("initial position is a continuation byte"))
         );
-        assert_eq!(offset(h, 10, None), Ok(None));
-        assert_eq!(offset(h, 7, None), Ok(None));
-        assert_eq!(offset(h, 6, None), Ok(Some(7)));
+        assert_eq!(off(h, 10, None), Ok(None));
+        assert_eq!(off(h, 7, None), Ok(None));
+        assert_eq!(off(h, 6, None), Ok(Some(7)));
         assert_eq!(
-            offset(h, 1, Some(8)),
+            off(h, 1, Some(8)),
             Err(Utf8Error::Arg(3, "position out of bounds"))
         );
-        assert_eq!(offset(h, -1, Some(7)), Ok(Some(6)));
-        assert_eq!(offset(b"a\x80\x80b", 2, None), Ok(Some(4)));
-        assert_eq!(offset(b"a\x80\x80b", -1, None), Ok(Some(4)));
-        assert_eq!(offset(b"a\x80\x80b", 0, Some(3)), Ok(Some(1)));
+        assert_eq!(off(h, -1, Some(7)), Ok(Some(6)));
+        assert_eq!(off(b"a\x80\x80b", 2, None), Ok(Some(4)));
+        assert_eq!(off(b"a\x80\x80b", -1, None), Ok(Some(4)));
+        assert_eq!(off(b"a\x80\x80b", 0, Some(3)), Ok(Some(1)));
 
         let mut out = vec![];
         assert_eq!(

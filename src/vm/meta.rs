@@ -362,13 +362,10 @@ impl Vm {
                 while k < n && is_strnum(self.stack[top - k - 1]) {
                     k += 1;
                 }
-                // Check the size before building anything (numbers need at most 44 bytes).
+                // Check the size before building anything.
                 let total: usize = self.stack[top - k..top]
                     .iter()
-                    .map(|v| match v {
-                        Value::Str(s) => s.len(),
-                        _ => 44,
-                    })
+                    .map(|&v| strnum_len(v))
                     .sum();
                 if total > self.max_string {
                     return Err(LuaError::rt(format!(
@@ -376,6 +373,10 @@ impl Vm {
                         self.max_string
                     )));
                 }
+                // The new string must fit the memory quota, and its bytes (copied,
+                // then hashed) are charged before it is built.
+                self.check_alloc(total)?;
+                self.charge_bytes(total)?;
                 let mut buf = Vec::with_capacity(total);
                 for i in top - k..top {
                     self.append_strnum(&mut buf, self.stack[i]);
@@ -451,6 +452,22 @@ impl Vm {
     }
 }
 
+/// The length of a string, or of a number's text: exact for integers, a bound
+/// for floats (`%.14g` never needs more than 24 bytes).
+#[inline]
+fn strnum_len(v: Value) -> usize {
+    match v {
+        Value::Str(s) => s.len(),
+        Value::Int(i) => {
+            usize::from(i < 0)
+                + i.unsigned_abs()
+                    .checked_ilog10()
+                    .map_or(1, |d| d as usize + 1)
+        }
+        _ => 24,
+    }
+}
+
 #[inline]
 fn is_strnum(v: Value) -> bool {
     matches!(v, Value::Str(_) | Value::Int(_) | Value::Num(_))
@@ -472,5 +489,37 @@ fn arith_tm(op: ArithOp) -> Tm {
         ArithOp::Shr => Tm::Shr,
         ArithOp::Unm => Tm::Unm,
         ArithOp::BNot => Tm::BNot,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strnum_len_bounds_the_text() {
+        let vm = Vm::new();
+        for v in [
+            Value::Int(0),
+            Value::Int(9),
+            Value::Int(10),
+            Value::Int(-1),
+            Value::Int(i64::MIN),
+            Value::Int(i64::MAX),
+            Value::Num(-1.7976931348623157e308),
+            Value::Num(-2.2250738585072014e-308),
+            Value::Num(-1e-300 / 3.0),
+            Value::Num(-0.0),
+            Value::Num(-123456789012345.6),
+            Value::Num(f64::NAN),
+            Value::Num(f64::NEG_INFINITY),
+        ] {
+            let mut b = Vec::new();
+            vm.append_strnum(&mut b, v);
+            match v {
+                Value::Int(_) => assert_eq!(strnum_len(v), b.len(), "{v:?}"),
+                _ => assert!(strnum_len(v) >= b.len(), "{v:?}"),
+            }
+        }
     }
 }
