@@ -3,21 +3,9 @@
 
 use mani::Lua;
 use std::io::Write;
-use std::sync::{Arc, Mutex};
 
-/// A `Write` sink the test can read back.
-#[derive(Clone, Default)]
-struct Sink(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Sink {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+mod common;
+use common::Sink;
 
 fn run_captured(lua: &mut Lua, src: &str) -> String {
     let sink = Sink::default();

@@ -6,20 +6,9 @@ use mani::meter::Policy;
 use mani::value::Value;
 use mani::{Error, Lua, Run};
 use std::io::Write;
-use std::sync::{Arc, Mutex};
 
-#[derive(Clone, Default)]
-struct Sink(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Sink {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+mod common;
+use common::Sink;
 
 /// Runs `src` in slices of `slice` units (0: unsliced); returns (output, results
 /// rendered as text, total cost, number of slices).

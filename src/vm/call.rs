@@ -54,13 +54,7 @@ impl Vm {
                     // Metering: the entry segment is charged with the call. Out of
                     // budget, the new frame waits at pc 0 to be charged on resume.
                     if self.meter.enabled {
-                        let s = p.segs[0];
-                        if !self.meter.try_charge(s) {
-                            self.out_of_budget(s)?;
-                        }
-                        if self.profile.is_some() {
-                            self.profile_segment(&p.proto, 0);
-                        }
+                        self.charge_segment(p, 0)?;
                     }
                     return Ok(true);
                 }
@@ -453,10 +447,7 @@ impl Vm {
         if e.is_uncatchable() {
             // Limits pass every pcall: unwind to the caller without running handlers.
             self.note_limit(&e);
-            let level = self.frames.get(entry_depth).map(|f| f.func).unwrap_or(0);
-            self.close_upvals(level);
-            self.tbc.retain(|&s| s < level);
-            self.frames.truncate(entry_depth);
+            self.unwind_to(entry_depth, 0);
             return Err(e);
         }
         let mut errv = self.error_value(e);
@@ -467,9 +458,7 @@ impl Vm {
             if entry_depth == 0 && self.last_traceback.is_none() {
                 self.last_traceback = Some(self.traceback());
             }
-            let level = self.frames.get(entry_depth).map(|f| f.func).unwrap_or(0);
-            self.close_upvals(level);
-            self.frames.truncate(entry_depth);
+            self.unwind_to(entry_depth, 0);
             return Err(LuaError::Value(errv));
         };
         if let FrameKind::Xpcall = self.frames[i].kind {
@@ -505,6 +494,16 @@ impl Vm {
         self.stack[f.func + 1] = errv;
         self.finish_results(f.func, f.func, 2, f.nresults);
         Ok(self.after_return(entry_depth))
+    }
+
+    /// Drops the frames above `depth` without running handlers: closes their
+    /// upvalues and forgets their to-be-closed variables (the stack level is the
+    /// first dropped frame's function slot, or `level` if there is none).
+    pub(crate) fn unwind_to(&mut self, depth: usize, level: usize) {
+        let level = self.frames.get(depth).map_or(level, |f| f.func);
+        self.close_upvals(level);
+        self.tbc.retain(|&s| s < level);
+        self.frames.truncate(depth);
     }
 
     /// The highest stack slot any active frame may use (where nested calls can start).

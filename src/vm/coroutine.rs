@@ -223,7 +223,7 @@ impl Vm {
             return Err(LuaError::Arg(1, format!("thread expected, got {got}")));
         };
         let args = args.to_vec();
-        self.resume_native_with(nc, base, co, Some(&args))
+        self.resume_native_with(nc, co, Some(&args))
     }
 
     /// Resumes `co` (with `args`, or continuing after a pause when `None`) for the
@@ -231,7 +231,6 @@ impl Vm {
     pub(crate) fn resume_native_with(
         &mut self,
         nc: Gc<NativeClosure>,
-        _base: usize,
         co: Gc<Thread>,
         args: Option<&[Value]>,
     ) -> Result<usize, LuaError> {

@@ -292,6 +292,18 @@ impl Vm {
                     }
                 }};
             }
+            // A collector safe point: collects when one is due and checks the memory
+            // quota. The pc is saved first so errors and tracebacks see this line.
+            macro_rules! gc_point {
+                () => {{
+                    if self.heap.should_collect() {
+                        self.frames[fi].pc = pc;
+                        // `top` stays: it may mark multiple results still to be used.
+                        self.gc_poll(base + max_stack)?;
+                        reload!();
+                    }
+                }};
+            }
             // Conditional jump: the next instruction is a JMP taken when `cond == k`.
             macro_rules! cond_jump {
                 ($cond:expr, $k:expr) => {{
@@ -362,12 +374,7 @@ impl Vm {
                         };
                         match self.store_fast(&t, &key, &v) {
                             Stored::Done => {}
-                            Stored::Grew => {
-                                if self.heap.should_collect() {
-                                    self.frames[fi].pc = pc;
-                                    self.gc_poll(base + max_stack)?;
-                                }
-                            }
+                            Stored::Grew => gc_point!(),
                             Stored::Declined => {
                                 if self.store(t, key, v, fi, pc, base + max_stack)? {
                                     continue 'frame;
@@ -456,16 +463,9 @@ impl Vm {
                         };
                         match self.store_fast(rref!(i.a()), key, v) {
                             Stored::Done => {}
-                            Stored::Grew => {
-                                // A growing table is where memory goes in loops that
-                                // allocate nothing else: collect (and check the
-                                // quota) here too.
-                                if self.heap.should_collect() {
-                                    self.frames[fi].pc = pc;
-                                    self.gc_poll(base + max_stack)?;
-                                    reload!();
-                                }
-                            }
+                            // A growing table is where memory goes in loops that
+                            // allocate nothing else.
+                            Stored::Grew => gc_point!(),
                             Stored::Declined => {
                                 let (t, key, v) = (r!(i.a()), *key, *v);
                                 if self.store(t, key, v, fi, pc, base + max_stack)? {
@@ -481,11 +481,7 @@ impl Vm {
                         let t = self.new_table(narr, i.b());
                         reload!();
                         set!(i.a(), Value::Table(t));
-                        if self.heap.should_collect() {
-                            self.frames[fi].pc = pc;
-                            self.gc_poll(base + max_stack)?;
-                        }
-                        reload!();
+                        gc_point!();
                     }
                     Op::SelfOp => {
                         let obj = r!(i.b());
@@ -680,9 +676,7 @@ impl Vm {
                         if self.concat_from(base + i.a(), i.b())? {
                             continue 'frame;
                         }
-                        if self.heap.should_collect() {
-                            self.gc_poll(base + max_stack)?;
-                        }
+                        gc_point!();
                         reload!();
                     }
                     Op::Close => {
@@ -842,9 +836,7 @@ impl Vm {
                         if self.precall(func, nargs, nres)? {
                             continue 'frame;
                         }
-                        if self.heap.should_collect() {
-                            self.gc_poll(base + max_stack)?;
-                        }
+                        gc_point!();
                         reload!();
                     }
                     Op::TailCall => {
@@ -1052,12 +1044,7 @@ impl Vm {
                             let after = crate::heap::HeapObject::size(t.get());
                             if after > before {
                                 self.heap.account((after - before) as isize);
-                                if self.heap.should_collect() {
-                                    self.frames[fi].pc = pc;
-                                    self.top = base + max_stack;
-                                    self.gc_poll(base + max_stack)?;
-                                    reload!();
-                                }
+                                gc_point!();
                             }
                         }
                     }
@@ -1078,11 +1065,7 @@ impl Vm {
                         });
                         reload!();
                         set!(i.a(), Value::LuaFn(c));
-                        if self.heap.should_collect() {
-                            self.frames[fi].pc = pc;
-                            self.gc_poll(base + max_stack)?;
-                        }
-                        reload!();
+                        gc_point!();
                     }
                     Op::VarArg => {
                         let a = i.a();

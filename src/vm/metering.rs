@@ -76,13 +76,22 @@ impl Vm {
             return Ok(());
         };
         let pc = f.pc;
-        let pinst = cl.p.get_static();
-        let s = pinst.segs[pc];
+        self.charge_segment(cl.p.get_static(), pc)
+    }
+
+    /// Charges the segment of `p` that starts at `pc` (metering is on).
+    #[inline(always)]
+    pub(crate) fn charge_segment(
+        &mut self,
+        p: &crate::value::ProtoInst,
+        pc: usize,
+    ) -> Result<(), LuaError> {
+        let s = p.segs[pc];
         if !self.meter.try_charge(s) {
             self.out_of_budget(s)?;
         }
         if self.profile.is_some() {
-            self.profile_segment(&pinst.proto, pc);
+            self.profile_segment(&p.proto, pc);
         }
         Ok(())
     }
@@ -318,10 +327,7 @@ impl Vm {
                 Ok(CallState::Paused)
             }
             Err(e) => {
-                let level = self.frames.get(call.depth).map_or(call.func, |f| f.func);
-                self.close_upvals(level);
-                self.tbc.retain(|&s| s < level);
-                self.frames.truncate(call.depth);
+                self.unwind_to(call.depth, call.func);
                 self.top = call.saved_top;
                 Err(e)
             }
@@ -344,7 +350,7 @@ impl Vm {
             {
                 let co = Self::paused_child(&f, &self.stack)
                     .expect("paused resume frame holds its coroutine");
-                match self.resume_native_with(nc, f.base, co, None) {
+                match self.resume_native_with(nc, co, None) {
                     Ok(n) => {
                         self.frames.pop();
                         let src = self.top - n;
