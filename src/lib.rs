@@ -1,25 +1,111 @@
 //! # mani
 //!
-//! A Lua 5.4 virtual machine in pure Rust for hosts that run code they do not trust.
+//! A Lua 5.4 virtual machine in pure Rust for hosts that run code they do not trust:
+//! every run is deterministic, metered by a cost budget, and can be stopped, paused
+//! and resumed, without the script being able to crash, hang or exhaust its host.
 //!
-//! The pipeline: [`syntax`] (lexer and parser) → [`compiler`] → [`bytecode`] →
-//! [`vm`] (interpreter), with values in [`value`], the garbage-collected heap in
-//! [`heap`] and the standard library in [`stdlib`].
+//! ## Guide
+//!
+//! The embedding API has mlua 0.12's names and shapes, so a host written for mlua's
+//! common subset compiles against mani unchanged:
 //!
 //! ```
-//! let mut lua = mani::Lua::new();
-//! lua.exec(b"x = 6 * 7", "example").unwrap();
-//! assert_eq!(lua.eval_int(b"return x", "example").unwrap(), 42);
+//! use mani::{Lua, Result, Table, UserData, UserDataMethods};
+//!
+//! struct Unit { hp: i64 }
+//! impl UserData for Unit {
+//!     fn add_methods<M: UserDataMethods<Self>>(m: &mut M) {
+//!         m.add_method("hp", |_, this, ()| Ok(this.hp));
+//!         m.add_method_mut("hit", |_, this, dmg: i64| { this.hp -= dmg; Ok(()) });
+//!     }
+//! }
+//!
+//! fn main() -> Result<()> {
+//!     let lua = Lua::new();                       // the sandbox profile
+//!     lua.globals().set("unit", Unit { hp: 10 })?;
+//!     let log = lua.create_function(|_, msg: String| Ok(format!("[log] {msg}")))?;
+//!     lua.globals().set("log", log)?;
+//!     let (hp, line): (i64, String) = lua
+//!         .load("unit:hit(3) return unit:hp(), log('ok')")
+//!         .set_name("=unit.lua")
+//!         .eval()?;
+//!     assert_eq!((hp, line.as_str()), (7, "[log] ok"));
+//!     let t: Table = lua.load("{1, 2, x = 'y'}").eval()?;
+//!     assert_eq!(t.raw_len(), 2);
+//!     Ok(())
+//! }
 //! ```
+//!
+//! What mani adds beside that subset, on the same [`Lua`]:
+//!
+//! - **Metering**: [`Lua::set_budget`], [`Lua::set_step_limit`],
+//!   [`Lua::set_memory_limit`] stop any script with [`Error::BudgetExhausted`],
+//!   [`Error::StepLimit`] or [`Error::MemoryError`], which `pcall` cannot catch.
+//!   Under [`meter::Policy::Pause`], [`Lua::start_call`] and [`Lua::resume`] run a call
+//!   in slices. [`Lua::cost`] and [`Lua::enable_profile`] report what was charged.
+//! - **Determinism**: `tostring` of tables shows a per-State id, `pairs` follows
+//!   insertion order, `math.random` has a fixed seed, and the clock is the host's
+//!   ([`Lua::set_clock`]).
+//!
+//! ## Coming from mlua
+//!
+//! - Same: `Lua`, `Value`, `Table`, `Function`, `LuaString`, `Thread`, `AnyUserData`,
+//!   `UserData` with `add_methods`/`add_fields`, `FromLua`/`IntoLua` (and the multi
+//!   variants), `Variadic`, `MultiValue`, `RegistryKey`, `scope`, app data, `Error`
+//!   and the `prelude` aliases. Handles have no lifetime, keep their object alive,
+//!   and are checked against their State.
+//! - Different: [`Lua::new`] is the sandbox profile (no `io`, no file access, a fixed
+//!   clock); mlua's default is [`Lua::new_trusted`]; pick libraries with
+//!   [`Lua::new_with`]. `Lua` is always `Send + Sync` (mlua's `send` feature), so
+//!   callbacks and userdata must be `Send`; [`Lua::scope`] takes non-`Send` ones.
+//!   A Lua error whose value is not a string arrives as [`Error::LuaValue`] with the
+//!   value. There is no `unsafe` door to the C API, no async, no serde.
+//! - Added: budgets, step limits, pause and resume, cost reports.
+//!
+//! ## Inside
+//!
+//! The pipeline: `syntax` (lexer, parser) → `compiler` → `bytecode` (verified before
+//! it runs) → `vm` (interpreter), with values in `value`, the garbage-collected heap
+//! in `heap`, the standard library in `stdlib` and metering in [`meter`]. None of
+//! them but [`meter`] is public: raw values and the heap are only reached through the
+//! API's handles.
 
-pub mod api;
-pub mod bytecode;
-pub mod compiler;
-pub mod heap;
+pub(crate) mod api;
+pub(crate) mod bytecode;
+pub(crate) mod compiler;
+pub(crate) mod heap;
 pub mod meter;
-pub mod stdlib;
-pub mod syntax;
-pub mod value;
-pub mod vm;
+pub(crate) mod stdlib;
+pub(crate) mod syntax;
+pub(crate) mod value;
+pub(crate) mod vm;
 
-pub use api::{Error, Lua, Run};
+pub use api::*;
+pub use vm::host::{Clock, FixedClock, SystemClock};
+
+/// Compiles `src` and returns each function's static cost analysis as text (what
+/// `mani --analyze` prints), or the syntax error.
+///
+/// ```
+/// let report = mani::analyze_source(b"local x = 1 return x", "t.lua", &Default::default()).unwrap();
+/// assert!(report.contains("t.lua"));
+/// ```
+pub fn analyze_source(
+    src: &[u8],
+    chunkname: &str,
+    model: &meter::CostModel,
+) -> std::result::Result<String, String> {
+    let ast = syntax::parse(src, chunkname).map_err(|e| e.message)?;
+    let proto = compiler::compile(&ast, chunkname).map_err(|e| e.message)?;
+    Ok(meter::analysis_report(&meter::analyze(&proto, model)))
+}
+
+/// The bytecode listing of a chunk, for debugging the compiler.
+#[doc(hidden)]
+pub fn bytecode_listing(src: &[u8], chunkname: &str) -> std::result::Result<String, String> {
+    let ast = syntax::parse(src, chunkname).map_err(|e| e.message)?;
+    let proto = compiler::compile(&ast, chunkname).map_err(|e| e.message)?;
+    let mut out = String::new();
+    bytecode::listing(&proto, 0, &mut out);
+    Ok(out)
+}

@@ -21,8 +21,7 @@
 //!   --no-meter      run without metering (budgets and step limits are ignored)
 //! ```
 
-use mani::value::Value;
-use mani::Lua;
+use mani::{Function, Lua, MultiValue, Value};
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 
@@ -174,19 +173,22 @@ fn real_main() -> ExitCode {
         Lua::new_trusted()
     };
     // The `arg` table: script at 0, its arguments at 1.., options before it negative.
-    let arg_t = lua.vm.new_table(argv.len(), 0);
     let s0 = script.unwrap_or(argv.len());
-    for (j, a) in argv.iter().enumerate() {
-        let v = lua.vm.new_str(a.as_bytes());
-        let _ = arg_t.get_mut().set(Value::Int(j as i64 - s0 as i64), v);
+    let arg_t = lua.create_table_from(
+        argv.iter()
+            .enumerate()
+            .map(|(j, a)| (j as i64 - s0 as i64, a.as_str())),
+    );
+    if let Err(e) = arg_t.and_then(|t| lua.globals().set("arg", t)) {
+        eprintln!("{prog}: {e}");
+        return ExitCode::FAILURE;
     }
-    lua.vm.set_global("arg", Value::Table(arg_t));
     if m.analyze {
         return analyze(script.map(|si| argv[si].as_str()));
     }
     lua.set_budget(m.budget);
     lua.set_step_limit(m.steps);
-    lua.set_memory_limit(m.memory);
+    let _ = lua.set_memory_limit(m.memory.unwrap_or(0));
     lua.set_metering(!m.off);
     if m.profile {
         lua.enable_profile();
@@ -198,10 +200,10 @@ fn real_main() -> ExitCode {
     }
     for act in actions {
         let ok = match act {
-            Action::Exec(src) => run_chunk(&mut lua, src.as_bytes(), "(command line)", &[], slice),
+            Action::Exec(src) => run_chunk(&mut lua, src.as_bytes(), "=(command line)", &[], slice),
             Action::Require(name) => {
                 let src = format!("{name} = require('{name}')");
-                run_chunk(&mut lua, src.as_bytes(), "(command line)", &[], slice)
+                run_chunk(&mut lua, src.as_bytes(), "=(command line)", &[], slice)
             }
         };
         if !ok {
@@ -216,10 +218,10 @@ fn real_main() -> ExitCode {
                 eprintln!("{prog}: cannot read stdin");
                 return finish(&mut lua, ExitCode::FAILURE, &m);
             }
-            (buf, "stdin".to_string())
+            (buf, "=stdin".to_string())
         } else {
             match std::fs::read(name) {
-                Ok(b) => (b, name.clone()),
+                Ok(b) => (b, format!("@{name}")),
                 Err(_) => {
                     eprintln!("{prog}: cannot open {name}");
                     return finish(&mut lua, ExitCode::FAILURE, &m);
@@ -237,7 +239,7 @@ fn real_main() -> ExitCode {
         } else {
             let mut buf = Vec::new();
             let _ = std::io::stdin().read_to_end(&mut buf);
-            if !run_chunk(&mut lua, skip_shebang(&buf), "stdin", &[], slice) {
+            if !run_chunk(&mut lua, skip_shebang(&buf), "=stdin", &[], slice) {
                 return finish(&mut lua, ExitCode::FAILURE, &m);
             }
         }
@@ -286,13 +288,9 @@ fn analyze(script: Option<&str>) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let proto = mani::syntax::parse(skip_shebang(&src), name)
-        .map_err(|e| e.message)
-        .and_then(|ast| mani::compiler::compile(&ast, name).map_err(|e| e.message));
-    match proto {
-        Ok(p) => {
-            let fns = mani::meter::analyze(&p, &mani::meter::CostModel::default());
-            print!("{}", mani::meter::analysis_report(&fns));
+    match mani::analyze_source(skip_shebang(&src), name, &Default::default()) {
+        Ok(report) => {
+            print!("{report}");
             ExitCode::SUCCESS
         }
         Err(msg) => {
@@ -308,8 +306,8 @@ fn actions_empty(argv: &[String]) -> bool {
 
 /// Closes the state like `lua_close` (pending finalizers run) and flushes output.
 fn finish(lua: &mut Lua, code: ExitCode, m: &Metering) -> ExitCode {
-    lua.vm.close_state();
-    let _ = lua.vm.out.flush();
+    lua.close();
+    let _ = lua.flush_output();
     report_metering(lua, m);
     code
 }
@@ -318,17 +316,17 @@ fn finish(lua: &mut Lua, code: ExitCode, m: &Metering) -> ExitCode {
 /// to the budget and resumes the paused call, until it finishes.
 fn run_sliced(
     lua: &mut Lua,
-    f: Value,
-    args: &[Value],
+    f: Function,
+    args: MultiValue,
     slice: Option<u64>,
 ) -> Result<(), mani::Error> {
     let Some(n) = slice else {
-        return lua.call(f, args).map(|_| ());
+        return f.call::<()>(args);
     };
     lua.set_policy(mani::meter::Policy::Pause);
     lua.set_budget(Some(n));
     let mut slices = 1u64;
-    let mut run = lua.start_call(f, args);
+    let mut run = lua.start_call(&f, args);
     while let Ok(mani::Run::Paused) = run {
         lua.add_budget(n);
         slices += 1;
@@ -356,39 +354,47 @@ fn run_chunk(
     args: &[String],
     slice: Option<u64>,
 ) -> bool {
-    let f = match lua.vm.load(src, chunkname) {
+    let f = match lua.load(src).set_name(chunkname).into_function() {
         Ok(f) => f,
-        Err(msg) => {
-            let _ = lua.vm.out.flush();
-            eprintln!("mani: {msg}");
+        Err(e) => {
+            let _ = lua.flush_output();
+            report_error(lua, &e);
             return false;
         }
     };
-    let argv: Vec<Value> = args.iter().map(|a| lua.vm.new_str(a.as_bytes())).collect();
-    match run_sliced(lua, f, &argv, slice) {
+    let argv: MultiValue = args
+        .iter()
+        .map(|a| lua.create_string(a).map(Value::String))
+        .collect::<Result<_, _>>()
+        .unwrap_or_default();
+    match run_sliced(lua, f, argv, slice) {
         Ok(()) => true,
         Err(e) => {
-            let _ = lua.vm.out.flush();
-            match e {
-                mani::Error::Runtime { message, traceback } => {
-                    eprintln!("mani: {message}");
-                    if !traceback.is_empty() {
-                        eprintln!("{traceback}");
-                    }
-                }
-                mani::Error::Limit {
-                    message, traceback, ..
-                } => {
-                    eprintln!("mani: {message}");
-                    if !traceback.is_empty() {
-                        eprintln!("{traceback}");
-                    }
-                }
-                mani::Error::Syntax(m) => eprintln!("mani: {m}"),
-                mani::Error::Paused => eprintln!("mani: call paused"),
-            }
+            let _ = lua.flush_output();
+            report_error(lua, &e);
             false
         }
+    }
+}
+
+/// Prints an error the way lua.c does: `mani: message`, then the traceback.
+fn report_error(lua: &Lua, e: &mani::Error) {
+    let message = match e {
+        mani::Error::RuntimeError(m)
+        | mani::Error::MemoryError(m)
+        | mani::Error::BudgetExhausted(m)
+        | mani::Error::StepLimit(m) => m.clone(),
+        mani::Error::LuaValue { message, .. } => message.clone(),
+        mani::Error::SyntaxError { message, .. } => {
+            eprintln!("mani: {message}");
+            return;
+        }
+        mani::Error::Paused => "call paused".to_string(),
+        e => e.to_string(),
+    };
+    eprintln!("mani: {message}");
+    if let Some(tb) = lua.last_traceback().filter(|t| !t.is_empty()) {
+        eprintln!("{tb}");
     }
 }
 
@@ -414,27 +420,29 @@ fn repl(lua: &mut Lua) {
         }
         // First try it as an expression to print.
         let expr_src = format!("return {pending}");
-        let f = match lua.vm.load(expr_src.as_bytes(), "stdin") {
+        let f = match lua.load(expr_src.as_str()).set_name("=stdin").into_function() {
             Ok(f) => Ok(f),
-            Err(_) => lua.vm.load(pending.as_bytes(), "stdin"),
+            Err(_) => lua.load(pending.as_str()).set_name("=stdin").into_function(),
         };
         match f {
-            Err(msg) if msg.ends_with("<eof>") => continue,
-            Err(msg) => {
-                eprintln!("mani: {msg}");
-            }
-            Ok(f) => match lua.call(f, &[]) {
+            Err(mani::Error::SyntaxError {
+                incomplete_input: true,
+                ..
+            }) => continue,
+            Err(e) => report_error(lua, &e),
+            Ok(f) => match f.call::<MultiValue>(()) {
                 Ok(vals) => {
                     if !vals.is_empty() {
-                        let print = lua.vm.get_global("print");
-                        let _ = lua.call(print, &vals);
+                        if let Ok(print) = lua.globals().get::<Function>("print") {
+                            let _ = print.call::<()>(vals);
+                        }
                     }
                 }
-                Err(e) => eprintln!("mani: {e}"),
+                Err(e) => report_error(lua, &e),
             },
         }
         let _ = rl.add_history_entry(pending.as_str());
-        let _ = lua.vm.out.flush();
+        let _ = lua.flush_output();
         pending.clear();
     }
 }

@@ -33,6 +33,8 @@ impl Vm {
         }
         gray.extend(self.open_upvals.iter().map(|u| ObjRef::UpVal(*u)));
         gray.extend(self.tobefnz.iter().filter_map(|v| v.obj_ref()));
+        crate::api::state::trace_roots(self, &mut gray);
+        gray.extend(self.ud_metas.values().map(|t| ObjRef::Table(*t)));
         self.weak_tables.clear();
         self.mark(&mut gray);
         // Ephemerons: values of weak-keyed entries become reachable with their keys.
@@ -222,6 +224,7 @@ impl Vm {
                         if let Some(m) = g.meta {
                             gray.push(ObjRef::Table(m));
                         }
+                        gray.extend(g.user_value.obj_ref());
                     }
                 }
                 ObjRef::Thread(g) => {

@@ -16,6 +16,7 @@
 //!
 //! Under these invariants dereferencing a `Gc` is always a valid, unaliased access.
 
+use crate::value::UserData;
 use std::cell::Cell;
 use std::marker::PhantomData;
 use std::ptr::NonNull;
@@ -177,6 +178,9 @@ pub struct Heap {
     pub running: bool,
     /// The memory quota in bytes (`usize::MAX`: none).
     limit: usize,
+    /// Payloads of swept host userdata, dropped by the embedding API outside the VM
+    /// (their `Drop` may run host code that calls back into the State).
+    host_drops: Vec<Box<dyn std::any::Any + Send>>,
 }
 
 impl Default for Heap {
@@ -195,6 +199,7 @@ impl Heap {
             gray: Vec::new(),
             running: true,
             limit: usize::MAX,
+            host_drops: Vec::new(),
         }
     }
 
@@ -282,19 +287,25 @@ impl Heap {
     /// thread's stacks): it counts as live.
     pub fn sweep(&mut self, outside: usize) {
         let mut live_bytes = outside;
+        let mut host_drops = Vec::new();
         self.objects.retain(|obj| {
             // SAFETY: each ObjRef in the list points to a live box allocated by `alloc`
             // (invariant 1); an unmarked box is unreachable (invariant 2), so freeing it
             // cannot leave a dangling handle that will be used.
             unsafe {
                 macro_rules! sweep_one {
-                    ($g:expr) => {{
+                    ($g:expr) => {
+                        sweep_one!($g, |_b| {})
+                    };
+                    ($g:expr, $on_free:expr) => {{
                         let g = $g;
                         if g.header().marked.replace(false) {
                             live_bytes += size_of_box(g);
                             true
                         } else {
-                            drop(Box::from_raw(g.ptr.as_ptr()));
+                            let b = Box::from_raw(g.ptr.as_ptr());
+                            #[allow(clippy::redundant_closure_call)]
+                            ($on_free)(b);
                             false
                         }
                     }};
@@ -306,13 +317,48 @@ impl Heap {
                     ObjRef::NatFn(g) => sweep_one!(g),
                     ObjRef::UpVal(g) => sweep_one!(g),
                     ObjRef::Proto(g) => sweep_one!(g),
-                    ObjRef::UData(g) => sweep_one!(g),
+                    ObjRef::UData(g) => sweep_one!(g, |mut b: Box<GcBox<UserData>>| {
+                        if b.value.host {
+                            let data = std::mem::replace(&mut b.value.data, Box::new(()));
+                            host_drops.push(data);
+                        }
+                    }),
                     ObjRef::Thread(g) => sweep_one!(g),
                 }
             }
         });
+        self.host_drops.append(&mut host_drops);
         self.bytes = live_bytes;
         self.pace(live_bytes);
+    }
+}
+
+impl Heap {
+    /// Takes the payloads of host userdata freed by the last sweeps, for the
+    /// embedding API to drop once the VM is no longer borrowed.
+    pub(crate) fn take_host_drops(&mut self) -> Vec<Box<dyn std::any::Any + Send>> {
+        std::mem::take(&mut self.host_drops)
+    }
+
+    /// Moves the payload of every host userdata (live or not) into the drop list: the
+    /// State is closing, and host `Drop` code must not run while the heap is torn
+    /// down.
+    pub(crate) fn release_host_payloads(&mut self) {
+        for obj in &self.objects {
+            if let ObjRef::UData(g) = *obj {
+                let ud = g.get_mut();
+                if ud.host {
+                    let data = std::mem::replace(&mut ud.data, Box::new(()));
+                    self.host_drops.push(data);
+                }
+            }
+        }
+    }
+
+    /// True if swept host payloads wait to be dropped.
+    #[inline]
+    pub(crate) fn has_host_drops(&self) -> bool {
+        !self.host_drops.is_empty()
     }
 }
 

@@ -10,10 +10,12 @@ mod model;
 mod profile;
 mod segments;
 
-pub use analyze::{analyze, report as analysis_report, FunctionCost};
+pub use crate::bytecode::Op;
+pub(crate) use analyze::{analyze, report as analysis_report};
+pub use analyze::FunctionCost;
 pub use model::CostModel;
 pub use profile::Profile;
-pub use segments::{ends_segment, segments, steps_of, Seg};
+pub(crate) use segments::{ends_segment, segments, steps_of, Seg};
 
 /// What the VM does when a call runs out of budget.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -11,7 +11,7 @@ use crate::bytecode::Op;
 ///
 /// ```
 /// use mani::meter::CostModel;
-/// use mani::bytecode::Op;
+/// use mani::meter::Op;
 /// let mut m = CostModel::default();
 /// assert_eq!(m.op(Op::Add), 1);
 /// m.set_op(Op::Call, 10); // calls are expensive for this host

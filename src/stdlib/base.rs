@@ -51,6 +51,7 @@ pub fn open(vm: &mut Vm) {
             kind,
             name,
             upvals: Box::new([]),
+            host: None,
         });
         vm.set_global(name, Value::NatFn(f));
     }

@@ -28,6 +28,7 @@ pub fn open(vm: &mut Vm) {
             kind,
             name,
             upvals: Box::new([]),
+            host: None,
         });
         let k = vm.new_str(name.as_bytes());
         let _ = t.get_mut().set(k, Value::NatFn(f));
@@ -98,6 +99,7 @@ fn wrap(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let w = vm.heap.alloc(NativeClosure {
         kind: NativeKind::CoWrapCall,
         name: "wrap",
+            host: None,
         upvals: vec![Value::Thread(t)].into_boxed_slice(),
     });
     vm.push(Value::NatFn(w));

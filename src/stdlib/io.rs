@@ -527,6 +527,8 @@ fn new_file(vm: &mut Vm, kind: Kind, readable: bool, writable: bool) -> Value {
     };
     Value::UData(vm.heap.alloc(UserData {
         data: Box::new(LuaFile(core)),
+        host: false,
+        user_value: Value::Nil,
         meta,
     }))
 }
@@ -1123,6 +1125,7 @@ fn make_lines(
         kind: NativeKind::Plain(lines_step),
         name: "for iterator",
         upvals: up.into_boxed_slice(),
+            host: None,
     });
     Ok(Value::NatFn(c))
 }

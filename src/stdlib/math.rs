@@ -58,6 +58,8 @@ pub fn open(vm: &mut Vm) {
     let Value::Table(t) = lib else { unreachable!() };
     let state = vm.heap.alloc(UserData {
         data: Box::new(Xoshiro::from_seed(DEFAULT_SEED.0, DEFAULT_SEED.1)),
+        host: false,
+        user_value: Value::Nil,
         meta: None,
     });
     let mut fields: Vec<(&str, Value)> = vec![
@@ -74,6 +76,7 @@ pub fn open(vm: &mut Vm) {
             kind: NativeKind::Plain(f),
             name,
             upvals: Box::new([Value::UData(state)]),
+            host: None,
         });
         fields.push((name, Value::NatFn(c)));
     }

@@ -152,6 +152,40 @@ pub fn open_all(vm: &mut Vm) {
     package::open(vm);
 }
 
+/// Loads the libraries selected by `bits` (the embedding API's `StdLib` flags:
+/// coroutine 1, table 2, io 4, os 8, string 16, utf8 32, math 64, package 128). The
+/// basic library is always loaded; without `os`, its clock functions are.
+pub fn open_selected(vm: &mut Vm, bits: u32) {
+    base::open(vm);
+    let has = |b: u32| bits & b != 0;
+    if has(1) {
+        coroutine::open(vm);
+    }
+    if has(16) {
+        string::open(vm);
+    }
+    if has(2) {
+        table::open(vm);
+    }
+    if has(64) {
+        math::open(vm);
+    }
+    if has(32) {
+        utf8lib::open(vm);
+    }
+    if has(8) {
+        os::open(vm);
+    } else {
+        os::open_clock(vm);
+    }
+    if has(4) {
+        io::open(vm);
+    }
+    if has(128) {
+        package::open(vm);
+    }
+}
+
 /// The libraries that touch nothing outside the State.
 fn open_pure(vm: &mut Vm) {
     base::open(vm);

@@ -505,12 +505,15 @@ fn gmatch(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     // The iteration state lives in a userdata upvalue of the iterator.
     let state = vm.heap.alloc(UserData {
         data: Box::new(GmatchState::new(init)),
+        host: false,
+        user_value: Value::Nil,
         meta: None,
     });
     let f = vm.heap.alloc(NativeClosure {
         kind: NativeKind::Plain(gmatch_step),
         name: "gmatch_aux",
         upvals: Box::new([Value::Str(s), Value::Str(p), Value::UData(state)]),
+            host: None,
     });
     vm.push(Value::NatFn(f));
     Ok(1)

@@ -76,6 +76,10 @@ impl HeapObject for UpVal {
 /// with [`Vm::push`] and returns how many it pushed.
 pub type NativeFn = fn(vm: &mut Vm, base: usize, nargs: usize) -> Result<usize, LuaError>;
 
+/// A host (Rust closure) function installed through the embedding API: same calling
+/// convention as [`NativeFn`]. `Send` so that a State can move between threads.
+pub type HostFn = dyn Fn(&mut Vm, usize, usize) -> Result<usize, LuaError> + Send;
+
 /// Natives that the interpreter handles itself because they manipulate frames.
 #[derive(Clone, Copy, Debug)]
 pub enum NativeKind {
@@ -85,6 +89,8 @@ pub enum NativeKind {
     CoResume,
     CoYield,
     CoWrapCall,
+    /// A host closure: [`NativeClosure::host`] (`None` once a scope destroyed it).
+    Host,
 }
 
 /// A native function value, optionally with upvalues.
@@ -92,6 +98,8 @@ pub struct NativeClosure {
     pub kind: NativeKind,
     pub name: &'static str,
     pub upvals: Box<[Value]>,
+    /// The closure of a [`NativeKind::Host`] function.
+    pub host: Option<Box<HostFn>>,
 }
 
 impl HeapObject for NativeClosure {

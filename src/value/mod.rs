@@ -6,7 +6,9 @@ mod string;
 mod table;
 mod userdata;
 
-pub use function::{LuaClosure, NativeClosure, NativeFn, NativeKind, ProtoInst, UpVal, UpValState};
+pub use function::{
+    HostFn, LuaClosure, NativeClosure, NativeFn, NativeKind, ProtoInst, UpVal, UpValState,
+};
 pub use string::{LuaStr, StrTable};
 pub use table::{Key, Table};
 pub use userdata::UserData;

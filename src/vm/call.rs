@@ -69,6 +69,7 @@ impl Vm {
                         NativeKind::Plain(f) => f(self, func + 1, nargs)?,
                         // Always unwinds with `LuaError::Yield` (or an error).
                         NativeKind::CoYield => return self.yield_now().map(|_| false),
+                        NativeKind::Host => self.call_host(nc, func + 1, nargs)?,
                         _ => self.resume_native(nc, func + 1, nargs)?,
                     };
                     self.frames.pop();
@@ -95,6 +96,24 @@ impl Vm {
                     nargs += 1;
                 }
             }
+        }
+    }
+
+    /// Calls a host closure. Its native frame (pushed by the caller) keeps the
+    /// closure alive for the call, and a scope destroys its closures only after every
+    /// call into them has returned.
+    #[inline(never)]
+    fn call_host(
+        &mut self,
+        nc: Gc<crate::value::NativeClosure>,
+        base: usize,
+        nargs: usize,
+    ) -> Result<usize, LuaError> {
+        match &nc.get_static().host {
+            Some(h) => h(self, base, nargs),
+            None => Err(LuaError::rt(
+                "a destructed callback or destructed userdata method was called",
+            )),
         }
     }
 
@@ -417,6 +436,7 @@ impl Vm {
                 self.new_str_vec(format!("{pos}{}", l.message()).into_bytes())
             }
             LuaError::Pause => self.new_str(b"paused"),
+            LuaError::HostPanic => self.new_str(b"a host callback panicked"),
             LuaError::Arg(n, m) => {
                 let msg = self.arg_error_message(n, &m);
                 let pos = self.where_(1);

@@ -250,6 +250,47 @@ impl Vm {
         self.end_call(r, call)
     }
 
+    /// Calls the function at `stack[func]` with the `nargs` values above it (the
+    /// stack's `top` is just after them) under the current budget and policy, like
+    /// [`start_call`](Self::start_call) but leaving the results in place: on
+    /// `Ok(true)` they are `stack[func..top]` and the caller resets `top`; `Ok(false)`
+    /// means the call paused (resume with [`resume_call`](Self::resume_call)).
+    pub(crate) fn call_in_place(&mut self, func: usize, nargs: usize) -> Result<bool, LuaError> {
+        if self.paused.is_some() {
+            self.top = func;
+            return Err(LuaError::msg(
+                "a paused call is pending (resume or cancel it)",
+            ));
+        }
+        let call = PausedCall {
+            depth: self.frames.len(),
+            func,
+            saved_top: func,
+        };
+        self.native_depth += 1;
+        let saved_pd = self.meter.pause_depth;
+        self.meter.pause_depth = self.native_depth;
+        let r = match self.precall(func, nargs, -1) {
+            Ok(true) => self.execute(call.depth),
+            Ok(false) => Ok(()),
+            Err(e) => Err(e),
+        };
+        self.meter.pause_depth = saved_pd;
+        self.native_depth -= 1;
+        match r {
+            Ok(()) => Ok(true),
+            Err(LuaError::Pause) => {
+                self.paused = Some(call);
+                Ok(false)
+            }
+            Err(e) => {
+                self.unwind_to(call.depth, call.func);
+                self.top = call.saved_top;
+                Err(e)
+            }
+        }
+    }
+
     /// Continues a paused host call (after [`Meter::add_budget`](crate::meter::Meter::add_budget)).
     pub fn resume_call(&mut self) -> Result<CallState, LuaError> {
         let Some(call) = self.paused.take() else {

@@ -114,6 +114,9 @@ pub enum LuaError {
     /// Not an error: the budget ran out under the Pause policy; unwinds to the host
     /// leaving every frame in place, to be resumed later.
     Pause,
+    /// A host callback panicked: unwinds to the host past every `pcall`, where the
+    /// embedding API resumes the panic.
+    HostPanic,
 }
 
 impl LuaError {
@@ -131,7 +134,10 @@ impl LuaError {
     /// other place that catches errors, straight to the host.
     #[inline]
     pub fn is_uncatchable(&self) -> bool {
-        matches!(self, LuaError::Limit(_) | LuaError::Pause)
+        matches!(
+            self,
+            LuaError::Limit(_) | LuaError::Pause | LuaError::HostPanic
+        )
     }
 }
 
@@ -191,13 +197,19 @@ pub struct Vm {
     pub(crate) paused: Option<metering::PausedCall>,
     /// Where the last limit stopped a run (`chunk:line:`), for the host's message.
     pub limit_where: Option<String>,
+    /// Per-type userdata metatables built by the embedding API.
+    pub(crate) ud_metas: rustc_hash::FxHashMap<std::any::TypeId, Gc<Table>>,
+    /// The embedding API's shared state that owns this Vm (null for a bare Vm); host
+    /// callbacks reach their `&Lua` through it.
+    pub(crate) host: *const (),
 }
 
 // SAFETY: a `Vm` owns its whole object graph: every `Gc` it holds points into its own
-// heap, and no handle to that heap is shared with another `Vm` or thread (the public
-// API hands out values only to code that runs on the thread currently owning the
-// `Vm`). Its other fields (`Writer`, `Clock`, userdata payloads) are `Send`. Moving the
-// `Vm` to another thread therefore moves everything that can reach its objects.
+// heap. `Gc`, raw values and the `Vm` itself are crate-private; the public API reaches
+// a `Vm` only through `api::state`, which holds the State's lock for every access, so
+// no two threads ever touch one `Vm` or its objects at once. Its other fields
+// (`Writer`, `Clock`, userdata payloads, host closures) are `Send`; `host` points to
+// the lock-protected shared state that owns this `Vm`.
 unsafe impl Send for Vm {}
 
 impl Default for Vm {
@@ -251,6 +263,8 @@ impl Vm {
             profile: None,
             paused: None,
             limit_where: None,
+            ud_metas: Default::default(),
+            host: std::ptr::null(),
         };
         vm.current.get_mut().status = thread::ThreadStatus::Running;
         vm
@@ -279,6 +293,7 @@ impl Vm {
             kind: NativeKind::Plain(f),
             name,
             upvals: Box::new([]),
+            host: None,
         }))
     }
 

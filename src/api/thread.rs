@@ -1,0 +1,109 @@
+//! [`Thread`]: a handle to a coroutine.
+
+use super::multi::{ValBuf, ValIter};
+use super::value::{into_raw, to_public, Ref};
+use super::{Error, FromLuaMulti, IntoLuaMulti, Result};
+use crate::value::Value as Raw;
+use crate::vm::thread::ThreadStatus as RawStatus;
+
+/// The state of a coroutine, as mlua reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThreadStatus {
+    /// Can be resumed (not started, or suspended in `yield`).
+    Resumable,
+    /// Running now (it called the host).
+    Running,
+    /// Resumed another coroutine and waits for it.
+    Normal,
+    /// Returned from its function.
+    Finished,
+    /// Died with an error.
+    Error,
+}
+
+/// A handle to a coroutine.
+///
+/// ```
+/// use mani::{Lua, Thread, ThreadStatus};
+/// let lua = Lua::new();
+/// let co: Thread = lua.load("coroutine.create(function(a) local b = coroutine.yield(a + 1) return b * 2 end)").eval().unwrap();
+/// assert_eq!(co.resume::<i64>(1).unwrap(), 2);
+/// assert_eq!(co.resume::<i64>(10).unwrap(), 20);
+/// assert_eq!(co.status(), ThreadStatus::Finished);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Thread(pub(crate) Ref);
+
+impl Thread {
+    fn thread(&self) -> crate::heap::Gc<crate::vm::thread::Thread> {
+        match self.0.raw() {
+            Raw::Thread(t) => t,
+            _ => unreachable!("a Thread handle holds a thread"),
+        }
+    }
+
+    /// Resumes the coroutine with `args`; returns what it yields or returns. An error
+    /// inside it comes back as `Err` (the coroutine is then dead).
+    pub fn resume<R: FromLuaMulti>(&self, args: impl IntoLuaMulti) -> Result<R> {
+        let lua = self.0.lua();
+        if self.status() != ThreadStatus::Resumable {
+            return Err(Error::CoroutineUnresumable);
+        }
+        let mut buf = ValBuf::new();
+        args.push_into(&lua, &mut buf)?;
+        let co = self.thread();
+        let mut out = ValBuf::new();
+        lua.with(|vm| {
+            let mut raw = Vec::with_capacity(buf.0.len());
+            for v in buf.0.drain(..) {
+                raw.push(into_raw(vm, &lua.s, v)?);
+            }
+            // The arguments stay reachable on the stack while the coroutine runs.
+            let saved = vm.top;
+            vm.check_stack(saved + raw.len())
+                .map_err(|e| lua.convert_error(vm, e))?;
+            vm.stack[saved..saved + raw.len()].copy_from_slice(&raw);
+            vm.top = saved + raw.len();
+            let r = vm.resume(co, &raw);
+            vm.top = saved;
+            match r {
+                Ok(Ok(vals)) => {
+                    out.0.extend(vals.into_iter().map(|v| to_public(&lua.s, v)));
+                    Ok(())
+                }
+                Ok(Err(e)) => Err(lua.convert_error(vm, crate::vm::LuaError::Value(e))),
+                Err(e) => Err(lua.convert_error(vm, e)),
+            }
+        })?;
+        R::from_buf(&mut ValIter(out.0.into_iter()), &lua)
+    }
+
+    /// The coroutine's status.
+    pub fn status(&self) -> ThreadStatus {
+        let _g = self.0.s.lock();
+        let t = self.thread();
+        let th = t.get();
+        match th.status {
+            RawStatus::Suspended => ThreadStatus::Resumable,
+            RawStatus::Running => ThreadStatus::Running,
+            RawStatus::Normal => ThreadStatus::Normal,
+            RawStatus::Dead if th.error.is_some() => ThreadStatus::Error,
+            RawStatus::Dead => ThreadStatus::Finished,
+        }
+    }
+
+    /// True if the coroutine can be resumed.
+    pub fn is_resumable(&self) -> bool {
+        self.status() == ThreadStatus::Resumable
+    }
+
+    /// True if the coroutine finished normally.
+    pub fn is_finished(&self) -> bool {
+        self.status() == ThreadStatus::Finished
+    }
+
+    /// True if the coroutine died with an error.
+    pub fn is_error(&self) -> bool {
+        self.status() == ThreadStatus::Error
+    }
+}
