@@ -81,6 +81,43 @@ pub(crate) mod value;
 pub(crate) mod vm;
 
 pub use api::*;
+
+// mlua's module paths for the same items (`mlua::thread::ThreadStatus`, ...).
+/// Chunks of source: [`Chunk`], [`AsChunk`].
+pub mod chunk {
+    pub use crate::api::{AsChunk, Chunk};
+}
+/// Errors: [`Error`], [`Result`] and the context traits.
+pub mod error {
+    pub use crate::api::{Error, ErrorContext, ExternalError, ExternalResult, Result};
+}
+/// [`Function`] handles.
+pub mod function {
+    pub use crate::api::Function;
+}
+/// [`LuaString`] handles and borrows of their contents.
+pub mod string {
+    pub use crate::api::{BorrowedBytes, BorrowedStr, LuaString};
+}
+/// [`Table`] handles and their iterators.
+pub mod table {
+    pub use crate::api::{Table, TablePairs, TableSequence};
+}
+/// [`Thread`] (coroutine) handles.
+pub mod thread {
+    pub use crate::api::{Thread, ThreadStatus};
+}
+/// Userdata: the [`UserData`] trait, handles and borrows.
+pub mod userdata {
+    pub use crate::api::{
+        AnyUserData, MetaMethod, UserData, UserDataFields, UserDataMethods, UserDataRef,
+        UserDataRefMut, UserDataRegistry,
+    };
+}
+/// [`Scope`] for non-`'static` callbacks and userdata.
+pub mod scope {
+    pub use crate::api::Scope;
+}
 pub use vm::host::{Clock, FixedClock, SystemClock};
 
 /// Compiles `src` and returns each function's static cost analysis as text (what

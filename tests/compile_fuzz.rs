@@ -2,7 +2,7 @@
 //! source, loading must return a chunk or a syntax error — never panic, and never
 //! produce code the verifier rejects (which would be a compiler bug).
 
-use mani::Lua;
+use mani::{Error, Lua};
 
 /// A small deterministic generator (xorshift), so failures reproduce.
 struct Gen(u64);
@@ -82,13 +82,20 @@ fn stat(g: &mut Gen, depth: u32) -> String {
 #[test]
 fn token_soup_never_panics() {
     let mut g = Gen(0x9E37_79B9_7F4A_7C15);
-    let mut lua = Lua::new();
+    let lua = Lua::new();
     for _ in 0..3000 {
         let n = g.next() % 40 + 1;
         let src: Vec<&str> = (0..n).map(|_| g.pick(TOKENS)).collect();
         let src = src.join(" ");
-        if let Err(msg) = lua.vm.load(src.as_bytes(), "fuzz") {
-            assert!(!msg.contains("internal compiler error"), "{src}\n{msg}");
+        match lua.load(src.as_str()).set_name("=fuzz").into_function() {
+            Ok(_) => {}
+            Err(Error::SyntaxError { message, .. }) => {
+                assert!(
+                    !message.contains("internal compiler error"),
+                    "{src}\n{message}"
+                );
+            }
+            Err(e) => panic!("loading failed with a non-syntax error: {e}\n{src}"),
         }
     }
 }
@@ -96,14 +103,14 @@ fn token_soup_never_panics() {
 #[test]
 fn generated_programs_compile_to_verified_code() {
     let mut g = Gen(0x1234_5678_9ABC_DEF1);
-    let mut lua = Lua::new();
+    let lua = Lua::new();
     let mut compiled = 0;
     for _ in 0..1500 {
         let src: Vec<String> = (0..(g.next() % 6 + 1)).map(|_| stat(&mut g, 0)).collect();
         let src = format!("local x, y, t, f = 1, 2, {{}}, print\n{}", src.join("\n"));
-        match lua.vm.load(src.as_bytes(), "gen") {
+        match lua.load(src.as_str()).set_name("=gen").into_function() {
             Ok(_) => compiled += 1,
-            Err(msg) => panic!("generated program rejected: {msg}\n{src}"),
+            Err(e) => panic!("generated program rejected: {e}\n{src}"),
         }
     }
     assert_eq!(compiled, 1500);

@@ -2,17 +2,18 @@
 //! string-size limits.
 
 use mani::Lua;
-use std::io::Write;
 
 mod common;
 use common::Sink;
 
-fn run_captured(lua: &mut Lua, src: &str) -> String {
+fn run_captured(lua: &Lua, src: &str) -> String {
     let sink = Sink::default();
-    lua.vm.out = Box::new(sink.clone());
-    lua.exec(src.as_bytes(), "det.lua")
+    lua.set_output(Box::new(sink.clone()));
+    lua.load(src)
+        .set_name("=det.lua")
+        .exec()
         .unwrap_or_else(|e| panic!("{e}"));
-    let _ = lua.vm.out.flush();
+    lua.flush_output().unwrap();
     let out = sink.0.lock().unwrap().clone();
     String::from_utf8(out).expect("utf8 output")
 }
@@ -35,12 +36,12 @@ print(s.hello, #tostring(s) > 0)
 
 #[test]
 fn same_script_same_output_across_runs_and_states() {
-    let a = run_captured(&mut Lua::new(), DETERMINISM_SCRIPT);
-    let b = run_captured(&mut Lua::new(), DETERMINISM_SCRIPT);
+    let a = run_captured(&Lua::new(), DETERMINISM_SCRIPT);
+    let b = run_captured(&Lua::new(), DETERMINISM_SCRIPT);
     assert_eq!(a, b);
     // Two runs in one State give the same `pairs` order and random numbers too.
-    let mut lua = Lua::new();
-    let c = run_captured(&mut lua, DETERMINISM_SCRIPT);
+    let lua = Lua::new();
+    let c = run_captured(&lua, DETERMINISM_SCRIPT);
     assert_eq!(a.lines().next(), c.lines().next());
     // Iteration order: array part in order, then hash keys in insertion order (the
     // multiple assignment stores right to left, as lua5.4 does).
@@ -56,10 +57,10 @@ fn same_script_same_output_across_runs_and_states() {
 
 #[test]
 fn seeded_random_matches_lua54() {
-    let mut lua = Lua::new();
+    let lua = Lua::new();
     // Values produced by lua5.4 5.4.4 after math.randomseed(42).
     let out = run_captured(
-        &mut lua,
+        &lua,
         "math.randomseed(42) print(math.random(1, 100), math.random(1, 100), math.random(1, 100))",
     );
     let expected = std::process::Command::new("lua5.4")
@@ -75,7 +76,7 @@ fn seeded_random_matches_lua54() {
     }
     // Always checked: the sequence is stable.
     let again = run_captured(
-        &mut Lua::new(),
+        &Lua::new(),
         "math.randomseed(42) print(math.random(1, 100), math.random(1, 100), math.random(1, 100))",
     );
     assert_eq!(out, again);
@@ -83,18 +84,18 @@ fn seeded_random_matches_lua54() {
 
 #[test]
 fn sandbox_profile_has_no_file_or_process_access() {
-    let mut lua = Lua::new();
+    let lua = Lua::new();
     let out = run_captured(
-        &mut lua,
+        &lua,
         "print(io, dofile, loadfile, require, os.execute, os.exit, os.getenv, type(os.time), type(string.rep))",
     );
     assert_eq!(
         out,
         "nil\tnil\tnil\tnil\tnil\tnil\tnil\tfunction\tfunction\n"
     );
-    let mut trusted = Lua::new_trusted();
+    let trusted = Lua::new_trusted();
     let out = run_captured(
-        &mut trusted,
+        &trusted,
         "print(type(io.write), type(require), type(os.getenv))",
     );
     assert_eq!(out, "function\tfunction\tfunction\n");
@@ -102,13 +103,13 @@ fn sandbox_profile_has_no_file_or_process_access() {
 
 #[test]
 fn host_clock_is_what_scripts_see() {
-    let mut lua = Lua::new();
-    lua.set_clock(Box::new(mani::vm::host::FixedClock {
+    let lua = Lua::new();
+    lua.set_clock(Box::new(mani::FixedClock {
         time: 946_684_800,
         cpu: 1.5,
     }));
     let out = run_captured(
-        &mut lua,
+        &lua,
         "print(os.time(), os.clock(), os.date('!%Y-%m-%d', os.time()))",
     );
     assert_eq!(out, "946684800\t1.5\t2000-01-01\n");
@@ -116,10 +117,10 @@ fn host_clock_is_what_scripts_see() {
 
 #[test]
 fn string_size_cap_is_enforced_before_allocation() {
-    let mut lua = Lua::new();
+    let lua = Lua::new();
     lua.set_max_string(1000);
     let out = run_captured(
-        &mut lua,
+        &lua,
         r#"print(pcall(string.rep, "x", 2000))
            local s = "x" local ok, err = pcall(function() while true do s = s .. s end end)
            print(ok, #s <= 1000, (err:gsub("^.-: ", "")))
@@ -142,16 +143,21 @@ fn string_size_cap_is_enforced_before_allocation() {
 
 #[test]
 fn a_state_moves_to_another_thread_and_keeps_running() {
-    let mut lua = Lua::new();
-    lua.exec(
-        b"counter = 0 function bump() counter = counter + 1 return counter end",
-        "t",
-    )
-    .unwrap();
+    let lua = Lua::new();
+    lua.load("counter = 0 function bump() counter = counter + 1 return counter end")
+        .set_name("=t")
+        .exec()
+        .unwrap();
     let handle = std::thread::spawn(move || {
-        lua.exec(b"bump() bump()", "t").unwrap();
+        lua.load("bump() bump()").set_name("=t").exec().unwrap();
         lua
     });
-    let mut lua = handle.join().unwrap();
-    assert_eq!(lua.eval_int(b"return bump()", "t").unwrap(), 3);
+    let lua = handle.join().unwrap();
+    assert_eq!(
+        lua.load("return bump()")
+            .set_name("=t")
+            .eval::<i64>()
+            .unwrap(),
+        3
+    );
 }

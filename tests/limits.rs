@@ -1,16 +1,18 @@
 //! Deep recursion, tail calls and stack limits: the VM must never overflow the native
 //! stack, and Lua-level limits surface as catchable Lua errors.
 
-use mani::Lua;
+use mani::{Lua, MultiValue};
 
-fn run(src: &str) -> Result<Vec<mani::value::Value>, mani::Error> {
-    let mut lua = Lua::new();
-    lua.eval(src.as_bytes(), "limits.lua")
+fn run(src: &str) -> Result<MultiValue, mani::Error> {
+    let lua = Lua::new();
+    lua.load(src).set_name("=limits.lua").eval::<MultiValue>()
 }
 
 fn int(src: &str) -> i64 {
-    let mut lua = Lua::new();
-    lua.eval_int(src.as_bytes(), "limits.lua")
+    let lua = Lua::new();
+    lua.load(src)
+        .set_name("=limits.lua")
+        .eval::<i64>()
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -56,16 +58,22 @@ fn runaway_metamethod_recursion_is_a_c_stack_overflow() {
 #[test]
 fn deeply_nested_source_is_a_syntax_error_not_a_crash() {
     let src = format!("return {}1{}", "(".repeat(100_000), ")".repeat(100_000));
-    assert!(matches!(run(&src), Err(mani::Error::Syntax(_))));
+    assert!(matches!(run(&src), Err(mani::Error::SyntaxError { .. })));
     let src = format!("return {}1{}", "{".repeat(100_000), "}".repeat(100_000));
-    assert!(matches!(run(&src), Err(mani::Error::Syntax(_))));
+    assert!(matches!(run(&src), Err(mani::Error::SyntaxError { .. })));
 }
 
 #[test]
 fn state_stays_usable_after_an_error() {
-    let mut lua = Lua::new();
-    assert!(lua.exec(b"error('boom')", "t").is_err());
-    assert_eq!(lua.eval_int(b"return 40 + 2", "t").unwrap(), 42);
+    let lua = Lua::new();
+    assert!(lua.load("error('boom')").set_name("=t").exec().is_err());
+    assert_eq!(
+        lua.load("return 40 + 2")
+            .set_name("=t")
+            .eval::<i64>()
+            .unwrap(),
+        42
+    );
 }
 
 #[test]

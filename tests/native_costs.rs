@@ -5,20 +5,30 @@
 //! built, and the charges are deterministic.
 
 use mani::meter::{CostModel, Policy};
-use mani::{Lua, Run};
+use mani::{Lua, MultiValue, Run};
 use std::time::{Duration, Instant};
 
 /// A sandboxed State whose output is discarded.
 fn state() -> Lua {
-    let mut lua = Lua::new();
-    lua.vm.out = Box::new(std::io::sink());
+    let lua = Lua::new();
+    lua.set_output(Box::new(std::io::sink()));
     lua
+}
+
+/// Runs `src` as the chunk `name` (shown as is in messages), discarding results.
+fn exec(lua: &Lua, src: &str, name: &str) -> mani::Result<()> {
+    lua.load(src).set_name(format!("={name}")).exec()
+}
+
+/// Runs `src` as the chunk `name` and returns its one integer result.
+fn eval_int(lua: &Lua, src: &str, name: &str) -> mani::Result<i64> {
+    lua.load(src).set_name(format!("={name}")).eval::<i64>()
 }
 
 /// The cost of running `src` in a fresh State.
 fn cost(src: &str) -> u64 {
-    let mut lua = state();
-    lua.exec(src.as_bytes(), "cost.lua")
+    let lua = state();
+    exec(&lua, src, "cost.lua")
         .unwrap_or_else(|e| panic!("{src}: {e}"));
     lua.cost()
 }
@@ -47,10 +57,10 @@ fn run_with_budget(src: &str, budget: u64) -> (String, Duration, u64) {
     let (tx, rx) = std::sync::mpsc::channel();
     let src = src.to_string();
     std::thread::spawn(move || {
-        let mut lua = state();
+        let lua = state();
         lua.set_budget(Some(budget));
         let t = Instant::now();
-        let r = lua.exec(src.as_bytes(), "budget.lua");
+        let r = exec(&lua, &src, "budget.lua");
         let took = t.elapsed();
         let msg = match r {
             Ok(()) => String::from("(finished)"),
@@ -328,14 +338,13 @@ fn budget_errors_from_natives_pass_pcall() {
 #[test]
 fn sort_is_charged_per_comparison() {
     let sort_cost = |n: usize, cmp: &str| {
-        let mut lua = state();
+        let lua = state();
         let fill = format!(
             "math.randomseed(42) t = {{}} for i = 1, {n} do t[i] = math.random(1, 1000000) end"
         );
-        lua.exec(fill.as_bytes(), "fill").unwrap();
+        exec(&lua, &fill, "fill").unwrap();
         let before = lua.cost();
-        lua.exec(format!("table.sort(t{cmp})").as_bytes(), "sort")
-            .unwrap();
+        exec(&lua, &format!("table.sort(t{cmp})"), "sort").unwrap();
         lua.cost() - before
     };
     let small = sort_cost(100, "");
@@ -359,18 +368,16 @@ fn sort_is_charged_per_comparison() {
 #[test]
 fn huge_rep_fails_on_the_memory_quota_before_allocating() {
     let quota = 64 << 20;
-    let mut lua = state();
+    let lua = state();
     lua.set_max_string(1 << 40); // the string cap does not stop it first
-    lua.set_memory_limit(Some(quota));
+    lua.set_memory_limit(quota).unwrap();
     let t = Instant::now();
-    let err = lua
-        .exec(b"local s = string.rep('x', 2^30)", "huge.lua")
-        .unwrap_err();
+    let err = exec(&lua, "local s = string.rep('x', 2^30)", "huge.lua").unwrap_err();
     assert!(err.to_string().contains("not enough memory"), "{err}");
     assert!(
-        lua.vm.heap.bytes <= quota,
+        lua.used_memory() <= quota,
         "heap {} over the quota",
-        lua.vm.heap.bytes
+        lua.used_memory()
     );
     // Nothing was built: filling a GiB would take far longer.
     assert!(
@@ -393,19 +400,18 @@ fn huge_rep_fails_on_the_memory_quota_before_allocating() {
     }
     // The State is healthy afterwards.
     assert_eq!(
-        lua.eval_int(b"return #string.rep('x', 1000)", "after")
-            .unwrap(),
+        eval_int(&lua, "return #string.rep('x', 1000)", "after").unwrap(),
         1000
     );
     // Under the default string cap the same call is a catchable error.
-    let mut lua = state();
-    let n = lua
-        .eval_int(
-            b"local ok, e = pcall(string.rep, 'x', 2^30) \
-              assert(not ok and e:find('resulting string too large'), e) return 1",
-            "cap.lua",
-        )
-        .unwrap();
+    let lua = state();
+    let n = eval_int(
+        &lua,
+        "local ok, e = pcall(string.rep, 'x', 2^30) \
+         assert(not ok and e:find('resulting string too large'), e) return 1",
+        "cap.lua",
+    )
+    .unwrap();
     assert_eq!(n, 1);
 }
 
@@ -429,17 +435,15 @@ fn big_results_are_checked_against_the_quota_before_they_are_built() {
         "local b = load(function() return a end)",
     ];
     for c in cases {
-        let mut lua = state();
+        let lua = state();
         lua.set_max_string(1 << 40);
-        lua.set_memory_limit(Some(quota));
-        let err = lua
-            .exec(format!("{setup}{c}").as_bytes(), "quota.lua")
-            .unwrap_err();
+        lua.set_memory_limit(quota).unwrap();
+        let err = exec(&lua, &format!("{setup}{c}"), "quota.lua").unwrap_err();
         assert!(err.to_string().contains("not enough memory"), "{c}: {err}");
         assert!(
-            lua.vm.heap.bytes <= quota,
+            lua.used_memory() <= quota,
             "{c}: heap {} over the quota",
-            lua.vm.heap.bytes
+            lua.used_memory()
         );
     }
 }
@@ -467,8 +471,12 @@ return n + #g + #r + total
 #[test]
 fn the_same_script_costs_the_same_every_time() {
     let run = || {
-        let mut lua = state();
-        let v = lua.eval(MIXED.as_bytes(), "mixed.lua").unwrap();
+        let lua = state();
+        let v = lua
+            .load(MIXED)
+            .set_name("=mixed.lua")
+            .eval::<MultiValue>()
+            .unwrap();
         (lua.cost(), format!("{v:?}"))
     };
     let (c1, v1) = run();
@@ -477,22 +485,27 @@ fn the_same_script_costs_the_same_every_time() {
     assert_eq!(c1, c2, "two runs of the same script");
     // The native work is a large part of it: an instruction-only model, where
     // native work is free, costs far less.
-    let mut lua = state();
+    let lua = state();
     lua.set_cost_model(CostModel::instructions());
-    lua.exec(MIXED.as_bytes(), "mixed.lua").unwrap();
+    exec(&lua, MIXED, "mixed.lua").unwrap();
     assert!(lua.cost() + 10_000 < c1, "{} vs {c1}", lua.cost());
     // Run again in the same State: the same cost again.
-    let mut lua = state();
-    lua.exec(MIXED.as_bytes(), "mixed.lua").unwrap();
+    let lua = state();
+    exec(&lua, MIXED, "mixed.lua").unwrap();
     let first = lua.cost();
-    lua.exec(MIXED.as_bytes(), "mixed.lua").unwrap();
+    exec(&lua, MIXED, "mixed.lua").unwrap();
     assert_eq!(lua.cost() - first, first);
     // Run in small slices under the Pause policy (native calls run into debt
     // and pause afterwards): the same total.
-    let mut lua = state();
+    let lua = state();
     lua.set_policy(Policy::Pause);
     lua.set_budget(Some(500));
-    let mut run = lua.start(MIXED.as_bytes(), "mixed.lua").unwrap();
+    let f = lua
+        .load(MIXED)
+        .set_name("=mixed.lua")
+        .into_function()
+        .unwrap();
+    let mut run = lua.start_call(&f, ()).unwrap();
     let mut slices = 1;
     while let Run::Paused = run {
         lua.add_budget(500);

@@ -3,26 +3,38 @@
 //! total cost of an uninterrupted run.
 
 use mani::meter::Policy;
-use mani::value::Value;
-use mani::{Error, Lua, Run};
-use std::io::Write;
+use mani::{Error, Lua, MultiValue, Run, Value};
 
 mod common;
 use common::Sink;
 
+/// Compiles `src` as the chunk `name` and starts it as a pausable call.
+fn start(lua: &Lua, src: &str, name: &str) -> mani::Result<Run> {
+    let f = lua.load(src).set_name(format!("={name}")).into_function()?;
+    lua.start_call(&f, ())
+}
+
+/// Runs `src` as the chunk `name` and returns its one integer result.
+fn eval_int(lua: &Lua, src: &str, name: &str) -> mani::Result<i64> {
+    lua.load(src).set_name(format!("={name}")).eval::<i64>()
+}
+
 /// Runs `src` in slices of `slice` units (0: unsliced); returns (output, results
 /// rendered as text, total cost, number of slices).
 fn run(src: &str, slice: u64) -> (String, String, u64, u64) {
-    let mut lua = Lua::new();
+    let lua = Lua::new();
     let sink = Sink::default();
-    lua.vm.out = Box::new(sink.clone());
+    lua.set_output(Box::new(sink.clone()));
     let mut slices = 1;
     let vals = if slice == 0 {
-        lua.eval(src.as_bytes(), "p.lua").unwrap()
+        lua.load(src)
+            .set_name("=p.lua")
+            .eval::<MultiValue>()
+            .unwrap()
     } else {
         lua.set_policy(Policy::Pause);
         lua.set_budget(Some(slice));
-        let mut r = lua.start(src.as_bytes(), "p.lua").unwrap();
+        let mut r = start(&lua, src, "p.lua").unwrap();
         loop {
             match r {
                 Run::Done(v) => break v,
@@ -38,13 +50,13 @@ fn run(src: &str, slice: u64) -> (String, String, u64, u64) {
     let shown: Vec<String> = vals
         .iter()
         .map(|v| match v {
-            Value::Int(i) => i.to_string(),
-            Value::Str(s) => String::from_utf8_lossy(s.as_bytes()).into_owned(),
-            Value::Bool(b) => b.to_string(),
+            Value::Integer(i) => i.to_string(),
+            Value::String(s) => s.to_string_lossy(),
+            Value::Boolean(b) => b.to_string(),
             other => other.type_name().to_string(),
         })
         .collect();
-    lua.vm.out.flush().unwrap();
+    lua.flush_output().unwrap();
     let out = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
     (out, shown.join(","), lua.cost(), slices)
 }
@@ -120,13 +132,13 @@ fn pause_across_native_callbacks_takes_effect_after_them() {
 
 #[test]
 fn paused_call_blocks_new_calls_and_can_be_cancelled() {
-    let mut lua = Lua::new();
+    let lua = Lua::new();
     lua.set_policy(Policy::Pause);
     lua.set_budget(Some(100));
     let co_src = "co = coroutine.wrap(function() while true do end end) co()";
-    assert!(matches!(lua.start(co_src.as_bytes(), "c"), Ok(Run::Paused)));
+    assert!(matches!(start(&lua, co_src, "c"), Ok(Run::Paused)));
     // Another call while one is paused is refused, and the paused one survives.
-    assert!(lua.start(b"return 1", "x").is_err());
+    assert!(start(&lua, "return 1", "x").is_err());
     assert!(lua.is_paused());
     lua.add_budget(1000);
     assert!(matches!(lua.resume(), Ok(Run::Paused)));
@@ -136,49 +148,40 @@ fn paused_call_blocks_new_calls_and_can_be_cancelled() {
     lua.set_policy(Policy::Error);
     lua.set_budget(None);
     assert_eq!(
-        lua.eval_int(b"return select('#', pcall(co))", "y").unwrap(),
+        eval_int(&lua, "return select('#', pcall(co))", "y").unwrap(),
         2
     );
-    assert_eq!(lua.eval_int(b"return 6 * 7", "z").unwrap(), 42);
+    assert_eq!(eval_int(&lua, "return 6 * 7", "z").unwrap(), 42);
 }
 
 #[test]
 fn error_policy_is_not_catchable_and_state_survives() {
-    let mut lua = Lua::new();
+    let lua = Lua::new();
     lua.set_budget(Some(10_000));
     let e = lua
-        .exec(
-            b"while true do pcall(function() while true do end end) end",
-            "esc",
-        )
+        .load("while true do pcall(function() while true do end end) end")
+        .set_name("=esc")
+        .exec()
         .unwrap_err();
-    assert!(
-        matches!(
-            e,
-            Error::Limit {
-                limit: mani::meter::Limit::Budget,
-                ..
-            }
-        ),
-        "{e}"
-    );
+    assert!(matches!(e, Error::BudgetExhausted(_)), "{e}");
+    assert_eq!(e.limit(), Some(mani::meter::Limit::Budget), "{e}");
     assert!(lua.cost() <= 10_000);
     lua.add_budget(1_000);
-    assert_eq!(lua.eval_int(b"return 1 + 1", "ok").unwrap(), 2);
+    assert_eq!(eval_int(&lua, "return 1 + 1", "ok").unwrap(), 2);
 }
 
 #[test]
 fn exact_budget_boundary() {
-    let src = b"local s = 0 for i = 1, 10 do s = s + i end return s";
-    let mut lua = Lua::new();
-    lua.exec(src, "c").unwrap();
+    let src = "local s = 0 for i = 1, 10 do s = s + i end return s";
+    let lua = Lua::new();
+    lua.load(src).set_name("=c").exec().unwrap();
     let cost = lua.cost();
-    let mut exact = Lua::new();
+    let exact = Lua::new();
     exact.set_budget(Some(cost));
-    assert_eq!(exact.eval_int(src, "c").unwrap(), 55);
+    assert_eq!(eval_int(&exact, src, "c").unwrap(), 55);
     assert_eq!(exact.cost(), cost);
-    let mut short = Lua::new();
+    let short = Lua::new();
     short.set_budget(Some(cost - 1));
-    assert!(short.eval_int(src, "c").is_err());
+    assert!(eval_int(&short, src, "c").is_err());
     assert!(short.cost() < cost);
 }

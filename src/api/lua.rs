@@ -207,7 +207,7 @@ impl Lua {
     /// assert_eq!(lua.globals().get::<i64>("x").unwrap(), 42);
     /// ```
     #[track_caller]
-    pub fn load<'a>(&self, chunk: impl super::chunk::AsChunk + 'a) -> Chunk<'a> {
+    pub fn load<'a>(&self, chunk: impl super::AsChunk + 'a) -> Chunk<'a> {
         Chunk::new(self, chunk)
     }
 
@@ -672,8 +672,14 @@ pub(crate) fn convert_error(vm: &mut Vm, s: &Arc<Shared>, e: LuaError) -> Error 
             let v = vm.error_value(e);
             match v {
                 Raw::Str(_) | Raw::Int(_) | Raw::Num(_) => {
+                    // As mlua does, the message carries the traceback of where the
+                    // error was raised.
                     let mut b = Vec::new();
                     vm.append_strnum(&mut b, v);
+                    if let Some(tb) = vm.last_traceback.take() {
+                        b.push(b'\n');
+                        b.extend_from_slice(tb.as_bytes());
+                    }
                     Error::RuntimeError(String::from_utf8_lossy(&b).into_owned())
                 }
                 Raw::UData(u) if super::userdata::host_error(u).is_some() => {

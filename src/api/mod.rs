@@ -7,10 +7,6 @@
 
 pub(crate) mod callback;
 mod cell;
-pub(crate) mod chunk {
-    //! Loading source.
-    pub use super::function::AsChunk;
-}
 mod conv;
 mod error;
 mod function;

@@ -22,7 +22,7 @@
 //! ```
 
 use mani::{Function, Lua, MultiValue, Value};
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
 
 const VERSION: &str = concat!("mani ", env!("CARGO_PKG_VERSION"), " (Lua 5.4)");
@@ -380,8 +380,12 @@ fn run_chunk(
 /// Prints an error the way lua.c does: `mani: message`, then the traceback.
 fn report_error(lua: &Lua, e: &mani::Error) {
     let message = match e {
-        mani::Error::RuntimeError(m)
-        | mani::Error::MemoryError(m)
+        // The message carries its traceback.
+        mani::Error::RuntimeError(m) => {
+            eprintln!("mani: {m}");
+            return;
+        }
+        mani::Error::MemoryError(m)
         | mani::Error::BudgetExhausted(m)
         | mani::Error::StepLimit(m) => m.clone(),
         mani::Error::LuaValue { message, .. } => message.clone(),

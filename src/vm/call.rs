@@ -475,7 +475,8 @@ impl Vm {
             .rev()
             .find(|&i| matches!(self.frames[i].kind, FrameKind::Pcall | FrameKind::Xpcall));
         let Some(i) = found else {
-            if entry_depth == 0 && self.last_traceback.is_none() {
+            // Escaping to the host: keep the traceback for its error.
+            if entry_depth == self.host_depth && self.last_traceback.is_none() {
                 self.last_traceback = Some(self.traceback());
             }
             self.unwind_to(entry_depth, 0);

@@ -267,14 +267,21 @@ impl Vm {
             func,
             saved_top: func,
         };
+        // Only a call from the host itself (not from a callback inside a running
+        // call) may pause; nested ones run like any native's callee.
+        let outermost = self.native_depth == 0;
         self.native_depth += 1;
         let saved_pd = self.meter.pause_depth;
-        self.meter.pause_depth = self.native_depth;
+        if outermost {
+            self.meter.pause_depth = self.native_depth;
+        }
+        let saved_hd = std::mem::replace(&mut self.host_depth, call.depth);
         let r = match self.precall(func, nargs, -1) {
             Ok(true) => self.execute(call.depth),
             Ok(false) => Ok(()),
             Err(e) => Err(e),
         };
+        self.host_depth = saved_hd;
         self.meter.pause_depth = saved_pd;
         self.native_depth -= 1;
         match r {

@@ -202,6 +202,9 @@ pub struct Vm {
     /// The embedding API's shared state that owns this Vm (null for a bare Vm); host
     /// callbacks reach their `&Lua` through it.
     pub(crate) host: *const (),
+    /// Frame depth at which the innermost host call entered the VM: an error that
+    /// unwinds to it goes back to the host (and keeps its traceback).
+    pub(crate) host_depth: usize,
 }
 
 // SAFETY: a `Vm` owns its whole object graph: every `Gc` it holds points into its own
@@ -265,6 +268,7 @@ impl Vm {
             limit_where: None,
             ud_metas: Default::default(),
             host: std::ptr::null(),
+            host_depth: 0,
         };
         vm.current.get_mut().status = thread::ThreadStatus::Running;
         vm
