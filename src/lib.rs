@@ -62,6 +62,30 @@
 //!   value. There is no `unsafe` door to the C API, no async, no serde.
 //! - Added: budgets, step limits, pause and resume, cost reports.
 //!
+//! ## Soundness
+//!
+//! No safe function reaches undefined behaviour, whatever the host or the script
+//! does: handles are rooted and checked against their State, every access takes the
+//! State's lock, userdata borrows are checked like `RefCell`, host panics never
+//! cross a Lua frame, and bytecode only enters a State through the verifier. The
+//! internals are out of reach:
+//!
+//! ```compile_fail
+//! // Instructions cannot be forged from safe code.
+//! let _ = mani::bytecode::Instr(0);
+//! ```
+//!
+//! ```compile_fail
+//! // The VM behind a `Lua` is private.
+//! let lua = mani::Lua::new();
+//! let _ = &lua.vm;
+//! ```
+//!
+//! ```compile_fail
+//! // Raw values and heap pointers are private.
+//! let _: mani::value::Value = Default::default();
+//! ```
+//!
 //! ## Inside
 //!
 //! The pipeline: `syntax` (lexer, parser) → `compiler` → `bytecode` (verified before

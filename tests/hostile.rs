@@ -140,7 +140,6 @@ fn run_pause_policy(name: &str, src: &str) -> Result<(), String> {
         lua.add_budget(SLICE);
         r = lua.resume();
     }
-    eprintln!("OUTCOME {name}: slices={slices} {}", match &r { Ok(Run::Paused) => "paused".to_string(), Ok(Run::Done(_)) => "done".to_string(), Err(e) => format!("err {e}") });
     match r {
         Ok(Run::Paused) => {
             // Budget-bound scripts never finish: the host gave up, nothing is lost.
