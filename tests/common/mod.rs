@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-/// A `Write` sink the test can read back (for a State's `vm.out`).
+/// A `Write` sink the test can read back (give it to `Lua::set_output`).
 #[derive(Clone, Default)]
 pub struct Sink(pub Arc<Mutex<Vec<u8>>>);
 
