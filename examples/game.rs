@@ -45,7 +45,10 @@ pub const MODS: &[(&str, &str)] = &[
         "buggy",
         "function on_tick(u, frame) if frame == 2 then local t = nil; t.x = 1 end u:move(0, 1) end",
     ),
-    ("spinner", "function on_tick(u, frame) while true do end end"),
+    (
+        "spinner",
+        "function on_tick(u, frame) while true do end end",
+    ),
     (
         "hog",
         "hoard = {} function on_tick(u, frame) for i = 1, 1e8 do hoard[#hoard + 1] = {i} end end",

@@ -30,7 +30,10 @@ fn values_returned_to_the_host_stay_alive_across_collections() {
     assert_eq!(s.as_bytes().len(), 2000);
     assert_eq!(f.call::<i64>(21).unwrap(), 42);
     // Values inside a MultiValue are rooted too.
-    let mv: MultiValue = lua.load("return {}, 'x' .. 1, function() end").eval().unwrap();
+    let mv: MultiValue = lua
+        .load("return {}, 'x' .. 1, function() end")
+        .eval()
+        .unwrap();
     churn(&lua);
     assert_eq!(mv[1].to_string().unwrap(), "x1");
     assert!(mv[0].is_table() && mv[2].is_function());
@@ -100,13 +103,19 @@ fn userdata_borrows_are_checked_not_aliased() {
     // Host borrows follow the same rules.
     let ud: AnyUserData = lua.globals().get("bag").unwrap();
     let shared = ud.borrow::<Bag>().unwrap();
-    assert!(matches!(ud.borrow_mut::<Bag>(), Err(Error::UserDataBorrowMutError)));
+    assert!(matches!(
+        ud.borrow_mut::<Bag>(),
+        Err(Error::UserDataBorrowMutError)
+    ));
     let e = lua.load("bag:push(4)").exec().unwrap_err();
     assert!(e.to_string().contains("mutably borrowing"), "{e}");
     drop(shared);
     lua.load("bag:push(4)").exec().unwrap();
     assert_eq!(ud.borrow::<Bag>().unwrap().0, vec![1, 2, 3, 4]);
-    assert!(matches!(ud.borrow::<String>(), Err(Error::UserDataTypeMismatch)));
+    assert!(matches!(
+        ud.borrow::<String>(),
+        Err(Error::UserDataTypeMismatch)
+    ));
 }
 
 #[test]
@@ -114,10 +123,7 @@ fn a_state_moves_between_threads_and_handles_are_shared_safely() {
     let lua = Lua::new();
     let t = lua.create_table().unwrap();
     t.set("n", 0).unwrap();
-    let inc: Function = lua
-        .load("function(t) t.n = t.n + 1 end")
-        .eval()
-        .unwrap();
+    let inc: Function = lua.load("function(t) t.n = t.n + 1 end").eval().unwrap();
     let threads: Vec<_> = (0..4)
         .map(|_| {
             let (t, inc) = (t.clone(), inc.clone());
@@ -177,7 +183,10 @@ fn callbacks_return_any_number_of_results() {
         .create_function(|_, n: usize| Ok(Variadic::from((0..n as i64).collect::<Vec<_>>())))
         .unwrap();
     lua.globals().set("many", many).unwrap();
-    assert_eq!(lua.load("select('#', many(5000))").eval::<i64>().unwrap(), 5000);
+    assert_eq!(
+        lua.load("select('#', many(5000))").eval::<i64>().unwrap(),
+        5000
+    );
     assert_eq!(lua.load("select('#', many(0))").eval::<i64>().unwrap(), 0);
     let (a, b): (i64, Option<i64>) = lua.load("many(1)").eval().unwrap();
     assert_eq!((a, b), (0, None));

@@ -18,7 +18,10 @@ fn mlua_host_prints_what_it_prints_with_mlua() {
     if got != want {
         for (i, (g, w)) in got.lines().zip(want.lines()).enumerate() {
             if g != w {
-                panic!("line {}: got\n  {g}\nwant\n  {w}\n\nfull output:\n{got}", i + 1);
+                panic!(
+                    "line {}: got\n  {g}\nwant\n  {w}\n\nfull output:\n{got}",
+                    i + 1
+                );
             }
         }
         panic!("output length differs:\n{got}");

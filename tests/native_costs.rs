@@ -28,8 +28,7 @@ fn eval_int(lua: &Lua, src: &str, name: &str) -> mani::Result<i64> {
 /// The cost of running `src` in a fresh State.
 fn cost(src: &str) -> u64 {
     let lua = state();
-    exec(&lua, src, "cost.lua")
-        .unwrap_or_else(|e| panic!("{src}: {e}"));
+    exec(&lua, src, "cost.lua").unwrap_or_else(|e| panic!("{src}: {e}"));
     lua.cost()
 }
 

@@ -66,28 +66,29 @@ pub(crate) fn call_host<R: IntoLuaMulti>(
         pos: 0,
     };
     let mut out = ValBuf::new();
-    let mut shared = None;
     let r = state::in_callback(vm, |lua| {
-        shared = Some(lua.s.clone());
         catch_unwind(AssertUnwindSafe(|| -> Result<()> {
             let v = f(lua, &mut args)?;
             v.push_into(lua, &mut out)
         }))
     });
-    let s = shared.expect("callback ran");
     match r {
         Ok(Ok(())) => {
             vm.top = base + nargs;
             let n = out.0.len();
-            vm.check_stack(vm.top + n)?;
-            for v in out.0.drain(..) {
-                let raw = into_raw(vm, &s, v).map_err(|e| to_lua_error(vm, e))?;
-                vm.push(raw);
+            if n > 0 {
+                vm.check_stack(vm.top + n)?;
+                let s = state::shared_ptr(vm);
+                for v in out.0.drain(..) {
+                    let raw = into_raw(vm, s, v).map_err(|e| to_lua_error(vm, e))?;
+                    vm.push(raw);
+                }
             }
             Ok(n)
         }
         Ok(Err(e)) => Err(to_lua_error(vm, e)),
         Err(panic) => {
+            let s = state::shared_of(vm);
             *s.lock().panic.borrow_mut() = Some(panic);
             Err(LuaError::HostPanic)
         }

@@ -84,15 +84,6 @@ impl<T> BorrowCell<T> {
     pub(crate) fn is_borrowed(&self) -> bool {
         self.flag.get() != 0
     }
-
-    /// True while the value is present.
-    pub(crate) fn is_present(&self) -> bool {
-        if self.flag.get() != 0 {
-            return true;
-        }
-        // SAFETY: unborrowed: reading the option is the only access.
-        unsafe { (*self.value.get()).is_some() }
-    }
 }
 
 #[cfg(test)]
@@ -116,7 +107,6 @@ mod tests {
         unsafe { (*m).push(4) };
         c.release_mut();
         assert_eq!(c.take().unwrap().unwrap(), vec![1, 2, 3, 4]);
-        assert!(!c.is_present());
         assert!(c.try_borrow().unwrap().is_none());
     }
 }

@@ -144,6 +144,7 @@ macro_rules! int_impls {
             #[inline]
             fn from_raw_arg(arg: RawArg, _: &Lua) -> Result<Self> {
                 if let Raw::Int(i) = arg.0 {
+                    #[allow(irrefutable_let_patterns)]
                     if let Ok(x) = <$t>::try_from(i) {
                         return Ok(x);
                     }
@@ -371,7 +372,9 @@ impl<T: IntoLua> IntoLua for Vec<T> {
 
 impl<T: IntoLua + Clone> IntoLua for &[T] {
     fn into_lua(self, lua: &Lua) -> Result<Value> {
-        Ok(Value::Table(lua.create_sequence_from(self.iter().cloned())?))
+        Ok(Value::Table(
+            lua.create_sequence_from(self.iter().cloned())?,
+        ))
     }
 }
 
@@ -386,7 +389,11 @@ impl<T: FromLua> FromLua for Vec<T> {
     fn from_lua(v: Value, _: &Lua) -> Result<Self> {
         match v {
             Value::Table(t) => t.sequence_values().collect(),
-            v => Err(Error::from_conv(v.type_name(), "Vec", Some("expected table".into()))),
+            v => Err(Error::from_conv(
+                v.type_name(),
+                "Vec",
+                Some("expected table".into()),
+            )),
         }
     }
 }
@@ -401,7 +408,11 @@ impl<K: FromLua + Eq + Hash, V: FromLua, S: BuildHasher + Default> FromLua for H
     fn from_lua(v: Value, _: &Lua) -> Result<Self> {
         match v {
             Value::Table(t) => t.pairs().collect(),
-            v => Err(Error::from_conv(v.type_name(), "HashMap", Some("expected table".into()))),
+            v => Err(Error::from_conv(
+                v.type_name(),
+                "HashMap",
+                Some("expected table".into()),
+            )),
         }
     }
 }
@@ -416,7 +427,11 @@ impl<K: FromLua + Ord, V: FromLua> FromLua for BTreeMap<K, V> {
     fn from_lua(v: Value, _: &Lua) -> Result<Self> {
         match v {
             Value::Table(t) => t.pairs().collect(),
-            v => Err(Error::from_conv(v.type_name(), "BTreeMap", Some("expected table".into()))),
+            v => Err(Error::from_conv(
+                v.type_name(),
+                "BTreeMap",
+                Some("expected table".into()),
+            )),
         }
     }
 }

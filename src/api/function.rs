@@ -25,15 +25,16 @@ impl Function {
     pub fn call<R: FromLuaMulti>(&self, args: impl IntoLuaMulti) -> Result<R> {
         let lua = self.0.lua();
         let mut buf = ValBuf::new();
-        args.push_into(&lua, &mut buf)?;
+        args.push_into(lua, &mut buf)?;
         let mut out = ValBuf::new();
-        lua.call_into(self.0.raw(), buf, &mut out)?;
-        R::from_buf(&mut ValIter(out.0.into_iter()), &lua)
+        lua.call_into(self.0.idx, &mut buf, &mut out)?;
+        let r = R::from_buf(&mut ValIter(out.0.drain(..)), lua);
+        r
     }
 
     /// The function's `_ENV` table, for a Lua function whose first upvalue is a table.
     pub fn environment(&self) -> Option<Table> {
-        let _g = self.0.s.lock();
+        let _g = self.0.lua.s.lock();
         match self.0.raw() {
             Raw::LuaFn(cl) => {
                 let uv = *cl.upvals.first()?;
@@ -42,7 +43,7 @@ impl Function {
                     crate::value::UpValState::Open { .. } => return None,
                 };
                 match v {
-                    Raw::Table(_) => Some(Table(Ref::new(&self.0.s, v))),
+                    Raw::Table(_) => Some(Table(Ref::new(&self.0.lua.s, v))),
                     _ => None,
                 }
             }
@@ -187,7 +188,12 @@ impl<'a> Chunk<'a> {
     pub fn eval<R: FromLuaMulti>(self) -> Result<R> {
         let src = match &self.source {
             Ok(s) => s.clone(),
-            Err(e) => return Err(Error::external(std::io::Error::new(e.kind(), e.to_string()))),
+            Err(e) => {
+                return Err(Error::external(std::io::Error::new(
+                    e.kind(),
+                    e.to_string(),
+                )))
+            }
         };
         let mut expr = b"return ".to_vec();
         expr.extend_from_slice(&src);
@@ -206,7 +212,12 @@ impl<'a> Chunk<'a> {
     pub fn into_function(self) -> Result<Function> {
         let src = match &self.source {
             Ok(s) => s.clone(),
-            Err(e) => return Err(Error::external(std::io::Error::new(e.kind(), e.to_string()))),
+            Err(e) => {
+                return Err(Error::external(std::io::Error::new(
+                    e.kind(),
+                    e.to_string(),
+                )))
+            }
         };
         self.compile(&src)
     }

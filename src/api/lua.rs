@@ -220,7 +220,8 @@ impl Lua {
     pub fn create_table_with_capacity(&self, narr: usize, nrec: usize) -> Result<Table> {
         let t = self.with(|vm| {
             let bytes = (narr + nrec).saturating_mul(16);
-            vm.check_alloc(bytes).map_err(|e| self.convert_error(vm, e))?;
+            vm.check_alloc(bytes)
+                .map_err(|e| self.convert_error(vm, e))?;
             Ok::<_, Error>(vm.new_table(narr, nrec))
         })?;
         Ok(Table(Ref::new(&self.s, Raw::Table(t))))
@@ -245,7 +246,10 @@ impl Lua {
     }
 
     /// A sequence table `{v1, v2, ...}`.
-    pub fn create_sequence_from<T: IntoLua>(&self, iter: impl IntoIterator<Item = T>) -> Result<Table> {
+    pub fn create_sequence_from<T: IntoLua>(
+        &self,
+        iter: impl IntoIterator<Item = T>,
+    ) -> Result<Table> {
         let t = self.create_table()?;
         for (i, v) in iter.into_iter().enumerate() {
             t.raw_set(i as i64 + 1, v)?;
@@ -260,7 +264,8 @@ impl Lua {
             if b.len() > vm.max_string {
                 return Err(Error::MemoryError("string length overflow".into()));
             }
-            vm.check_alloc(b.len()).map_err(|e| self.convert_error(vm, e))?;
+            vm.check_alloc(b.len())
+                .map_err(|e| self.convert_error(vm, e))?;
             Ok(vm.new_str(b))
         })?;
         Ok(LuaString(Ref::new(&self.s, v)))
@@ -583,15 +588,15 @@ impl Lua {
         }
     }
 
-    /// Calls the function `f` (already checked to belong here) with `args`, putting
-    /// its results into `out`: the one path by which the host runs Lua code.
+    /// Calls the function in handle slot `f` with `args`, putting its results into
+    /// `out`: the one path by which the host runs Lua code.
     pub(crate) fn call_into(
         &self,
-        f: Raw,
-        args: super::multi::ValBuf,
+        f: u32,
+        args: &mut super::multi::ValBuf,
         out: &mut super::multi::ValBuf,
     ) -> Result<()> {
-        self.with(|vm| {
+        state::with_state(&self.s, |vm, roots| {
             if vm.native_depth == 0 {
                 vm.last_traceback = None;
                 vm.limit_where = None;
@@ -601,8 +606,8 @@ impl Lua {
             let n = args.0.len();
             vm.check_stack(func + 1 + n)
                 .map_err(|e| self.convert_error(vm, e))?;
-            vm.stack[func] = f;
-            for (i, a) in args.0.into_iter().enumerate() {
+            vm.stack[func] = state::slot(roots, f);
+            for (i, a) in args.0.drain(..).enumerate() {
                 let raw = into_raw(vm, &self.s, a)?;
                 vm.stack[func + 1 + i] = raw;
             }

@@ -25,9 +25,9 @@ impl ValBuf {
 
 /// Results being read back into Rust values, first to last.
 #[doc(hidden)]
-pub struct ValIter(pub(crate) smallvec::IntoIter<[Value; 6]>);
+pub struct ValIter<'a>(pub(crate) smallvec::Drain<'a, [Value; 6]>);
 
-impl ValIter {
+impl ValIter<'_> {
     /// The next value, or `nil` past the end (as Lua adjusts results).
     #[inline]
     pub fn next_or_nil(&mut self) -> Value {
@@ -230,7 +230,7 @@ pub trait FromLuaMulti: Sized {
 
     #[doc(hidden)]
     #[inline]
-    fn from_buf(it: &mut ValIter, lua: &Lua) -> Result<Self> {
+    fn from_buf(it: &mut ValIter<'_>, lua: &Lua) -> Result<Self> {
         Self::from_lua_multi(it.rest(), lua)
     }
 
@@ -277,7 +277,7 @@ impl<T: FromLua> FromLuaMulti for T {
     }
 
     #[inline]
-    fn from_buf(it: &mut ValIter, lua: &Lua) -> Result<Self> {
+    fn from_buf(it: &mut ValIter<'_>, lua: &Lua) -> Result<Self> {
         T::from_lua(it.next_or_nil(), lua)
     }
 
@@ -362,7 +362,7 @@ impl FromLuaMulti for () {
         Ok(())
     }
     #[inline]
-    fn from_buf(_: &mut ValIter, _: &Lua) -> Result<Self> {
+    fn from_buf(_: &mut ValIter<'_>, _: &Lua) -> Result<Self> {
         Ok(())
     }
     #[inline]
@@ -393,13 +393,14 @@ macro_rules! tuple_impls {
         impl<$($head: FromLua,)* $last: FromLuaMulti> FromLuaMulti for ($($head,)* $last,) {
             #[allow(non_snake_case)]
             fn from_lua_multi(values: MultiValue, lua: &Lua) -> Result<Self> {
-                let mut it = ValIter(values.into_iter().collect::<SmallVec<[Value; 6]>>().into_iter());
-                Self::from_buf(&mut it, lua)
+                let mut buf: SmallVec<[Value; 6]> = values.into_iter().collect();
+                let r = Self::from_buf(&mut ValIter(buf.drain(..)), lua);
+                r
             }
 
             #[allow(non_snake_case)]
             #[inline]
-            fn from_buf(it: &mut ValIter, lua: &Lua) -> Result<Self> {
+            fn from_buf(it: &mut ValIter<'_>, lua: &Lua) -> Result<Self> {
                 $(let $head = $head::from_lua(it.next_or_nil(), lua)?;)*
                 let $last = $last::from_buf(it, lua)?;
                 Ok(($($head,)* $last,))

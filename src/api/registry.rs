@@ -56,7 +56,7 @@ impl Lua {
 
     /// True if `key` belongs to this State.
     pub fn owns_registry_value(&self, key: &RegistryKey) -> bool {
-        std::sync::Arc::ptr_eq(&key.0.s, &self.s)
+        std::sync::Arc::ptr_eq(&key.0.lua.s, &self.s)
     }
 
     /// Nothing to do: dropped keys release their values at once.
@@ -129,11 +129,7 @@ impl Lua {
             unsafe { &*cell }.release();
             return None;
         };
-        Some(AppDataRef {
-            v,
-            cell,
-            _g: g,
-        })
+        Some(AppDataRef { v, cell, _g: g })
     }
 
     /// Borrows the host data of type `T` mutably. Panics if it is borrowed.
@@ -152,11 +148,7 @@ impl Lua {
             unsafe { &*cell }.release_mut();
             return None;
         };
-        Some(AppDataRefMut {
-            v,
-            cell,
-            _g: g,
-        })
+        Some(AppDataRefMut { v, cell, _g: g })
     }
 
     /// Removes and returns the host data of type `T`. Panics if it is borrowed.
@@ -226,4 +218,3 @@ impl<T> Drop for AppDataRefMut<'_, T> {
         unsafe { &*self.cell }.release_mut();
     }
 }
-

@@ -10,6 +10,9 @@ use crate::vm::{LuaError, Vm};
 use std::cell::RefCell;
 use std::marker::PhantomData;
 
+/// A host function that may borrow from the scope (erased to `HostFn` when stored).
+type ScopedHostFn<'a> = dyn Fn(&mut Vm, usize, usize) -> std::result::Result<usize, LuaError> + 'a;
+
 type LockGuard = parking_lot::lock_api::ArcReentrantMutexGuard<
     parking_lot::RawMutex,
     parking_lot::RawThreadId,
@@ -67,13 +70,12 @@ impl<'scope, 'env: 'scope> Scope<'scope, 'env> {
         A: FromLuaMulti,
         R: IntoLuaMulti,
     {
-        let host: Box<dyn Fn(&mut Vm, usize, usize) -> std::result::Result<usize, LuaError> + 'scope> =
-            Box::new(move |vm: &mut Vm, base, nargs| {
-                call_host(vm, base, nargs, |lua, args| {
-                    let a = A::from_raw_args(args, lua)?;
-                    func(lua, a)
-                })
-            });
+        let host: Box<ScopedHostFn<'scope>> = Box::new(move |vm: &mut Vm, base, nargs| {
+            call_host(vm, base, nargs, |lua, args| {
+                let a = A::from_raw_args(args, lua)?;
+                func(lua, a)
+            })
+        });
         // SAFETY: the closure may borrow `'scope` data and need not be `Send`. The
         // scope destroys it (drops the box, below) before `'scope` ends, and no call
         // into it can be running then (calls made inside the scope have returned).
@@ -102,7 +104,9 @@ impl<'scope, 'env: 'scope> Scope<'scope, 'env> {
     {
         let func = RefCell::new(func);
         self.create_function(move |lua, args| {
-            let mut f = func.try_borrow_mut().map_err(|_| Error::RecursiveMutCallback)?;
+            let mut f = func
+                .try_borrow_mut()
+                .map_err(|_| Error::RecursiveMutCallback)?;
             (*f)(lua, args)
         })
     }

@@ -102,6 +102,12 @@ pub(crate) fn new_state(vm: Vm) -> super::Lua {
 /// Runs `f` with the State's `Vm`. Panics if the State was closed.
 #[inline]
 pub(crate) fn with_vm<R>(s: &Shared, f: impl FnOnce(&mut Vm) -> R) -> R {
+    with_state(s, |vm, _| f(vm))
+}
+
+/// Like [`with_vm`], also giving the handle slots (read them without re-locking).
+#[inline]
+pub(crate) fn with_state<R>(s: &Shared, f: impl FnOnce(&mut Vm, &RefCell<Roots>) -> R) -> R {
     let g = s.lock();
     let ptr = g.active.get();
     if ptr.is_null() {
@@ -120,7 +126,7 @@ pub(crate) fn with_vm<R>(s: &Shared, f: impl FnOnce(&mut Vm) -> R) -> R {
     // SAFETY: invariants 1-3: this thread holds the lock, `ptr` is valid (not
     // closed), and `busy` was false, so no other `&mut Vm` from `active` is live.
     let vm = unsafe { &mut *ptr };
-    let r = f(vm);
+    let r = f(vm, &g.roots);
     let drops = if vm.heap.has_host_drops() {
         Some(vm.heap.take_host_drops())
     } else {
@@ -134,15 +140,6 @@ pub(crate) fn with_vm<R>(s: &Shared, f: impl FnOnce(&mut Vm) -> R) -> R {
         close(&g);
     }
     r
-}
-
-/// Like [`with_vm`], but `None` when the State is closed.
-#[inline]
-pub(crate) fn try_with_vm<R>(s: &Shared, f: impl FnOnce(&mut Vm) -> R) -> Option<R> {
-    if s.lock().active.get().is_null() {
-        return None;
-    }
-    Some(with_vm(s, f))
 }
 
 #[cold]
@@ -173,6 +170,17 @@ pub(crate) fn root(s: &Shared, v: Raw) -> u32 {
             (r.vals.len() - 1) as u32
         }
     }
+}
+
+/// The value in slot `i` of `roots` (inside an access, without re-locking).
+#[inline]
+pub(crate) fn slot(roots: &RefCell<Roots>, i: u32) -> Raw {
+    roots
+        .borrow()
+        .vals
+        .get(i as usize)
+        .copied()
+        .unwrap_or(Raw::Nil)
 }
 
 /// The value in slot `i` (`nil` for a dead handle).
@@ -216,7 +224,15 @@ pub(crate) fn in_callback<R>(vm: &mut Vm, f: impl FnOnce(&super::Lua) -> R) -> R
     // SAFETY: `host` is set when the State is created and points to the shared
     // state that owns this Vm, which therefore outlives it.
     let s: &Shared = unsafe { &*(vm.host as *const Shared) };
-    let g = s.lock();
+    // The interpreter only runs inside an access, so this thread holds the lock
+    // already; checking that is cheaper than taking it again.
+    assert!(
+        s.is_owned_by_current_thread(),
+        "mani: interpreter running outside an access to its State"
+    );
+    // SAFETY: invariant 1: the lock is held by this thread (checked above) for as
+    // long as `c` is used: the outer access outlives this call.
+    let c: &Cells = unsafe { &*s.data_ptr() };
     struct Restore<'a> {
         c: &'a Cells,
         prev: *mut Vm,
@@ -227,13 +243,20 @@ pub(crate) fn in_callback<R>(vm: &mut Vm, f: impl FnOnce(&super::Lua) -> R) -> R
             self.c.active.set(self.prev);
         }
     }
-    let prev = g.active.replace(vm as *mut Vm);
-    g.busy.set(false);
-    let _restore = Restore { c: &g, prev };
+    let prev = c.active.replace(vm as *mut Vm);
+    c.busy.set(false);
+    let _restore = Restore { c, prev };
     // SAFETY: invariant 4: `me` is set while the State is open, and closing is
     // deferred while a callback runs (`active` differs from the owned pointer).
-    let lua = unsafe { (*g.me.get()).as_ref() }.expect("mani: state without its Lua");
+    let lua = unsafe { (*c.me.get()).as_ref() }.expect("mani: state without its Lua");
     f(lua)
+}
+
+/// The address of the shared state of a `vm` created by the API: for identity
+/// checks of handles (never dereferenced through this pointer).
+#[inline]
+pub(crate) fn shared_ptr(vm: &Vm) -> *const Shared {
+    vm.host as *const Shared
 }
 
 /// The shared state of a `vm` created by the API (inside an access or callback).

@@ -20,7 +20,7 @@ pub struct LuaString(pub(crate) Ref);
 
 impl LuaString {
     fn with_bytes<R>(&self, f: impl FnOnce(&[u8]) -> R) -> R {
-        let _g = self.0.s.lock();
+        let _g = self.0.lua.s.lock();
         match self.0.raw() {
             Raw::Str(s) => f(s.as_bytes()),
             _ => f(b""),
@@ -29,7 +29,7 @@ impl LuaString {
 
     /// The bytes, borrowed for as long as the handle.
     fn bytes(&self) -> (ReentrantMutexGuard<'_, Cells>, &[u8]) {
-        let g = self.0.s.lock();
+        let g = self.0.lua.s.lock();
         let b: &[u8] = match self.0.raw() {
             // Strings are immutable and this handle keeps the string alive for the
             // borrow of `self`; the lock guard keeps other threads out meanwhile.

@@ -48,16 +48,16 @@ impl Table {
     /// `t[key] = value`, with `__newindex`.
     pub fn set(&self, key: impl IntoLua, value: impl IntoLua) -> Result<()> {
         let lua = self.0.lua();
-        let (k, v) = (key.into_lua(&lua)?, value.into_lua(&lua)?);
-        self.access(&lua, [k, v], |vm, t, [k, v]| vm.set_index(t, k, v))
+        let (k, v) = (key.into_lua(lua)?, value.into_lua(lua)?);
+        self.access(lua, [k, v], |vm, t, [k, v]| vm.set_index(t, k, v))
     }
 
     /// `t[key]`, with `__index`.
     pub fn get<V: FromLua>(&self, key: impl IntoLua) -> Result<V> {
         let lua = self.0.lua();
-        let k = key.into_lua(&lua)?;
-        let v = self.access(&lua, [k, Value::Nil], |vm, t, [k, _]| vm.index(t, k))?;
-        V::from_lua(to_public(&lua.s, v), &lua)
+        let k = key.into_lua(lua)?;
+        let v = self.access(lua, [k, Value::Nil], |vm, t, [k, _]| vm.index(t, k))?;
+        V::from_lua(to_public(&lua.s, v), lua)
     }
 
     /// True if `t[key]` is not nil (with `__index`).
@@ -68,18 +68,18 @@ impl Table {
     /// `rawset(t, key, value)`.
     pub fn raw_set(&self, key: impl IntoLua, value: impl IntoLua) -> Result<()> {
         let lua = self.0.lua();
-        let (k, v) = (key.into_lua(&lua)?, value.into_lua(&lua)?);
+        let (k, v) = (key.into_lua(lua)?, value.into_lua(lua)?);
         let t = self.table();
-        self.access(&lua, [k, v], |vm, _, [k, v]| vm.raw_set(t, k, v))
+        self.access(lua, [k, v], |vm, _, [k, v]| vm.raw_set(t, k, v))
     }
 
     /// `rawget(t, key)`.
     pub fn raw_get<V: FromLua>(&self, key: impl IntoLua) -> Result<V> {
         let lua = self.0.lua();
-        let k = key.into_lua(&lua)?;
+        let k = key.into_lua(lua)?;
         let t = self.table();
-        let v = self.access(&lua, [k, Value::Nil], |_, _, [k, _]| Ok(t.get().get(k)))?;
-        V::from_lua(to_public(&lua.s, v), &lua)
+        let v = self.access(lua, [k, Value::Nil], |_, _, [k, _]| Ok(t.get().get(k)))?;
+        V::from_lua(to_public(&lua.s, v), lua)
     }
 
     /// Removes `t[key]` (raw).
@@ -90,7 +90,7 @@ impl Table {
     /// `#t`, with `__len`.
     pub fn len(&self) -> Result<Integer> {
         let lua = self.0.lua();
-        let v = self.access(&lua, [Value::Nil, Value::Nil], |vm, t, _| vm.len(t))?;
+        let v = self.access(lua, [Value::Nil, Value::Nil], |vm, t, _| vm.len(t))?;
         match v {
             Raw::Int(i) => Ok(i),
             Raw::Num(f) => crate::vm::arith::float_to_int(f)
@@ -101,13 +101,13 @@ impl Table {
 
     /// `#t` without `__len` (the border of the sequence part).
     pub fn raw_len(&self) -> usize {
-        let _g = self.0.s.lock();
+        let _g = self.0.lua.s.lock();
         self.table().get().len()
     }
 
     /// True if the table has no entries at all.
     pub fn is_empty(&self) -> bool {
-        let _g = self.0.s.lock();
+        let _g = self.0.lua.s.lock();
         let t = self.table();
         matches!(t.get().next(Raw::Nil), Ok(None))
     }
@@ -122,11 +122,11 @@ impl Table {
     pub fn pop<V: FromLua>(&self) -> Result<V> {
         let n = self.len()?;
         if n == 0 {
-            return V::from_lua(Value::Nil, &self.0.lua());
+            return V::from_lua(Value::Nil, self.0.lua());
         }
         let v: Value = self.get(n)?;
         self.set(n, Value::Nil)?;
-        V::from_lua(v, &self.0.lua())
+        V::from_lua(v, self.0.lua())
     }
 
     /// `rawset(t, #t + 1, value)`.
@@ -149,10 +149,10 @@ impl Table {
 
     /// The metatable, if any.
     pub fn metatable(&self) -> Option<Table> {
-        let _g = self.0.s.lock();
+        let _g = self.0.lua.s.lock();
         self.table()
             .meta
-            .map(|m| Table(Ref::new(&self.0.s, Raw::Table(m))))
+            .map(|m| Table(Ref::new(&self.0.lua.s, Raw::Table(m))))
     }
 
     /// Sets (or with `None` removes) the metatable, as `setmetatable` does without
@@ -254,7 +254,7 @@ impl<K: FromLua, V: FromLua> Iterator for TablePairs<'_, K, V> {
             Ok(Some((k, v))) => {
                 self.key = Some(k.clone());
                 let lua = self.table.0.lua();
-                Some(K::from_lua(k, &lua).and_then(|k| Ok((k, V::from_lua(v, &lua)?))))
+                Some(K::from_lua(k, lua).and_then(|k| Ok((k, V::from_lua(v, lua)?))))
             }
             Ok(None) => None,
             Err(e) => Some(Err(e)),
@@ -274,7 +274,7 @@ impl<V: FromLua> Iterator for TableSequence<'_, V> {
 
     fn next(&mut self) -> Option<Self::Item> {
         let v = {
-            let _g = self.table.0.s.lock();
+            let _g = self.table.0.lua.s.lock();
             self.table.table().get().get_int(self.index)
         };
         if v.is_nil() {
@@ -282,6 +282,6 @@ impl<V: FromLua> Iterator for TableSequence<'_, V> {
         }
         self.index += 1;
         let lua = self.table.0.lua();
-        Some(V::from_lua(to_public(&lua.s, v), &lua))
+        Some(V::from_lua(to_public(&lua.s, v), lua))
     }
 }

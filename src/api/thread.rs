@@ -50,7 +50,7 @@ impl Thread {
             return Err(Error::CoroutineUnresumable);
         }
         let mut buf = ValBuf::new();
-        args.push_into(&lua, &mut buf)?;
+        args.push_into(lua, &mut buf)?;
         let co = self.thread();
         let mut out = ValBuf::new();
         lua.with(|vm| {
@@ -75,12 +75,13 @@ impl Thread {
                 Err(e) => Err(lua.convert_error(vm, e)),
             }
         })?;
-        R::from_buf(&mut ValIter(out.0.into_iter()), &lua)
+        let r = R::from_buf(&mut ValIter(out.0.drain(..)), lua);
+        r
     }
 
     /// The coroutine's status.
     pub fn status(&self) -> ThreadStatus {
-        let _g = self.0.s.lock();
+        let _g = self.0.lua.s.lock();
         let t = self.thread();
         let th = t.get();
         match th.status {

@@ -7,8 +7,8 @@ use super::state::{Cells, Shared};
 use super::value::{into_raw, Ref};
 use super::{Error, FromLua, FromLuaMulti, IntoLua, IntoLuaMulti, Lua, Result, Value};
 use crate::heap::Gc;
-use crate::value::{HostFn, NativeClosure, NativeKind, Table as RawTable, UserData as RawUd};
 use crate::value::Value as Raw;
+use crate::value::{HostFn, NativeClosure, NativeKind, Table as RawTable, UserData as RawUd};
 use crate::vm::{LuaError, Vm};
 use std::any::TypeId;
 use std::marker::PhantomData;
@@ -343,7 +343,8 @@ impl<T: 'static> UserDataMethods<T> for UserDataRegistry<T> {
         A: FromLuaMulti,
         R: IntoLuaMulti,
     {
-        self.meta.push((name.into(), super::callback::wrap(function)));
+        self.meta
+            .push((name.into(), super::callback::wrap(function)));
     }
 
     fn add_meta_function_mut<F, A, R>(&mut self, name: impl Into<String>, function: F)
@@ -507,9 +508,8 @@ pub(crate) fn metatable_for<T: UserData + 'static>(lua: &Lua) -> Result<Gc<RawTa
         meta_fields.push((k, f(lua)?));
     }
     lua.with(|vm| build_metatable(vm, &lua.s, reg, fields, meta_fields))
-        .map(|mt| {
+        .inspect(|&mt| {
             lua.with(|vm| vm.ud_metas.insert(TypeId::of::<T>(), mt));
-            mt
         })
 }
 
@@ -577,7 +577,11 @@ fn build_metatable<T>(
             .map(|(k, f)| (k.into_bytes(), f))
             .collect();
         let index: Box<HostFn> = Box::new(move |vm: &mut Vm, base, nargs| {
-            let key = if nargs >= 2 { vm.stack[base + 1] } else { Raw::Nil };
+            let key = if nargs >= 2 {
+                vm.stack[base + 1]
+            } else {
+                Raw::Nil
+            };
             if let Raw::Str(k) = key {
                 if let Some((_, g)) = getters.iter().find(|(n, _)| n == k.as_bytes()) {
                     return g(vm, base, 1);
@@ -616,11 +620,19 @@ fn build_metatable<T>(
             .collect();
         let type_name = reg.type_name.clone();
         let newindex: Box<HostFn> = Box::new(move |vm: &mut Vm, base, nargs| {
-            let key = if nargs >= 2 { vm.stack[base + 1] } else { Raw::Nil };
+            let key = if nargs >= 2 {
+                vm.stack[base + 1]
+            } else {
+                Raw::Nil
+            };
             if let Raw::Str(k) = key {
                 if let Some((_, f)) = setters.iter().find(|(n, _)| n == k.as_bytes()) {
                     // The setter takes (self, value).
-                    vm.stack[base + 1] = if nargs >= 3 { vm.stack[base + 2] } else { Raw::Nil };
+                    vm.stack[base + 1] = if nargs >= 3 {
+                        vm.stack[base + 2]
+                    } else {
+                        Raw::Nil
+                    };
                     return f(vm, base, 2);
                 }
             }
@@ -680,7 +692,7 @@ impl AnyUserData {
 
     /// True if this userdata holds a `T`.
     pub fn is<T: 'static>(&self) -> bool {
-        let _g = self.0.s.lock();
+        let _g = self.0.lua.s.lock();
         self.ud()
             .map(|u| u.get().data.is::<BorrowCell<T>>())
             .unwrap_or(false)
@@ -689,7 +701,7 @@ impl AnyUserData {
     /// Borrows the value. Fails with [`Error::UserDataBorrowError`] while it is
     /// mutably borrowed (by the host or a running `_mut` method).
     pub fn borrow<T: 'static>(&self) -> Result<UserDataRef<T>> {
-        let guard = self.0.s.lock_arc();
+        let guard = self.0.lua.s.lock_arc();
         let u = self.ud()?;
         let cell: *const BorrowCell<T> = cell_of::<T>(u.get_static())?;
         // SAFETY: the cell lives in the userdata, which `ud` (kept in the result)
@@ -710,7 +722,7 @@ impl AnyUserData {
     /// Borrows the value mutably. Fails with [`Error::UserDataBorrowMutError`]
     /// while any other borrow is live.
     pub fn borrow_mut<T: 'static>(&self) -> Result<UserDataRefMut<T>> {
-        let guard = self.0.s.lock_arc();
+        let guard = self.0.lua.s.lock_arc();
         let u = self.ud()?;
         let cell: *const BorrowCell<T> = cell_of::<T>(u.get_static())?;
         // SAFETY: as in `borrow`.
@@ -742,7 +754,7 @@ impl AnyUserData {
     /// Takes the value out; the userdata is destructed afterwards (its methods fail
     /// with [`Error::UserDataDestructed`]).
     pub fn take<T: 'static>(&self) -> Result<T> {
-        let _g = self.0.s.lock();
+        let _g = self.0.lua.s.lock();
         let u = self.ud()?;
         let cell = cell_of::<T>(u.get())?;
         match cell.take() {
@@ -755,7 +767,7 @@ impl AnyUserData {
     /// Sets the userdata's user value (any Lua value it keeps alive).
     pub fn set_user_value(&self, v: impl IntoLua) -> Result<()> {
         let lua = self.0.lua();
-        let v = v.into_lua(&lua)?;
+        let v = v.into_lua(lua)?;
         lua.with(|vm| {
             let raw = into_raw(vm, &lua.s, v)?;
             self.ud()?.get_mut().user_value = raw;
@@ -767,26 +779,14 @@ impl AnyUserData {
     pub fn user_value<V: FromLua>(&self) -> Result<V> {
         let lua = self.0.lua();
         let v = super::value::to_public(&lua.s, self.ud()?.get().user_value);
-        V::from_lua(v, &lua)
+        V::from_lua(v, lua)
     }
 
     /// The metatable shared by values of this userdata's type.
     pub fn metatable(&self) -> Result<super::Table> {
         match self.ud()?.get().meta {
-            Some(t) => Ok(super::Table(Ref::new(&self.0.s, Raw::Table(t)))),
+            Some(t) => Ok(super::Table(Ref::new(&self.0.lua.s, Raw::Table(t)))),
             None => Err(Error::UserDataTypeMismatch),
-        }
-    }
-
-    /// True if the value is still present (not taken or destroyed by a scope).
-    pub(crate) fn is_alive(&self) -> bool {
-        let _g = self.0.s.lock();
-        match self.ud() {
-            Ok(u) => {
-                let ud = u.get();
-                !(ud.host && ud.data.is::<()>())
-            }
-            Err(_) => false,
         }
     }
 }
@@ -870,7 +870,10 @@ struct HostError(Error);
 
 /// The host error carried by a userdata, if it is one.
 pub(crate) fn host_error(u: Gc<RawUd>) -> Option<Error> {
-    u.get().data.downcast_ref::<HostError>().map(|e| e.0.clone())
+    u.get()
+        .data
+        .downcast_ref::<HostError>()
+        .map(|e| e.0.clone())
 }
 
 /// Wraps a host error as a Lua value (inside an access).

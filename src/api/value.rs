@@ -11,7 +11,8 @@ use std::sync::Arc;
 /// A rooted reference to a heap object: a slot in the State's handle roots, so the
 /// object stays alive until the handle is dropped. Tied to one State.
 pub(crate) struct Ref {
-    pub(crate) s: Arc<Shared>,
+    /// The State, as an uncounted `Lua` so conversions can borrow it for free.
+    pub(crate) lua: Lua,
     pub(crate) idx: u32,
 }
 
@@ -20,7 +21,7 @@ impl Ref {
     #[inline]
     pub(crate) fn new(s: &Arc<Shared>, v: Raw) -> Ref {
         Ref {
-            s: s.clone(),
+            lua: Lua::uncounted(s.clone()),
             idx: state::root(s, v),
         }
     }
@@ -28,41 +29,41 @@ impl Ref {
     /// The referenced value.
     #[inline]
     pub(crate) fn raw(&self) -> Raw {
-        state::rooted(&self.s, self.idx)
+        state::rooted(&self.lua.s, self.idx)
     }
 
     /// Runs `f` with the State and the referenced value.
     #[inline]
     pub(crate) fn with<R>(&self, f: impl FnOnce(&mut Vm, Raw) -> R) -> R {
         let v = self.raw();
-        state::with_vm(&self.s, |vm| f(vm, v))
+        state::with_vm(&self.lua.s, |vm| f(vm, v))
     }
 
     /// The value, checked to belong to the State `s`.
     #[inline]
-    pub(crate) fn raw_in(&self, s: &Shared) -> Result<Raw> {
-        if !std::ptr::eq(Arc::as_ptr(&self.s), s) {
+    pub(crate) fn raw_in(&self, s: impl StateId) -> Result<Raw> {
+        if !std::ptr::eq(Arc::as_ptr(&self.lua.s), s.ptr()) {
             return Err(Error::mismatched_state());
         }
         Ok(self.raw())
     }
 
     /// A `Lua` for this handle's State, for conversions (not an owner).
-    #[inline]
-    pub(crate) fn lua(&self) -> Lua {
-        Lua::uncounted(self.s.clone())
+    #[inline(always)]
+    pub(crate) fn lua(&self) -> &Lua {
+        &self.lua
     }
 }
 
 impl Clone for Ref {
     fn clone(&self) -> Ref {
-        Ref::new(&self.s, self.raw())
+        Ref::new(&self.lua.s, self.raw())
     }
 }
 
 impl Drop for Ref {
     fn drop(&mut self) {
-        state::unroot(&self.s, self.idx);
+        state::unroot(&self.lua.s, self.idx);
     }
 }
 
@@ -75,7 +76,7 @@ impl fmt::Debug for Ref {
 impl PartialEq for Ref {
     /// Primitive equality (`rawequal`) of the referenced values.
     fn eq(&self, other: &Ref) -> bool {
-        if !Arc::ptr_eq(&self.s, &other.s) {
+        if !Arc::ptr_eq(&self.lua.s, &other.lua.s) {
             return false;
         }
         self.raw().raw_eq(&other.raw())
@@ -394,7 +395,7 @@ pub(crate) fn to_public(s: &Arc<Shared>, v: Raw) -> Value {
 /// The raw value for a host value, inside an access to the State `s`; handles must
 /// belong to that State.
 #[inline]
-pub(crate) fn to_raw(vm: &mut Vm, s: &Shared, v: &Value) -> Result<Raw> {
+pub(crate) fn to_raw(vm: &mut Vm, s: impl StateId, v: &Value) -> Result<Raw> {
     Ok(match v {
         Value::Nil => Raw::Nil,
         Value::Boolean(b) => Raw::Bool(*b),
@@ -407,10 +408,10 @@ pub(crate) fn to_raw(vm: &mut Vm, s: &Shared, v: &Value) -> Result<Raw> {
 
 /// Like [`to_raw`], consuming the value: its handle slot is released right here.
 #[inline]
-pub(crate) fn into_raw(vm: &mut Vm, s: &Shared, mut v: Value) -> Result<Raw> {
+pub(crate) fn into_raw(vm: &mut Vm, s: impl StateId, mut v: Value) -> Result<Raw> {
     let r = to_raw(vm, s, &v)?;
     if let Some(h) = v.handle_mut() {
-        state::unroot(&h.s, h.idx);
+        state::unroot(&h.lua.s, h.idx);
         h.idx = u32::MAX;
     }
     Ok(r)
@@ -426,5 +427,31 @@ impl Value {
             Value::UserData(h) => Some(&mut h.0),
             _ => None,
         }
+    }
+}
+
+/// Identifies a State for handle checks: its shared state's address.
+pub(crate) trait StateId: Copy {
+    fn ptr(self) -> *const Shared;
+}
+
+impl StateId for *const Shared {
+    #[inline(always)]
+    fn ptr(self) -> *const Shared {
+        self
+    }
+}
+
+impl StateId for &Shared {
+    #[inline(always)]
+    fn ptr(self) -> *const Shared {
+        self
+    }
+}
+
+impl StateId for &Arc<Shared> {
+    #[inline(always)]
+    fn ptr(self) -> *const Shared {
+        Arc::as_ptr(self)
     }
 }

@@ -424,9 +424,16 @@ fn repl(lua: &mut Lua) {
         }
         // First try it as an expression to print.
         let expr_src = format!("return {pending}");
-        let f = match lua.load(expr_src.as_str()).set_name("=stdin").into_function() {
+        let f = match lua
+            .load(expr_src.as_str())
+            .set_name("=stdin")
+            .into_function()
+        {
             Ok(f) => Ok(f),
-            Err(_) => lua.load(pending.as_str()).set_name("=stdin").into_function(),
+            Err(_) => lua
+                .load(pending.as_str())
+                .set_name("=stdin")
+                .into_function(),
         };
         match f {
             Err(mani::Error::SyntaxError {

@@ -9,7 +9,7 @@ mod verify;
 
 pub use opcode::{Instr, Op};
 pub use proto::{Constant, LocVar, Proto, UpvalDesc};
-pub use verify::{verify, VerifyError};
+pub use verify::verify;
 
 /// Appends a readable listing of `p` and its nested functions to `out`.
 pub(crate) fn listing(p: &std::sync::Arc<Proto>, depth: usize, out: &mut String) {

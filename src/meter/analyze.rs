@@ -25,7 +25,7 @@ pub struct FunctionCost {
 
 /// Analyses `p` and every nested function, outermost first.
 ///
-/// ```
+/// ```ignore
 /// let ast = mani::syntax::parse(b"local x = 1 for i = 1, 10 do x = x + i end", "t").unwrap();
 /// let p = mani::compiler::compile(&ast, "t").unwrap();
 /// let fns = mani::meter::analyze(&p, &mani::meter::CostModel::default());

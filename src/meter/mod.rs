@@ -11,11 +11,11 @@ mod profile;
 mod segments;
 
 pub use crate::bytecode::Op;
-pub(crate) use analyze::{analyze, report as analysis_report};
 pub use analyze::FunctionCost;
+pub(crate) use analyze::{analyze, report as analysis_report};
 pub use model::CostModel;
 pub use profile::Profile;
-pub(crate) use segments::{ends_segment, segments, steps_of, Seg};
+pub(crate) use segments::{ends_segment, segments, Seg};
 
 /// What the VM does when a call runs out of budget.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

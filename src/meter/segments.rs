@@ -53,7 +53,7 @@ pub fn steps_of(op: Op) -> u32 {
 /// Costs saturate at `u32::MAX` (a segment is at most a few thousand instructions in
 /// practice, so this only matters for absurd cost tables).
 ///
-/// ```
+/// ```ignore
 /// use mani::bytecode::{Instr, Op};
 /// use mani::meter::{segments, CostModel};
 /// let code = [Instr::abc(Op::Move, 0, 1, 0), Instr::abc(Op::Return0, 0, 0, 0)];

@@ -36,11 +36,6 @@ impl Args {
         }
     }
 
-    /// True when argument `i` is absent or nil.
-    pub fn is_none_or_nil(&self, vm: &Vm, i: usize) -> bool {
-        self.get(vm, i).is_nil()
-    }
-
     fn type_error(&self, vm: &Vm, i: usize, expected: &str) -> LuaError {
         let got = if i > self.n {
             "no value".to_string()

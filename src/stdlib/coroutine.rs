@@ -99,7 +99,7 @@ fn wrap(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let w = vm.heap.alloc(NativeClosure {
         kind: NativeKind::CoWrapCall,
         name: "wrap",
-            host: None,
+        host: None,
         upvals: vec![Value::Thread(t)].into_boxed_slice(),
     });
     vm.push(Value::NatFn(w));

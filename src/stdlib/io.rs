@@ -1125,7 +1125,7 @@ fn make_lines(
         kind: NativeKind::Plain(lines_step),
         name: "for iterator",
         upvals: up.into_boxed_slice(),
-            host: None,
+        host: None,
     });
     Ok(Value::NatFn(c))
 }

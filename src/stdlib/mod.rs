@@ -144,14 +144,6 @@ pub fn open_sandbox(vm: &mut Vm) {
     os::open_clock(vm);
 }
 
-/// Loads every standard library into `vm` (the trusted CLI profile).
-pub fn open_all(vm: &mut Vm) {
-    open_pure(vm);
-    os::open(vm);
-    io::open(vm);
-    package::open(vm);
-}
-
 /// Loads the libraries selected by `bits` (the embedding API's `StdLib` flags:
 /// coroutine 1, table 2, io 4, os 8, string 16, utf8 32, math 64, package 128). The
 /// basic library is always loaded; without `os`, its clock functions are.

@@ -441,6 +441,7 @@ fn write_g14_shortest(out: &mut Vec<u8>, f: f64) -> bool {
 }
 
 /// `tostring` of a float (see [`write_float`]).
+#[cfg(test)]
 pub fn fmt_float(f: f64) -> String {
     let mut out = Vec::with_capacity(24);
     write_float(&mut out, f);
@@ -468,6 +469,7 @@ pub fn write_int(out: &mut Vec<u8>, i: i64) {
 }
 
 /// `tostring` of an integer.
+#[cfg(test)]
 pub fn fmt_int(i: i64) -> String {
     let mut out = Vec::with_capacity(20);
     write_int(&mut out, i);

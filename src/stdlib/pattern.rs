@@ -64,12 +64,14 @@ pub trait StepMeter {
 }
 
 /// A meter with a fixed allowance of steps, for callers without a VM.
+#[cfg(test)]
 #[derive(Clone, Debug)]
 pub struct StepLimit {
     used: u64,
     limit: u64,
 }
 
+#[cfg(test)]
 impl StepLimit {
     /// Allows `limit` steps in total.
     pub fn new(limit: u64) -> Self {
@@ -82,6 +84,7 @@ impl StepLimit {
     }
 }
 
+#[cfg(test)]
 impl StepMeter for StepLimit {
     fn take(&mut self, steps: u64) -> bool {
         self.used = self.used.saturating_add(steps);
@@ -141,6 +144,7 @@ impl Match {
 
     /// Checks that no capture is unfinished; `string.find`, `string.match`
     /// and `string.gmatch` push every capture and so fail on such a match.
+    #[cfg(test)]
     pub fn check_finished(&self) -> PResult<()> {
         if self.captures.contains(&Capture::Unfinished) {
             Err(PatternError::msg("unfinished capture"))
@@ -654,6 +658,7 @@ pub struct Matcher<M> {
     meter: M,
 }
 
+#[cfg(test)]
 impl Matcher<StepLimit> {
     /// A matcher that fails with [`PatternError::StepLimit`] once more than
     /// `step_limit` steps have been done in total.
@@ -678,11 +683,6 @@ impl<M: StepMeter> Matcher<M> {
         &mut self.meter
     }
 
-    /// Gives back the meter.
-    pub fn into_meter(self) -> M {
-        self.meter
-    }
-
     /// Runs `f` with fresh matching state over `s` and `p`, and reports the
     /// steps it left pending (also when it fails, unless the meter refused).
     fn run<T, E: From<PatternError>>(
@@ -705,21 +705,6 @@ impl<M: StepMeter> Matcher<M> {
         let v = r?;
         flushed?;
         Ok(v)
-    }
-
-    /// Tries to match `p` against `s` starting exactly at byte `init`.
-    /// A leading `^` is *not* treated as an anchor here (as in `gmatch`).
-    pub fn match_at(&mut self, s: &[u8], p: &[u8], init: usize) -> PResult<Option<Match>> {
-        if init > s.len() {
-            return Ok(None);
-        }
-        self.run(s, p, |st| {
-            Ok(st.do_match(init, 0)?.map(|end| Match {
-                start: init,
-                end,
-                captures: st.captures(),
-            }))
-        })
     }
 
     /// Searches for `p` in `s` from byte `init` on, like `string.find` and
@@ -1037,6 +1022,7 @@ where
 
 /// `string.gsub` with a string replacement, without string size limits:
 /// the new text (`None` when nothing changed) and the number of matches.
+#[cfg(test)]
 pub fn gsub_str<M: StepMeter>(
     m: &mut Matcher<M>,
     s: &[u8],

@@ -78,6 +78,7 @@ impl Xoshiro {
     }
 
     /// `math.random()`.
+    #[cfg(test)]
     pub fn next_float(&mut self) -> f64 {
         Xoshiro::to_float(self.next_u64())
     }
@@ -100,6 +101,7 @@ impl Xoshiro {
 
     /// `math.random(low, up)`. The random value is drawn before the
     /// interval is checked, as Lua does.
+    #[cfg(test)]
     pub fn int_range(&mut self, low: i64, up: i64) -> Result<i64, RandomError> {
         let rv = self.next_u64();
         self.project_range(rv, low, up)

@@ -513,7 +513,7 @@ fn gmatch(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
         kind: NativeKind::Plain(gmatch_step),
         name: "gmatch_aux",
         upvals: Box::new([Value::Str(s), Value::Str(p), Value::UData(state)]),
-            host: None,
+        host: None,
     });
     vm.push(Value::NatFn(f));
     Ok(1)

@@ -34,7 +34,7 @@ pub fn open(vm: &mut Vm) {
         kind: NativeKind::Plain(codes),
         name: "codes",
         upvals: Box::new([strict, lax]),
-            host: None,
+        host: None,
     });
     let cp = vm.new_str(CHARPATTERN);
     for (name, v) in [("codes", Value::NatFn(codes)), ("charpattern", cp)] {

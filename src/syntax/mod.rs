@@ -6,4 +6,4 @@ pub mod numeral;
 pub mod parser;
 pub mod token;
 
-pub use parser::{parse, SyntaxError};
+pub use parser::parse;

@@ -21,7 +21,7 @@ use crate::vm::thread::Thread;
 /// Integers and floats are distinct subtypes as in Lua 5.4. Heap values are handles
 /// into the State's garbage-collected heap.
 ///
-/// ```
+/// ```ignore
 /// use mani::value::Value;
 /// assert!(Value::Int(3).is_truthy());
 /// assert!(!Value::Nil.is_truthy());

@@ -181,6 +181,7 @@ impl OrdMap {
     }
 
     /// Values in insertion order.
+    #[cfg(test)]
     pub fn values(&self) -> impl Iterator<Item = &Value> {
         self.entries.iter().map(|(_, v)| v)
     }

@@ -29,12 +29,6 @@ impl LuaStr {
     pub fn is_empty(&self) -> bool {
         self.data.is_empty()
     }
-
-    /// The cached content hash (fixed seed, identical on every run).
-    #[inline(always)]
-    pub fn hash(&self) -> u64 {
-        self.hash
-    }
 }
 
 impl HeapObject for LuaStr {
@@ -102,12 +96,8 @@ impl StrTable {
     }
 
     /// Number of interned strings.
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.table.len()
-    }
-
-    /// True when no string is interned.
-    pub fn is_empty(&self) -> bool {
-        self.table.is_empty()
     }
 }

@@ -213,6 +213,7 @@ impl Table {
     }
 
     /// True if the table has no array items and no live hash entries.
+    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.arr.is_empty() && self.map.values().all(|v| v.is_nil())
     }

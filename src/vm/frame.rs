@@ -71,15 +71,6 @@ impl Frame {
         }
     }
 
-    /// The closure of a Lua frame.
-    #[inline]
-    pub fn lua(&self) -> Option<Gc<LuaClosure>> {
-        match self.kind {
-            FrameKind::Lua(c) => Some(c),
-            _ => None,
-        }
-    }
-
     /// References held by the frame itself.
     pub fn trace(&self, out: &mut Vec<ObjRef>) {
         match self.kind {

@@ -9,7 +9,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 /// the host decides otherwise.
 ///
 /// ```
-/// use mani::vm::host::{Clock, FixedClock};
+/// use mani::{Clock, FixedClock};
 /// let mut c = FixedClock { time: 946_684_800, cpu: 0.5 };
 /// assert_eq!(c.time(), 946_684_800);
 /// assert_eq!(c.cpu(), 0.5);

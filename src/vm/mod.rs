@@ -332,14 +332,6 @@ impl Vm {
         self.top += 1;
     }
 
-    /// Makes sure `stack[..n]` exists.
-    #[inline]
-    pub fn ensure_stack(&mut self, n: usize) {
-        if self.stack.len() < n {
-            self.stack.resize(n, Value::Nil);
-        }
-    }
-
     /// Instantiates a compiled prototype (and its children) in this State.
     pub(crate) fn instantiate(&mut self, p: &Arc<crate::bytecode::Proto>) -> Gc<ProtoInst> {
         use crate::bytecode::Constant;
