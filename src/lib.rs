@@ -170,3 +170,8 @@ pub fn bytecode_listing(src: &[u8], chunkname: &str) -> std::result::Result<Stri
     bytecode::listing(&proto, 0, &mut out);
     Ok(out)
 }
+
+/// The README's examples, run as doctests so they stay true.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

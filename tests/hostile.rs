@@ -120,9 +120,9 @@ fn run_pause_policy(name: &str, src: &str) -> Result<(), String> {
     let s = spec(src);
     let lua = state(&s);
     lua.set_policy(Policy::Pause);
-    // The old test lowered the debt a native call may run into under the Pause
-    // policy to 1,000,000 units (`vm.meter.max_debt`); the public API has no knob
-    // for it, so this runs with the default (`mani::meter::DEFAULT_MAX_DEBT`).
+    // A native call cannot pause: keep the debt it may run into small, so runaway
+    // natives end with a limit error quickly.
+    lua.set_max_debt(1_000_000);
     const SLICE: u64 = 100_000;
     let cap = s.budget.map_or(SLICE, |b| b.min(SLICE));
     lua.set_budget(Some(cap));

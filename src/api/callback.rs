@@ -1,7 +1,8 @@
 //! Rust closures as Lua functions: argument and result conversion at the boundary,
 //! errors into Lua errors, panics caught and resumed at the API boundary.
 
-use super::multi::{RawArgs, ValBuf};
+use super::conv::VmCx;
+use super::multi::{RawArgs, RawBuf, ValBuf};
 use super::state;
 use super::value::into_raw;
 use super::{Error, FromLuaMulti, IntoLuaMulti, Lua, Result};
@@ -65,34 +66,52 @@ pub(crate) fn call_host<R: IntoLuaMulti>(
         vals: SmallVec::from_slice(&vm.stack[base..base + nargs]),
         pos: 0,
     };
+    let r = state::in_callback(vm, |lua| {
+        catch_unwind(AssertUnwindSafe(|| f(lua, &mut args)))
+    });
+    let v = match r {
+        Ok(Ok(v)) => v,
+        Ok(Err(e)) => return Err(to_lua_error(vm, e)),
+        Err(panic) => return Err(host_panic(vm, panic)),
+    };
+    vm.top = base + nargs;
+    if R::DIRECT {
+        // Built-in result types convert right here, with the Vm.
+        let mut raw = RawBuf(SmallVec::new());
+        v.push_direct(&mut VmCx { vm }, &mut raw)
+            .map_err(|e| to_lua_error(vm, e))?;
+        let n = raw.0.len();
+        vm.check_stack(vm.top + n)?;
+        for r in raw.0 {
+            vm.push(r);
+        }
+        return Ok(n);
+    }
+    // Other types may use the API to convert: back to the host side for that.
     let mut out = ValBuf::new();
     let r = state::in_callback(vm, |lua| {
-        catch_unwind(AssertUnwindSafe(|| -> Result<()> {
-            let v = f(lua, &mut args)?;
-            v.push_into(lua, &mut out)
-        }))
+        catch_unwind(AssertUnwindSafe(|| v.push_into(lua, &mut out)))
     });
     match r {
-        Ok(Ok(())) => {
-            vm.top = base + nargs;
-            let n = out.0.len();
-            if n > 0 {
-                vm.check_stack(vm.top + n)?;
-                let s = state::shared_ptr(vm);
-                for v in out.0.drain(..) {
-                    let raw = into_raw(vm, s, v).map_err(|e| to_lua_error(vm, e))?;
-                    vm.push(raw);
-                }
-            }
-            Ok(n)
-        }
-        Ok(Err(e)) => Err(to_lua_error(vm, e)),
-        Err(panic) => {
-            let s = state::shared_of(vm);
-            *s.lock().panic.borrow_mut() = Some(panic);
-            Err(LuaError::HostPanic)
-        }
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => return Err(to_lua_error(vm, e)),
+        Err(panic) => return Err(host_panic(vm, panic)),
     }
+    let n = out.0.len();
+    vm.check_stack(vm.top + n)?;
+    let s = state::shared_ptr(vm);
+    for v in out.0.drain(..) {
+        let raw = into_raw(vm, s, v).map_err(|e| to_lua_error(vm, e))?;
+        vm.push(raw);
+    }
+    Ok(n)
+}
+
+/// Keeps a callback's panic for the API boundary, where it resumes.
+fn host_panic(vm: &mut Vm, panic: Box<dyn std::any::Any + Send>) -> LuaError {
+    let s = state::shared_of(vm);
+    *s.lock().panic.borrow_mut() = Some(panic);
+    LuaError::HostPanic
 }
 
 /// How a callback's error travels through Lua: limits stay limits (uncatchable);

@@ -14,12 +14,44 @@ use std::hash::{BuildHasher, Hash};
 pub trait IntoLua: Sized {
     /// Performs the conversion.
     fn into_lua(self, lua: &Lua) -> Result<Value>;
+
+    /// True for built-in types that convert inside an access to the State, without
+    /// a handle ([`into_raw_direct`](Self::into_raw_direct)).
+    #[doc(hidden)]
+    const DIRECT: bool = false;
+
+    /// The conversion inside an access (only called when `DIRECT`).
+    #[doc(hidden)]
+    fn into_raw_direct(self, _cx: &mut VmCx<'_>) -> Result<RawArg> {
+        unreachable!("into_raw_direct called on a type that is not DIRECT")
+    }
+}
+
+/// The State inside an access, for the direct conversions of built-in types.
+#[doc(hidden)]
+pub struct VmCx<'a> {
+    pub(crate) vm: &'a mut crate::vm::Vm,
+}
+
+impl VmCx<'_> {
+    #[inline]
+    fn string(&mut self, b: &[u8]) -> Result<RawArg> {
+        if b.len() > self.vm.max_string || self.vm.check_alloc(b.len()).is_err() {
+            return Err(Error::MemoryError("not enough memory".into()));
+        }
+        Ok(RawArg(self.vm.new_str(b)))
+    }
 }
 
 /// Converts a Lua value into a Rust value.
 pub trait FromLua: Sized {
     /// Performs the conversion.
     fn from_lua(value: Value, lua: &Lua) -> Result<Self>;
+
+    /// True for built-in types whose `from_raw_arg` never uses the API, so it can
+    /// run inside an access to the State.
+    #[doc(hidden)]
+    const DIRECT: bool = false;
 
     #[doc(hidden)]
     #[inline]
@@ -71,9 +103,15 @@ impl IntoLua for bool {
     fn into_lua(self, _: &Lua) -> Result<Value> {
         Ok(Value::Boolean(self))
     }
+    const DIRECT: bool = true;
+    #[inline(always)]
+    fn into_raw_direct(self, _: &mut VmCx<'_>) -> Result<RawArg> {
+        Ok(RawArg(Raw::Bool(self)))
+    }
 }
 
 impl FromLua for bool {
+    const DIRECT: bool = true;
     /// Lua truthiness: `nil` and `false` are false, everything else true.
     #[inline]
     fn from_lua(v: Value, _: &Lua) -> Result<Self> {
@@ -83,6 +121,11 @@ impl FromLua for bool {
     fn from_raw_arg(arg: RawArg, _: &Lua) -> Result<Self> {
         Ok(arg.0.is_truthy())
     }
+}
+
+/// The out-of-line part of a numeric conversion (coercions and errors).
+trait FromRawSlow: Sized {
+    fn from_raw_slow(arg: RawArg, lua: &Lua) -> Result<Self>;
 }
 
 /// A number from a raw value, with Lua's string coercion.
@@ -120,9 +163,18 @@ macro_rules! int_impls {
                     Err(_) => Ok(Value::Number(self as f64)),
                 }
             }
+            const DIRECT: bool = true;
+            #[inline(always)]
+            fn into_raw_direct(self, _: &mut VmCx<'_>) -> Result<RawArg> {
+                Ok(RawArg(match i64::try_from(self) {
+                    Ok(i) => Raw::Int(i),
+                    Err(_) => Raw::Num(self as f64),
+                }))
+            }
         }
 
         impl FromLua for $t {
+            const DIRECT: bool = true;
             #[inline]
             fn from_lua(v: Value, lua: &Lua) -> Result<Self> {
                 match v {
@@ -141,8 +193,21 @@ macro_rules! int_impls {
                 }
             }
 
-            #[inline]
-            fn from_raw_arg(arg: RawArg, _: &Lua) -> Result<Self> {
+            #[inline(always)]
+            fn from_raw_arg(arg: RawArg, lua: &Lua) -> Result<Self> {
+                if let Raw::Int(i) = arg.0 {
+                    #[allow(irrefutable_let_patterns)]
+                    if let Ok(x) = <$t>::try_from(i) {
+                        return Ok(x);
+                    }
+                }
+                Self::from_raw_slow(arg, lua)
+            }
+        }
+
+        impl FromRawSlow for $t {
+            #[inline(never)]
+            fn from_raw_slow(arg: RawArg, _: &Lua) -> Result<Self> {
                 if let Raw::Int(i) = arg.0 {
                     #[allow(irrefutable_let_patterns)]
                     if let Ok(x) = <$t>::try_from(i) {
@@ -173,9 +238,15 @@ macro_rules! float_impls {
             fn into_lua(self, _: &Lua) -> Result<Value> {
                 Ok(Value::Number(self as f64))
             }
+            const DIRECT: bool = true;
+            #[inline(always)]
+            fn into_raw_direct(self, _: &mut VmCx<'_>) -> Result<RawArg> {
+                Ok(RawArg(Raw::Num(self as f64)))
+            }
         }
 
         impl FromLua for $t {
+            const DIRECT: bool = true;
             #[inline]
             fn from_lua(v: Value, lua: &Lua) -> Result<Self> {
                 match v {
@@ -224,6 +295,7 @@ fn utf8_string(b: &[u8]) -> Result<String> {
 }
 
 impl FromLua for String {
+    const DIRECT: bool = true;
     fn from_lua(v: Value, lua: &Lua) -> Result<Self> {
         match &v {
             Value::String(s) => Self::from_raw_arg(RawArg(s.0.raw()), lua),
@@ -245,6 +317,11 @@ impl IntoLua for String {
     fn into_lua(self, lua: &Lua) -> Result<Value> {
         Ok(Value::String(lua.create_string(self)?))
     }
+    const DIRECT: bool = true;
+    #[inline]
+    fn into_raw_direct(self, cx: &mut VmCx<'_>) -> Result<RawArg> {
+        cx.string(self.as_bytes())
+    }
 }
 
 impl IntoLua for &str {
@@ -252,12 +329,22 @@ impl IntoLua for &str {
     fn into_lua(self, lua: &Lua) -> Result<Value> {
         Ok(Value::String(lua.create_string(self)?))
     }
+    const DIRECT: bool = true;
+    #[inline]
+    fn into_raw_direct(self, cx: &mut VmCx<'_>) -> Result<RawArg> {
+        cx.string(self.as_bytes())
+    }
 }
 
 impl IntoLua for &String {
     #[inline]
     fn into_lua(self, lua: &Lua) -> Result<Value> {
         Ok(Value::String(lua.create_string(self)?))
+    }
+    const DIRECT: bool = true;
+    #[inline]
+    fn into_raw_direct(self, cx: &mut VmCx<'_>) -> Result<RawArg> {
+        cx.string(self.as_bytes())
     }
 }
 
@@ -345,9 +432,18 @@ impl<T: IntoLua> IntoLua for Option<T> {
             None => Ok(Value::Nil),
         }
     }
+    const DIRECT: bool = T::DIRECT;
+    #[inline]
+    fn into_raw_direct(self, cx: &mut VmCx<'_>) -> Result<RawArg> {
+        match self {
+            Some(v) => v.into_raw_direct(cx),
+            None => Ok(RawArg(Raw::Nil)),
+        }
+    }
 }
 
 impl<T: FromLua> FromLua for Option<T> {
+    const DIRECT: bool = T::DIRECT;
     #[inline]
     fn from_lua(v: Value, lua: &Lua) -> Result<Self> {
         match v {

@@ -23,7 +23,15 @@ impl Function {
     /// step limit and memory quota; a limit ends it with its error.
     #[inline]
     pub fn call<R: FromLuaMulti>(&self, args: impl IntoLuaMulti) -> Result<R> {
+        self.call_typed(args)
+    }
+
+    #[inline]
+    fn call_typed<A: IntoLuaMulti, R: FromLuaMulti>(&self, args: A) -> Result<R> {
         let lua = self.0.lua();
+        if A::DIRECT && R::DIRECT {
+            return lua.call_direct(self.0.idx, args);
+        }
         let mut buf = ValBuf::new();
         args.push_into(lua, &mut buf)?;
         let mut out = ValBuf::new();

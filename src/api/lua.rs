@@ -464,6 +464,13 @@ impl Lua {
         self.with(|vm| vm.meter.policy = policy)
     }
 
+    /// Under [`Policy::Pause`], how far native work (a `table.sort` comparator, a
+    /// `gsub` callback: code that cannot pause) may run past an exhausted budget
+    /// before the call ends with [`Error::BudgetExhausted`]. Default 10^8 units.
+    pub fn set_max_debt(&self, units: u64) {
+        self.with(|vm| vm.meter.max_debt = units.min(i64::MAX as u64) as i64)
+    }
+
     /// Limits the instructions executed from now on (`None`: no limit). Reaching the
     /// limit ends the call with [`Error::StepLimit`], whatever the cost model says.
     pub fn set_step_limit(&self, steps: Option<u64>) {
@@ -589,7 +596,7 @@ impl Lua {
     }
 
     /// Calls the function in handle slot `f` with `args`, putting its results into
-    /// `out`: the one path by which the host runs Lua code.
+    /// `out` (the general path: any argument and result types).
     pub(crate) fn call_into(
         &self,
         f: u32,
@@ -597,12 +604,7 @@ impl Lua {
         out: &mut super::multi::ValBuf,
     ) -> Result<()> {
         state::with_state(&self.s, |vm, roots| {
-            if vm.native_depth == 0 {
-                vm.last_traceback = None;
-                vm.limit_where = None;
-            }
-            let saved_top = vm.top;
-            let func = saved_top;
+            let func = vm.top;
             let n = args.0.len();
             vm.check_stack(func + 1 + n)
                 .map_err(|e| self.convert_error(vm, e))?;
@@ -611,36 +613,78 @@ impl Lua {
                 let raw = into_raw(vm, &self.s, a)?;
                 vm.stack[func + 1 + i] = raw;
             }
-            vm.top = func + 1 + n;
-            let depth = vm.frames.len();
-            let native_depth = vm.native_depth;
-            // A panic inside the VM must not leave frames behind: undo the call,
-            // then let the panic continue.
-            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                vm.call_in_place(func, n)
-            }));
-            let r = match r {
-                Ok(r) => r,
-                Err(p) => {
-                    vm.unwind_to(depth, func);
-                    vm.native_depth = native_depth;
-                    vm.top = saved_top;
-                    std::panic::resume_unwind(p);
-                }
-            };
-            match r {
-                Ok(true) => {
-                    for i in func..vm.top {
-                        let v = vm.stack[i];
-                        out.0.push(to_public(&self.s, v));
-                    }
-                    vm.top = saved_top;
-                    Ok(())
-                }
-                Ok(false) => Err(Error::Paused),
-                Err(e) => Err(self.convert_error(vm, e)),
+            self.run_call(vm, func, n)?;
+            for i in func..vm.top {
+                let v = vm.stack[i];
+                out.0.push(to_public(&self.s, v));
             }
+            vm.top = func;
+            Ok(())
         })
+    }
+
+    /// Calls the function in handle slot `f` when the arguments and results are
+    /// built-in types that convert inside the access: no handles, no buffers of
+    /// host values.
+    #[inline]
+    pub(crate) fn call_direct<A: IntoLuaMulti, R: FromLuaMulti>(
+        &self,
+        f: u32,
+        args: A,
+    ) -> Result<R> {
+        state::with_state(&self.s, |vm, roots| {
+            let mut raw = super::multi::RawBuf(smallvec::SmallVec::new());
+            args.push_direct(&mut super::conv::VmCx { vm }, &mut raw)?;
+            // The converted arguments (fresh strings among them) are not rooted
+            // until they are on the stack; nothing collects before that.
+            let func = vm.top;
+            let n = raw.0.len();
+            vm.check_stack(func + 1 + n)
+                .map_err(|e| self.convert_error(vm, e))?;
+            vm.stack[func] = state::slot(roots, f);
+            vm.stack[func + 1..func + 1 + n].copy_from_slice(&raw.0);
+            self.run_call(vm, func, n)?;
+            let r = R::from_direct(
+                &mut super::multi::RawResults {
+                    vals: &vm.stack[func..vm.top],
+                    pos: 0,
+                },
+                self,
+            );
+            vm.top = func;
+            r
+        })
+    }
+
+    /// Runs the call of `stack[func]` with the `n` arguments above it; on success
+    /// its results are `stack[func..top]` (the caller resets `top` to `func`).
+    #[inline]
+    fn run_call(&self, vm: &mut Vm, func: usize, n: usize) -> Result<()> {
+        if vm.native_depth == 0 {
+            vm.last_traceback = None;
+            vm.limit_where = None;
+        }
+        vm.top = func + 1 + n;
+        let depth = vm.frames.len();
+        let native_depth = vm.native_depth;
+        // A panic inside the VM must not leave frames behind: undo the call, then
+        // let the panic continue.
+        let r =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| vm.call_in_place(func, n)));
+        let r = match r {
+            Ok(r) => r,
+            Err(p) => {
+                vm.unwind_to(depth, func);
+                vm.native_depth = native_depth;
+                vm.top = func;
+                std::panic::resume_unwind(p);
+            }
+        };
+        match r {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(Error::Paused),
+            Err(e) => Err(self.convert_error(vm, e)),
+        }
     }
 
     /// Turns a VM error into a host error (inside an access). A panic caught in a

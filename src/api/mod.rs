@@ -39,9 +39,9 @@ pub use userdata::{
 pub use value::{Nil, Value};
 
 #[doc(hidden)]
-pub use conv::RawArg;
+pub use conv::{RawArg, VmCx};
 #[doc(hidden)]
-pub use multi::{RawArgs, ValBuf, ValIter};
+pub use multi::{RawArgs, RawBuf, RawResults, ValBuf, ValIter};
 
 /// Lua's integer type.
 pub type Integer = i64;

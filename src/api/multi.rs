@@ -1,7 +1,7 @@
 //! Several values at once: [`MultiValue`], [`Variadic`], and the multi-value
 //! conversion traits (arguments and results).
 
-use super::conv::RawArg;
+use super::conv::{RawArg, VmCx};
 use super::{Error, FromLua, IntoLua, Lua, Nil, Result, Value};
 use smallvec::SmallVec;
 use std::collections::VecDeque;
@@ -66,6 +66,30 @@ impl RawArgs {
             .collect();
         self.pos = self.vals.len();
         MultiValue(out)
+    }
+}
+
+/// Raw values converted inside an access (direct conversions of built-in types).
+#[doc(hidden)]
+pub struct RawBuf(pub(crate) SmallVec<[crate::value::Value; 8]>);
+
+/// Raw results read inside an access, first to last.
+#[doc(hidden)]
+pub struct RawResults<'a> {
+    pub(crate) vals: &'a [crate::value::Value],
+    pub(crate) pos: usize,
+}
+
+impl RawResults<'_> {
+    #[inline(always)]
+    fn next(&mut self) -> RawArg {
+        let v = self
+            .vals
+            .get(self.pos)
+            .copied()
+            .unwrap_or(crate::value::Value::Nil);
+        self.pos += 1;
+        RawArg(v)
     }
 }
 
@@ -220,6 +244,16 @@ pub trait IntoLuaMulti: Sized {
         buf.0.extend(self.into_lua_multi(lua)?);
         Ok(())
     }
+
+    /// True if every value converts inside an access ([`IntoLua::DIRECT`]).
+    #[doc(hidden)]
+    const DIRECT: bool = false;
+
+    /// The conversion inside an access (only called when `DIRECT`).
+    #[doc(hidden)]
+    fn push_direct(self, _cx: &mut VmCx<'_>, _out: &mut RawBuf) -> Result<()> {
+        unreachable!("push_direct called on a type that is not DIRECT")
+    }
 }
 
 /// Converts any number of Lua values (call results, callback arguments) into a Rust
@@ -239,6 +273,16 @@ pub trait FromLuaMulti: Sized {
     fn from_raw_args(args: &mut RawArgs, lua: &Lua) -> Result<Self> {
         let first = args.pos + 1;
         Self::from_lua_multi(args.rest(lua), lua).map_err(|e| bad_argument(first, e))
+    }
+
+    /// True if every value converts inside an access ([`FromLua::DIRECT`]).
+    #[doc(hidden)]
+    const DIRECT: bool = false;
+
+    /// The conversion inside an access (only called when `DIRECT`).
+    #[doc(hidden)]
+    fn from_direct(_r: &mut RawResults<'_>, _lua: &Lua) -> Result<Self> {
+        unreachable!("from_direct called on a type that is not DIRECT")
     }
 }
 
@@ -268,6 +312,14 @@ impl<T: IntoLua> IntoLuaMulti for T {
         buf.0.push(self.into_lua(lua)?);
         Ok(())
     }
+
+    const DIRECT: bool = T::DIRECT;
+
+    #[inline(always)]
+    fn push_direct(self, cx: &mut VmCx<'_>, out: &mut RawBuf) -> Result<()> {
+        out.0.push(self.into_raw_direct(cx)?.0);
+        Ok(())
+    }
 }
 
 impl<T: FromLua> FromLuaMulti for T {
@@ -285,6 +337,13 @@ impl<T: FromLua> FromLuaMulti for T {
     fn from_raw_args(args: &mut RawArgs, lua: &Lua) -> Result<Self> {
         let pos = args.pos + 1;
         T::from_raw_arg(args.next(), lua).map_err(|e| bad_argument(pos, e))
+    }
+
+    const DIRECT: bool = T::DIRECT;
+
+    #[inline(always)]
+    fn from_direct(r: &mut RawResults<'_>, lua: &Lua) -> Result<Self> {
+        T::from_raw_arg(r.next(), lua)
     }
 }
 
@@ -354,6 +413,11 @@ impl IntoLuaMulti for () {
     fn push_into(self, _: &Lua, _: &mut ValBuf) -> Result<()> {
         Ok(())
     }
+    const DIRECT: bool = true;
+    #[inline(always)]
+    fn push_direct(self, _: &mut VmCx<'_>, _: &mut RawBuf) -> Result<()> {
+        Ok(())
+    }
 }
 
 impl FromLuaMulti for () {
@@ -367,6 +431,11 @@ impl FromLuaMulti for () {
     }
     #[inline]
     fn from_raw_args(_: &mut RawArgs, _: &Lua) -> Result<Self> {
+        Ok(())
+    }
+    const DIRECT: bool = true;
+    #[inline(always)]
+    fn from_direct(_: &mut RawResults<'_>, _: &Lua) -> Result<Self> {
         Ok(())
     }
 }
@@ -387,6 +456,16 @@ macro_rules! tuple_impls {
                 let ($($head,)* $last,) = self;
                 $(buf.0.push($head.into_lua(lua)?);)*
                 $last.push_into(lua, buf)
+            }
+
+            const DIRECT: bool = $($head::DIRECT &&)* $last::DIRECT;
+
+            #[allow(non_snake_case)]
+            #[inline(always)]
+            fn push_direct(self, cx: &mut VmCx<'_>, out: &mut RawBuf) -> Result<()> {
+                let ($($head,)* $last,) = self;
+                $(out.0.push($head.into_raw_direct(cx)?.0);)*
+                $last.push_direct(cx, out)
             }
         }
 
@@ -414,6 +493,16 @@ macro_rules! tuple_impls {
                     let $head = $head::from_raw_arg(args.next(), lua).map_err(|e| bad_argument(pos, e))?;
                 )*
                 let $last = $last::from_raw_args(args, lua)?;
+                Ok(($($head,)* $last,))
+            }
+
+            const DIRECT: bool = $($head::DIRECT &&)* $last::DIRECT;
+
+            #[allow(non_snake_case)]
+            #[inline(always)]
+            fn from_direct(r: &mut RawResults<'_>, lua: &Lua) -> Result<Self> {
+                $(let $head = $head::from_raw_arg(r.next(), lua)?;)*
+                let $last = $last::from_direct(r, lua)?;
                 Ok(($($head,)* $last,))
             }
         }

@@ -127,19 +127,29 @@ pub(crate) fn with_state<R>(s: &Shared, f: impl FnOnce(&mut Vm, &RefCell<Roots>)
     // closed), and `busy` was false, so no other `&mut Vm` from `active` is live.
     let vm = unsafe { &mut *ptr };
     let r = f(vm, &g.roots);
-    let drops = if vm.heap.has_host_drops() {
-        Some(vm.heap.take_host_drops())
-    } else {
-        None
-    };
+    if vm.heap.has_host_drops() {
+        drop_host_payloads(&g, vm);
+    }
     drop(release);
-    // Host payloads freed by the collector are dropped with the Vm released, so
-    // their `Drop` may use the API.
-    drop(drops);
     if g.close_pending.get() && g.active.get() == g.vm.get() {
         close(&g);
     }
     r
+}
+
+/// Drops the host payloads the collector freed, with the Vm released (`busy`
+/// cleared) so that their `Drop` may use the API.
+#[cold]
+#[inline(never)]
+fn drop_host_payloads(c: &Cells, vm: &mut Vm) {
+    let drops = vm.heap.take_host_drops();
+    // Park `vm` as a callback does, so API calls made by those `Drop`s borrow
+    // through it.
+    let prev = c.active.replace(vm as *mut Vm);
+    c.busy.set(false);
+    drop(drops);
+    c.busy.set(true);
+    c.active.set(prev);
 }
 
 #[cold]

@@ -47,14 +47,41 @@ impl Table {
 
     /// `t[key] = value`, with `__newindex`.
     pub fn set(&self, key: impl IntoLua, value: impl IntoLua) -> Result<()> {
+        self.set_typed(key, value)
+    }
+
+    #[inline]
+    fn set_typed<K: IntoLua, V: IntoLua>(&self, key: K, value: V) -> Result<()> {
         let lua = self.0.lua();
+        if K::DIRECT && V::DIRECT {
+            let t = self.0.raw();
+            return lua.with(|vm| {
+                let mut cx = super::conv::VmCx { vm };
+                let k = key.into_raw_direct(&mut cx)?.0;
+                let v = value.into_raw_direct(&mut cx)?.0;
+                vm.set_index(t, k, v).map_err(|e| lua.convert_error(vm, e))
+            });
+        }
         let (k, v) = (key.into_lua(lua)?, value.into_lua(lua)?);
         self.access(lua, [k, v], |vm, t, [k, v]| vm.set_index(t, k, v))
     }
 
     /// `t[key]`, with `__index`.
     pub fn get<V: FromLua>(&self, key: impl IntoLua) -> Result<V> {
+        self.get_typed(key)
+    }
+
+    #[inline]
+    fn get_typed<K: IntoLua, V: FromLua>(&self, key: K) -> Result<V> {
         let lua = self.0.lua();
+        if K::DIRECT && V::DIRECT {
+            let t = self.0.raw();
+            return lua.with(|vm| {
+                let k = key.into_raw_direct(&mut super::conv::VmCx { vm })?.0;
+                let v = vm.index(t, k).map_err(|e| lua.convert_error(vm, e))?;
+                V::from_raw_arg(super::conv::RawArg(v), lua)
+            });
+        }
         let k = key.into_lua(lua)?;
         let v = self.access(lua, [k, Value::Nil], |vm, t, [k, _]| vm.index(t, k))?;
         V::from_lua(to_public(&lua.s, v), lua)

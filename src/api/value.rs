@@ -374,13 +374,20 @@ impl fmt::Debug for Value {
 }
 
 /// The host value for a raw value of the State `s`.
-#[inline]
+#[inline(always)]
 pub(crate) fn to_public(s: &Arc<Shared>, v: Raw) -> Value {
     match v {
         Raw::Nil => Value::Nil,
         Raw::Bool(b) => Value::Boolean(b),
         Raw::Int(i) => Value::Integer(i),
         Raw::Num(n) => Value::Number(n),
+        v => heap_to_public(s, v),
+    }
+}
+
+#[inline(never)]
+fn heap_to_public(s: &Arc<Shared>, v: Raw) -> Value {
+    match v {
         Raw::Str(_) => Value::String(LuaString(Ref::new(s, v))),
         Raw::Table(_) => Value::Table(Table(Ref::new(s, v))),
         Raw::LuaFn(_) | Raw::NatFn(_) => Value::Function(Function(Ref::new(s, v))),
@@ -389,26 +396,45 @@ pub(crate) fn to_public(s: &Arc<Shared>, v: Raw) -> Value {
             Some(e) => Value::Error(Box::new(e)),
             None => Value::UserData(AnyUserData(Ref::new(s, v))),
         },
+        _ => unreachable!("primitive values are converted inline"),
     }
 }
 
 /// The raw value for a host value, inside an access to the State `s`; handles must
 /// belong to that State.
-#[inline]
+#[inline(always)]
 pub(crate) fn to_raw(vm: &mut Vm, s: impl StateId, v: &Value) -> Result<Raw> {
     Ok(match v {
         Value::Nil => Raw::Nil,
         Value::Boolean(b) => Raw::Bool(*b),
         Value::Integer(i) => Raw::Int(*i),
         Value::Number(n) => Raw::Num(*n),
-        Value::Error(e) => super::userdata::error_value(vm, (**e).clone()),
-        _ => v.handle().expect("heap value").raw_in(s)?,
+        _ => return heap_to_raw(vm, s.ptr(), v),
     })
 }
 
+#[inline(never)]
+fn heap_to_raw(vm: &mut Vm, s: *const Shared, v: &Value) -> Result<Raw> {
+    match v {
+        Value::Error(e) => Ok(super::userdata::error_value(vm, (**e).clone())),
+        _ => v.handle().expect("heap value").raw_in(s),
+    }
+}
+
 /// Like [`to_raw`], consuming the value: its handle slot is released right here.
-#[inline]
-pub(crate) fn into_raw(vm: &mut Vm, s: impl StateId, mut v: Value) -> Result<Raw> {
+#[inline(always)]
+pub(crate) fn into_raw(vm: &mut Vm, s: impl StateId, v: Value) -> Result<Raw> {
+    match v {
+        Value::Nil => Ok(Raw::Nil),
+        Value::Boolean(b) => Ok(Raw::Bool(b)),
+        Value::Integer(i) => Ok(Raw::Int(i)),
+        Value::Number(n) => Ok(Raw::Num(n)),
+        v => heap_into_raw(vm, s.ptr(), v),
+    }
+}
+
+#[inline(never)]
+fn heap_into_raw(vm: &mut Vm, s: *const Shared, mut v: Value) -> Result<Raw> {
     let r = to_raw(vm, s, &v)?;
     if let Some(h) = v.handle_mut() {
         state::unroot(&h.lua.s, h.idx);
