@@ -8,13 +8,22 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v valgrind >/dev/null || { echo "valgrind not installed (apt-get install -y valgrind)"; exit 1; }
 
+# "<kind> <executable>" for each test binary cargo builds.
 bins=$(cargo test --no-run --message-format=json --lib --test api_soundness --test mlua_compat 2>/dev/null \
-  | grep '"executable":"' | sed 's/.*"executable":"\([^"]*\)".*/\1/')
+  | python3 -c '
+import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m.get("executable"):
+        print(m["target"]["kind"][0], m["executable"])
+')
 status=0
-for b in $bins; do
-  case "$b" in
-    */mani-*) filter=(heap:: api::) ;;
-    *) filter=() ;;
+while read -r kind b; do
+  [ -n "$b" ] || continue
+  case "$kind" in
+    lib) filter=(heap:: api::) ;;
+    test) filter=() ;;
+    *) continue ;;
   esac
   echo "== valgrind $(basename "$b") ${filter[*]:-}"
   # One test thread keeps the report readable; the tests themselves spawn threads.
@@ -22,5 +31,5 @@ for b in $bins; do
       "$b" --test-threads=1 -q "${filter[@]}" ; then
     status=1
   fi
-done
+done <<< "$bins"
 exit $status
