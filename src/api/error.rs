@@ -28,7 +28,9 @@ pub enum Error {
     /// The source did not compile. `incomplete_input` is true when more input could
     /// complete it (the REPL continues the statement on the next line).
     SyntaxError {
+        /// `chunk:line: message near 'token'`.
         message: String,
+        /// The source ended where more was expected.
         incomplete_input: bool,
     },
     /// A Lua error whose value is a string (or number).
@@ -45,21 +47,31 @@ pub enum Error {
     StackError,
     /// A callback argument did not convert.
     BadArgument {
+        /// The function called, if known.
         to: Option<String>,
+        /// The argument's position (1-based).
         pos: usize,
+        /// The argument's name, if known (`self` for methods).
         name: Option<String>,
+        /// Why it did not convert.
         cause: Arc<Error>,
     },
     /// A Lua value did not convert to the Rust type.
     FromLuaConversionError {
+        /// The Lua type.
         from: &'static str,
+        /// The Rust type.
         to: String,
+        /// Details, if any.
         message: Option<String>,
     },
     /// A Rust value did not convert to a Lua value.
     ToLuaConversionError {
+        /// The Rust type.
         from: String,
+        /// The Lua type.
         to: &'static str,
+        /// Details, if any.
         message: Option<String>,
     },
     /// `Thread::resume` on a coroutine that is running, normal or finished.
@@ -76,8 +88,11 @@ pub enum Error {
     MetaMethodRestricted(String),
     /// A metamethod value of an unsupported type.
     MetaMethodTypeError {
+        /// The metamethod.
         method: String,
+        /// The type given for it.
         type_name: &'static str,
+        /// Details, if any.
         message: Option<String>,
     },
     /// A `RegistryKey` used with a State it does not belong to.
@@ -85,7 +100,9 @@ pub enum Error {
     /// An error returned by a Rust callback, with the Lua traceback where it was
     /// raised.
     CallbackError {
+        /// The Lua traceback where the callback was called.
         traceback: String,
+        /// What the callback returned.
         cause: Arc<Error>,
     },
     /// A panic that was resumed once and returned again.
@@ -93,10 +110,20 @@ pub enum Error {
     /// A custom error from host code.
     ExternalError(Arc<dyn StdError + Send + Sync>),
     /// An error with added context.
-    WithContext { context: String, cause: Arc<Error> },
+    WithContext {
+        /// The added context.
+        context: String,
+        /// The error it explains.
+        cause: Arc<Error>,
+    },
     /// mani: a Lua error whose value is not a string; `message` is how lua5.4 would
     /// show it (its `__tostring`, or `(error object is a table value)`).
-    LuaValue { message: String, value: Value },
+    LuaValue {
+        /// The value as lua5.4 would show it.
+        message: String,
+        /// The error value itself.
+        value: Value,
+    },
     /// mani: the cost budget ran out (`chunk:line: budget exhausted`); `pcall` cannot
     /// catch it.
     BudgetExhausted(String),
@@ -260,6 +287,7 @@ impl StdError for Error {
 /// assert_eq!(e.to_string(), "disk on fire");
 /// ```
 pub trait ExternalError {
+    /// Wraps the error as an [`Error::ExternalError`].
     fn into_lua_err(self) -> Error;
 }
 
@@ -271,6 +299,7 @@ impl<E: Into<Box<dyn StdError + Send + Sync>>> ExternalError for E {
 
 /// [`ExternalError`] for results.
 pub trait ExternalResult<T> {
+    /// Wraps the error, if any, as an [`Error::ExternalError`].
     fn into_lua_err(self) -> Result<T>;
 }
 

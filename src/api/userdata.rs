@@ -45,31 +45,57 @@ pub trait UserData: Sized {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MetaMethod {
+    /// `+` (`__add`).
     Add,
+    /// `-` (`__sub`).
     Sub,
+    /// `*` (`__mul`).
     Mul,
+    /// `/` (`__div`).
     Div,
+    /// `%` (`__mod`).
     Mod,
+    /// `^` (`__pow`).
     Pow,
+    /// unary `-` (`__unm`).
     Unm,
+    /// `//` (`__idiv`).
     IDiv,
+    /// `&` (`__band`).
     BAnd,
+    /// `|` (`__bor`).
     BOr,
+    /// binary `~` (`__bxor`).
     BXor,
+    /// unary `~` (`__bnot`).
     BNot,
+    /// `<<` (`__shl`).
     Shl,
+    /// `>>` (`__shr`).
     Shr,
+    /// `..` (`__concat`).
     Concat,
+    /// `#` (`__len`).
     Len,
+    /// `==` (`__eq`).
     Eq,
+    /// `<` (`__lt`).
     Lt,
+    /// `<=` (`__le`).
     Le,
+    /// `obj[key]` for missing keys (`__index`).
     Index,
+    /// `obj[key] = v` (`__newindex`).
     NewIndex,
+    /// `obj(...)` (`__call`).
     Call,
+    /// `tostring(obj)` (`__tostring`).
     ToString,
+    /// leaving the scope of a `<close>` variable (`__close`).
     Close,
+    /// `pairs(obj)` (`__pairs`).
     Pairs,
+    /// the type name shown in messages (a field) (`__name`).
     Name,
 }
 

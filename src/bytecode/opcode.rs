@@ -60,35 +60,59 @@ pub enum Op {
     AddI,
     /// R[A] = R[B] op K[C]
     AddK,
+    /// The `SubK` instruction (as the one above, for its operator).
     SubK,
+    /// The `MulK` instruction (as the one above, for its operator).
     MulK,
+    /// The `ModK` instruction (as the one above, for its operator).
     ModK,
+    /// The `PowK` instruction (as the one above, for its operator).
     PowK,
+    /// The `DivK` instruction (as the one above, for its operator).
     DivK,
+    /// The `IDivK` instruction (as the one above, for its operator).
     IDivK,
+    /// The `BAndK` instruction (as the one above, for its operator).
     BAndK,
+    /// The `BOrK` instruction (as the one above, for its operator).
     BOrK,
+    /// The `BXorK` instruction (as the one above, for its operator).
     BXorK,
     /// R[A] = R[B] >> sC / R[B] << sC
     ShrI,
+    /// The `ShlI` instruction (as the one above, for its operator).
     ShlI,
     /// R[A] = R[B] op R[C]
     Add,
+    /// The `Sub` instruction (as the one above, for its operator).
     Sub,
+    /// The `Mul` instruction (as the one above, for its operator).
     Mul,
+    /// The `Mod` instruction (as the one above, for its operator).
     Mod,
+    /// The `Pow` instruction (as the one above, for its operator).
     Pow,
+    /// The `Div` instruction (as the one above, for its operator).
     Div,
+    /// The `IDiv` instruction (as the one above, for its operator).
     IDiv,
+    /// The `BAnd` instruction (as the one above, for its operator).
     BAnd,
+    /// The `BOr` instruction (as the one above, for its operator).
     BOr,
+    /// The `BXor` instruction (as the one above, for its operator).
     BXor,
+    /// The `Shl` instruction (as the one above, for its operator).
     Shl,
+    /// The `Shr` instruction (as the one above, for its operator).
     Shr,
     /// R[A] = op R[B]
     Unm,
+    /// The `BNot` instruction (as the one above, for its operator).
     BNot,
+    /// The `Not` instruction (as the one above, for its operator).
     Not,
+    /// The `Len` instruction (as the one above, for its operator).
     Len,
     /// R[A] = R[A] .. ... .. R[A+B-1]
     Concat,
@@ -100,15 +124,21 @@ pub enum Op {
     Jmp,
     /// if ((R[A] == R[B]) ~= k) then pc++ (k = C)
     Eq,
+    /// The `Lt` instruction (as the one above, for its operator).
     Lt,
+    /// The `Le` instruction (as the one above, for its operator).
     Le,
     /// if ((R[A] == K[B]) ~= k) then pc++
     EqK,
     /// if ((R[A] op sB) ~= k) then pc++ (B holds sB + 128)
     EqI,
+    /// The `LtI` instruction (as the one above, for its operator).
     LtI,
+    /// The `LeI` instruction (as the one above, for its operator).
     LeI,
+    /// The `GtI` instruction (as the one above, for its operator).
     GtI,
+    /// The `GeI` instruction (as the one above, for its operator).
     GeI,
     /// if (not R[A] == k) then pc++ (k = C)
     Test,
@@ -120,7 +150,9 @@ pub enum Op {
     TailCall,
     /// return R[A], ... ,R[A+B-2]; B=0: up to top
     Return,
+    /// The `Return0` instruction (as the one above, for its operator).
     Return0,
+    /// The `Return1` instruction (as the one above, for its operator).
     Return1,
     /// numeric for loop step; jump back by Bx
     ForLoop,

@@ -71,6 +71,7 @@ pub struct Meter {
     pub steps: i64,
     /// Steps granted so far.
     pub steps_granted: i64,
+    /// What running out of budget does.
     pub policy: Policy,
     /// Largest debt allowed under [`Policy::Pause`].
     pub max_debt: i64,

@@ -24,7 +24,9 @@ pub trait Clock: Send {
 /// A virtual clock that returns whatever the host set.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct FixedClock {
+    /// What `os.time()` returns.
     pub time: i64,
+    /// What `os.clock()` returns.
     pub cpu: f64,
 }
 

@@ -1,0 +1,3 @@
+// bench/api_calls/calls.rs compiled against mlua.
+extern crate mlua as mani;
+include!("../api_calls/calls.rs");
