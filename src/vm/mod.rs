@@ -144,6 +144,24 @@ impl LuaError {
 /// Where script output goes (`print`, `io.write`); buffered, flushed by the host.
 pub type Writer = Box<dyn std::io::Write + Send>;
 
+/// Parses, compiles and verifies a chunk. The result is immutable, shareable between
+/// States and threads, and trusted by the interpreter (the verifier checked it).
+pub(crate) fn compile_chunk(
+    src: &[u8],
+    chunkname: &str,
+) -> Result<Arc<crate::bytecode::Proto>, String> {
+    let ast = crate::syntax::parse(src, chunkname).map_err(|e| e.message)?;
+    let proto = crate::compiler::compile(&ast, chunkname).map_err(|e| e.message)?;
+    // The interpreter trusts register operands; refuse code that breaks that trust.
+    crate::bytecode::verify(&proto).map_err(|e| {
+        format!(
+            "{chunkname}: internal compiler error at pc {}: {}",
+            e.pc, e.message
+        )
+    })?;
+    Ok(proto)
+}
+
 /// A Lua state: heap, globals, and the running thread's stacks.
 pub struct Vm {
     pub heap: Heap,
@@ -373,16 +391,14 @@ impl Vm {
         chunkname: &str,
         env: Value,
     ) -> Result<Value, String> {
-        let ast = crate::syntax::parse(src, chunkname).map_err(|e| e.message)?;
-        let proto = crate::compiler::compile(&ast, chunkname).map_err(|e| e.message)?;
-        // The interpreter trusts register operands; refuse code that breaks that trust.
-        crate::bytecode::verify(&proto).map_err(|e| {
-            format!(
-                "{chunkname}: internal compiler error at pc {}: {}",
-                e.pc, e.message
-            )
-        })?;
-        let inst = self.instantiate(&proto);
+        let proto = compile_chunk(src, chunkname)?;
+        Ok(self.load_proto(&proto, env))
+    }
+
+    /// Instantiates a verified prototype (from [`compile_chunk`]) as a main function
+    /// with `_ENV` = `env`.
+    pub(crate) fn load_proto(&mut self, proto: &Arc<crate::bytecode::Proto>, env: Value) -> Value {
+        let inst = self.instantiate(proto);
         let uv = self.heap.alloc(UpVal {
             state: crate::value::UpValState::Closed(env),
         });
@@ -390,7 +406,7 @@ impl Vm {
             p: inst,
             upvals: vec![uv].into_boxed_slice(),
         });
-        Ok(Value::LuaFn(cl))
+        Value::LuaFn(cl)
     }
 
     /// A stable per-State identity number for an object (used by `tostring`): numbers
