@@ -54,8 +54,9 @@ impl Compiler {
                 self.function(f, target)?;
             }
             ExprKind::Table(fields) => {
-                let top = self.fs().free_reg;
-                if target as usize + 1 == top {
+                // Build in place only in a temporary: the fields may read the local
+                // that `target` is (`t = {t[1]}`).
+                if self.is_top_temp(target) {
                     self.table(fields, target, e.line)?;
                 } else {
                     let t = self.alloc_reg()?;
@@ -91,6 +92,13 @@ impl Compiler {
                 Ok(r)
             }
         }
+    }
+
+    /// Whether `target` is the topmost register and a temporary (not an active local),
+    /// so an expression may be built in it step by step.
+    fn is_top_temp(&mut self, target: u8) -> bool {
+        let fs = self.fs();
+        target as usize + 1 == fs.free_reg && target as usize >= fs.nactive_regs
     }
 
     /// Evaluates the first operand of an operation whose result goes to `target`: into
@@ -263,7 +271,9 @@ impl Compiler {
     fn binop(&mut self, op: BinOp, a: &Expr, b: &Expr, e: &Expr, target: u8) -> R<()> {
         match op {
             BinOp::And | BinOp::Or => {
-                let t = if target as usize + 1 == self.fs().free_reg {
+                // The left operand is written to `t` before the right one runs, so `t`
+                // must not be a local the right operand may read (`n = n == 0 or f(n)`).
+                let t = if self.is_top_temp(target) {
                     target
                 } else {
                     self.alloc_reg()?

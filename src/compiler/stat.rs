@@ -350,21 +350,10 @@ impl Compiler {
         let entry = self.fs().free_reg;
         if targets.len() == 1 && exprs.len() == 1 {
             let t = self.target(&targets[0], false)?;
-            // Expressions written in several steps must not clobber a local they read.
-            let value = &exprs[0];
-            let multi_step = matches!(
-                value.kind,
-                ExprKind::Binop(
-                    crate::syntax::ast::BinOp::And | crate::syntax::ast::BinOp::Or,
-                    ..
-                ) | ExprKind::Table(_)
-            );
-            if let (Target::Local(r), true) = (&t, multi_step) {
-                let tmp = self.expr_next(value)?;
-                self.emit(Instr::abc(Op::Move, *r, tmp, 0));
-            } else {
-                self.store(&t, value, line)?;
-            }
+            // A local target is written directly; expressions built in several steps
+            // (`and`/`or`, table constructors, also when parenthesised) use a
+            // temporary when their target is an active local, see `is_top_temp`.
+            self.store(&t, &exprs[0], line)?;
             self.free_to(entry);
             return Ok(());
         }
