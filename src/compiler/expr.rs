@@ -330,16 +330,12 @@ impl Compiler {
         if let Some(kc) = &kb {
             // Immediate forms.
             match op {
-                ArithOp::Add | ArithOp::Sub => {
-                    let imm = match (op, kc) {
-                        (ArithOp::Add, Constant::Int(i)) => Some(*i),
-                        (ArithOp::Sub, Constant::Int(i)) if *i != i64::MIN => Some(-*i),
-                        _ => None,
-                    };
-                    if let Some(s) = imm.and_then(|i| imm8(&Constant::Int(i))) {
+                // Only `+`: `x - k` stays a SUBK, because ADDI's metamethod fallback is
+                // `__add(x, imm)`, and `x - 3` must call `__sub(x, 3)`.
+                ArithOp::Add => {
+                    if let Some(s) = imm8(kc) {
                         self.line = line;
                         self.emit(Instr::abc(Op::AddI, target, ra, s));
-                        // Remember the original operator for error messages.
                         return Ok(());
                     }
                 }

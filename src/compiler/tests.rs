@@ -28,3 +28,11 @@ fn comparison_with_small_int_uses_immediate() {
     let o = ops("local n = 1 if n < 10 then n = 2 end");
     assert!(o.contains(&Op::LtI));
 }
+
+#[test]
+fn subtraction_of_small_int_keeps_its_operator() {
+    // An ADDI of the negated constant would call `__add` on a table operand.
+    let o = ops("local x = ... local y = x - 3 local z = x + 3");
+    assert!(o.contains(&Op::SubK));
+    assert_eq!(o.iter().filter(|&&op| op == Op::AddI).count(), 1);
+}
