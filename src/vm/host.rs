@@ -71,3 +71,47 @@ pub const DEFAULT_MAX_STRING: usize = 64 << 20;
 
 /// String cap of the trusted profile (the command line): 1 GiB.
 pub const TRUSTED_MAX_STRING: usize = 1 << 30;
+
+/// Standard output, buffered, with the buffer allocated on first write: a State that
+/// never prints holds no buffer (States are created by the thousand).
+#[derive(Default)]
+pub struct LazyStdout {
+    buf: Vec<u8>,
+}
+
+impl LazyStdout {
+    /// Bytes buffered before they are written out.
+    const CAPACITY: usize = 1 << 16;
+}
+
+impl std::io::Write for LazyStdout {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        if self.buf.len() + b.len() > Self::CAPACITY {
+            self.flush()?;
+            if b.len() >= Self::CAPACITY {
+                return std::io::stdout().write(b);
+            }
+        }
+        if self.buf.capacity() == 0 {
+            self.buf.reserve(Self::CAPACITY);
+        }
+        self.buf.extend_from_slice(b);
+        Ok(b.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.buf.is_empty() {
+            let mut out = std::io::stdout().lock();
+            out.write_all(&self.buf)?;
+            self.buf.clear();
+            out.flush()?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for LazyStdout {
+    fn drop(&mut self) {
+        let _ = std::io::Write::flush(self);
+    }
+}

@@ -267,10 +267,7 @@ impl Vm {
             tm_names,
             native_depth: 0,
             last_traceback: None,
-            out: Box::new(std::io::BufWriter::with_capacity(
-                1 << 16,
-                std::io::stdout(),
-            )),
+            out: Box::new(host::LazyStdout::default()),
             next_id: 0,
             resumers: Vec::new(),
             weak_tables: Vec::new(),
