@@ -393,7 +393,8 @@ impl Lua {
         })
     }
 
-    /// Replaces where `print` and `io.write` output goes.
+    /// Replaces where `print` and `io.write` output goes. The writer runs while the
+    /// State is busy: it must not call back into this State.
     ///
     /// ```
     /// use std::sync::{Arc, Mutex};
