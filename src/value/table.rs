@@ -248,7 +248,9 @@ impl Table {
     }
 
     /// The traversal step of `next`: the entry after `key` (`nil` starts), or `None` at
-    /// the end. `Err(())` when `key` is not in the table.
+    /// the end. `Err(())` when `key` is not in the table. A key whose value was set to
+    /// nil during the traversal is still accepted, in the array part (see below) as in
+    /// the hash part (its tombstone keeps the position).
     #[allow(clippy::result_unit_err)]
     pub fn next(&self, key: Value) -> Result<Option<(Value, Value)>, ()> {
         let mut pos = match key {
@@ -266,9 +268,21 @@ impl Table {
                             Some(i) => Key(Value::Int(i)),
                             None => Key(key),
                         };
-                        match self.map.get_index_of(&k) {
-                            Some(p) => self.arr.len() + p + 1,
-                            None => return Err(()),
+                        match (self.map.get_index_of(&k), ik) {
+                            (Some(p), _) => self.arr.len() + p + 1,
+                            // An integer key past the array part that is not in the hash
+                            // part either may have been in the array part until it was
+                            // set to nil during the traversal (`trim` dropped it), so it
+                            // is accepted up to the array's capacity, which never
+                            // shrinks (lua5.4 likewise accepts any key within its array
+                            // size). The array positions after it are all empty, so the
+                            // traversal goes on with the hash part.
+                            (None, Some(i))
+                                if i >= 1 && (i as u64) <= self.arr.capacity() as u64 =>
+                            {
+                                self.arr.len()
+                            }
+                            (None, _) => return Err(()),
                         }
                     }
                 }
@@ -454,6 +468,74 @@ mod tests {
             })
             .collect();
         assert_eq!(ints, vec![1, 10, 5]);
+    }
+
+    /// Collects the keys visited by a `next` traversal that applies `f` to each entry.
+    fn traverse(t: &mut Table, mut f: impl FnMut(&mut Table, Value)) -> Vec<Value> {
+        let mut k = Value::Nil;
+        let mut seen = vec![];
+        while let Some((nk, _)) = t.next(k).expect("valid key") {
+            seen.push(nk);
+            f(t, nk);
+            k = nk;
+        }
+        seen
+    }
+
+    #[test]
+    fn clearing_the_array_part_during_traversal_keeps_position() {
+        // Clearing the last array item trims the array part below the current key.
+        let mut t = Table::default();
+        for i in 1..=3 {
+            t.set_int(i, Value::Int(i));
+        }
+        t.set_int(3, Value::Nil);
+        assert!(matches!(t.next(Value::Int(3)), Ok(None)));
+        assert!(matches!(t.next(Value::Num(3.0)), Ok(None)));
+
+        // Mixed table, cleared in traversal order: every key is visited once.
+        let mut t = Table::default();
+        for i in 1..=100 {
+            t.set_int(i, Value::Int(i));
+        }
+        for i in 0..50 {
+            t.set(Value::Num(i as f64 + 0.5), Value::Int(i));
+        }
+        t.set_int(1000, Value::Int(0));
+        let seen = traverse(&mut t, |t, k| {
+            t.set(k, Value::Nil);
+        });
+        assert_eq!(seen.len(), 151);
+        assert!(t.is_empty());
+
+        // Clearing from the end while traversing from the start.
+        let mut t = Table::default();
+        for i in 1..=10 {
+            t.set_int(i, Value::Int(i));
+        }
+        t.set(Value::Bool(true), Value::Int(0));
+        let mut last = 10;
+        let seen = traverse(&mut t, |t, _| {
+            if last > 5 {
+                t.set_int(last, Value::Nil);
+                last -= 1;
+            }
+        });
+        assert_eq!(seen.len(), 6); // 1..=5 after the clears, then `true`
+    }
+
+    #[test]
+    fn next_rejects_keys_never_in_the_table() {
+        let mut t = Table::with_capacity(3, 0);
+        for i in 1..=3 {
+            t.set_int(i, Value::Int(i));
+        }
+        let cap = t.array().len().max(3);
+        assert!(t.next(Value::Int(cap as i64 + 1000)).is_err());
+        assert!(t.next(Value::Int(0)).is_err());
+        assert!(t.next(Value::Int(-1)).is_err());
+        assert!(t.next(Value::Num(2.5)).is_err());
+        assert!(t.next(Value::Bool(false)).is_err());
     }
 
     #[test]
