@@ -206,18 +206,12 @@ pub fn arith_numbers(op: ArithOp, a: Value, b: Value) -> Option<Result<Value, &'
     })))
 }
 
-/// Float modulo including Lua's infinity rules (`x % ±inf`).
+/// Float modulo as the `%` operator computes it. Infinite divisors need no special
+/// case: `fmod(x, ±inf)` is `x` for finite `x`, which [`mod_float`] corrects to `±inf`
+/// exactly when `x` is non-zero with the other sign (so `±0.0 % -inf` stays `±0.0`).
 #[inline]
 pub fn mod_float_lua(x: f64, y: f64) -> f64 {
-    if y.is_infinite() && x.is_finite() {
-        if (x >= 0.0) == (y > 0.0) {
-            x
-        } else {
-            y
-        }
-    } else {
-        mod_float(x, y)
-    }
+    mod_float(x, y)
 }
 
 /// Float power with the exact fast cases.
@@ -313,6 +307,22 @@ mod tests {
         assert_eq!(mod_int(-5, 3), 1);
         assert_eq!(idiv_int(i64::MIN, -1), i64::MIN);
         assert_eq!(mod_float(5.5, -2.0), -0.5);
+    }
+
+    #[test]
+    fn float_modulo_by_infinity_keeps_signed_zeros() {
+        let inf = f64::INFINITY;
+        let bits = |x: f64| x.to_bits();
+        assert_eq!(bits(mod_float_lua(0.0, -inf)), bits(0.0));
+        assert_eq!(bits(mod_float_lua(-0.0, -inf)), bits(-0.0));
+        assert_eq!(bits(mod_float_lua(0.0, inf)), bits(0.0));
+        assert_eq!(bits(mod_float_lua(-0.0, inf)), bits(-0.0));
+        assert_eq!(mod_float_lua(5.5, inf), 5.5);
+        assert_eq!(mod_float_lua(-5.5, -inf), -5.5);
+        assert_eq!(mod_float_lua(5.5, -inf), -inf);
+        assert_eq!(mod_float_lua(-5.5, inf), inf);
+        assert!(mod_float_lua(inf, 2.0).is_nan());
+        assert!(mod_float_lua(1.0, 0.0).is_nan());
     }
 
     #[test]
