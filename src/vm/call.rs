@@ -318,6 +318,8 @@ impl Vm {
         let pdepth = self.pdepth() + 1;
         if pdepth as usize + self.native_depth > MAX_NATIVE_DEPTH {
             // Raised from inside this pcall (no position), caught by an outer one.
+            // Its arguments are live up to here: a handler must run above them.
+            self.top = func + 1 + nargs;
             self.frames
                 .push(Frame::native(func, nresults, nc, pdepth - 1));
             return Err(LuaError::rt("C stack overflow"));
@@ -484,7 +486,17 @@ impl Vm {
         };
         if let FrameKind::Xpcall = self.frames[i].kind {
             let h = self.stack[self.frames[i].func];
-            self.top = self.frames_top();
+            // The handler runs above every frame still on the stack (they unwind only
+            // after it returns), Lua frames up to their register windows.
+            let lua_top = self.frames[i..]
+                .iter()
+                .filter_map(|f| match f.kind {
+                    FrameKind::Lua(cl) => Some(f.base + cl.p.get().proto.max_stack as usize),
+                    _ => None,
+                })
+                .max()
+                .unwrap_or(0);
+            self.top = self.frames_top().max(lua_top);
             // An error inside the handler is handled by the handler too, as in lua5.4,
             // until the nesting limit turns it into "error in error handling".
             let mut handled = None;
