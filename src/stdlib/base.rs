@@ -458,6 +458,8 @@ fn load(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
             loop {
                 let piece = match vm.call1(chunk, &[]) {
                     Ok(p) => p,
+                    // Limits (and pauses, panics) pass through `load` like any native.
+                    Err(e) if e.is_uncatchable() => return Err(e),
                     Err(e) => {
                         let v = vm.error_value(e);
                         vm.push(Value::Nil);
