@@ -85,7 +85,11 @@ impl Compiler {
     /// Compiles `e` into a new register at the top of the stack.
     pub(crate) fn expr_next(&mut self, e: &Expr) -> R<u8> {
         match &e.kind {
-            ExprKind::Call(..) | ExprKind::Method(..) => self.call(e, 1),
+            // Call chains (`f()()...`, `o:m():m()...`) recurse through here, not
+            // `expr_to`: grow the native stack for them too.
+            ExprKind::Call(..) | ExprKind::Method(..) => {
+                stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.call(e, 1))
+            }
             _ => {
                 let r = self.alloc_reg()?;
                 self.expr_to(e, r)?;
