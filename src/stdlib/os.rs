@@ -3,8 +3,9 @@
 //! Dates are computed here, without the C library: local time is UTC (the
 //! test machines run in UTC), `os.date` implements the C99 `strftime`
 //! conversions lua5.4 accepts in the C locale, and `os.time` normalizes its
-//! table argument like `mktime`. `os.clock` reports seconds elapsed since the
-//! library was opened (monotonic wall time, not CPU time).
+//! table argument like `mktime`. `os.clock` reports the State's clock: the
+//! process CPU time in the trusted profile (`SystemClock`), what the host set in the
+//! sandbox (`FixedClock`).
 
 use super::args::{arg_error, Args};
 use crate::value::Value;
