@@ -125,7 +125,8 @@ impl Vm {
         Ok(())
     }
 
-    /// Charges native work: `units` from the budget, before the work is done.
+    /// Charges native work: `units` from the budget, before the work is done. The
+    /// same number of steps counts toward the step limit.
     ///
     /// Under [`Policy::Error`] a charge that does not fit fails with `budget
     /// exhausted` and nothing is taken. Under [`Policy::Pause`] a native call cannot
@@ -135,6 +136,11 @@ impl Vm {
             return Ok(());
         }
         let u = units.min(i64::MAX as u64 / 2) as i64;
+        // Native work counts toward the step limit too (one step per unit), so a
+        // step limit alone stops any script, natives included.
+        if u > self.meter.steps {
+            return Err(LuaError::Limit(Limit::Steps));
+        }
         if u <= self.meter.budget {
             self.meter.budget -= u;
         } else if self.meter.policy == Policy::Error {
@@ -142,6 +148,7 @@ impl Vm {
         } else {
             self.debit(u)?;
         }
+        self.meter.steps -= u;
         if self.profile.is_some() {
             self.profile_native(units);
         }
