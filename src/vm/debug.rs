@@ -19,6 +19,18 @@ fn find_in(t: crate::heap::Gc<crate::value::Table>, f: crate::value::Value) -> O
     None
 }
 
+/// The entry of `t` whose key is the string `name`.
+fn field(t: crate::heap::Gc<crate::value::Table>, name: &[u8]) -> crate::value::Value {
+    let mut k = crate::value::Value::Nil;
+    while let Ok(Some((nk, v))) = t.get().next(k) {
+        k = nk;
+        if nk.as_str() == Some(name) {
+            return v;
+        }
+    }
+    crate::value::Value::Nil
+}
+
 /// Does instruction `op` write register A?
 fn sets_a(op: Op) -> bool {
     // Tests only decide a jump, except TESTSET, which also copies into A.
@@ -338,7 +350,10 @@ impl Vm {
                     }
                 }
                 FrameKind::Native(nc) => {
-                    s.push_str(&format!("\n\t[C]: in function '{}'", nc.name));
+                    let name = self
+                        .qualified_name(self.stack.get(f.func).copied().unwrap_or_default())
+                        .unwrap_or_else(|| nc.name.to_string());
+                    s.push_str(&format!("\n\t[C]: in function '{name}'"));
                 }
                 FrameKind::Pcall => s.push_str("\n\t[C]: in function 'pcall'"),
                 FrameKind::Xpcall => s.push_str("\n\t[C]: in function 'xpcall'"),
@@ -346,6 +361,36 @@ impl Vm {
         }
         s.push_str("\n\t[C]: in ?");
         s
+    }
+
+    /// `lib.name` (or `name` for globals) of a function, found in `package.loaded`
+    /// or, without `package` (the sandbox), in the globals and their tables: the
+    /// names lua5.4's tracebacks give library functions (`'string.rep'`).
+    fn qualified_name(&self, fv: crate::value::Value) -> Option<String> {
+        use crate::value::Value;
+        let libs = match field(self.globals, b"package") {
+            Value::Table(p) => match field(p, b"loaded") {
+                Value::Table(l) => l,
+                _ => self.globals,
+            },
+            _ => self.globals,
+        };
+        if let Some(n) = find_in(self.globals, fv) {
+            return Some(n);
+        }
+        let mut k = Value::Nil;
+        while let Ok(Some((lk, lv))) = libs.get().next(k) {
+            k = lk;
+            if let (Value::Str(ln), Value::Table(lt)) = (lk, lv) {
+                if lt == self.globals {
+                    continue;
+                }
+                if let Some(fname) = find_in(lt, fv) {
+                    return Some(format!("{}.{fname}", String::from_utf8_lossy(ln.as_bytes())));
+                }
+            }
+        }
+        None
     }
 
     /// How the function of frame `i` was named by its calling instruction.
