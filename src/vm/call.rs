@@ -477,11 +477,22 @@ impl Vm {
             .rev()
             .find(|&i| matches!(self.frames[i].kind, FrameKind::Pcall | FrameKind::Xpcall));
         let Some(i) = found else {
-            // Escaping to the host: keep the traceback for its error.
-            if entry_depth == self.host_depth && self.last_traceback.is_none() {
+            let in_coroutine = self.current != self.main_thread;
+            // Escaping to the host: keep the traceback for its error (a coroutine's
+            // error goes to its resumer instead).
+            if !in_coroutine && entry_depth == self.host_depth && self.last_traceback.is_none()
+            {
                 self.last_traceback = Some(self.traceback());
             }
-            self.unwind_to(entry_depth, 0);
+            if in_coroutine && entry_depth == 0 {
+                // The coroutine dies: its pending to-be-closed variables wait for
+                // `coroutine.close`, which runs them with the error, as in lua5.4.
+                let level = self.frames.first().map_or(0, |f| f.func);
+                self.close_upvals(level);
+                self.frames.clear();
+            } else {
+                self.unwind_to(entry_depth, 0);
+            }
             return Err(LuaError::Value(errv));
         };
         if let FrameKind::Xpcall = self.frames[i].kind {

@@ -249,9 +249,16 @@ impl Vm {
                 }
                 Ok(vals.len() + !wrap as usize)
             }
-            Err(e) => {
+            Err(mut e) => {
                 if wrap {
-                    // Like lua5.4's auxwrap: add position information to string errors.
+                    // Like lua5.4's auxwrap: a body that died by an error has its
+                    // pending to-be-closed variables closed (an error there replaces
+                    // the first), then string errors get position information.
+                    if co.get().status == ThreadStatus::Dead && !co.get().tbc.is_empty() {
+                        if let Some(v) = self.close_coroutine(co)? {
+                            e = v;
+                        }
+                    }
                     if let Value::Str(s) = e {
                         let mut b = self.where_(1).into_bytes();
                         b.extend_from_slice(s.as_bytes());
