@@ -480,8 +480,7 @@ impl Vm {
             let in_coroutine = self.current != self.main_thread;
             // Escaping to the host: keep the traceback for its error (a coroutine's
             // error goes to its resumer instead).
-            if !in_coroutine && entry_depth == self.host_depth && self.last_traceback.is_none()
-            {
+            if !in_coroutine && entry_depth == self.host_depth && self.last_traceback.is_none() {
                 self.last_traceback = Some(self.traceback());
             }
             if in_coroutine && entry_depth == 0 {

@@ -386,7 +386,10 @@ impl Vm {
                     continue;
                 }
                 if let Some(fname) = find_in(lt, fv) {
-                    return Some(format!("{}.{fname}", String::from_utf8_lossy(ln.as_bytes())));
+                    return Some(format!(
+                        "{}.{fname}",
+                        String::from_utf8_lossy(ln.as_bytes())
+                    ));
                 }
             }
         }
