@@ -58,6 +58,8 @@ pub enum Op {
     SelfOp,
     /// R[A] = R[B] + sC (C holds sC + 128)
     AddI,
+    /// R[A] = R[B] - sC (C holds sC + 128); its metamethod is `__sub(R[B], sC)`
+    SubI,
     /// R[A] = R[B] op K[C]
     AddK,
     /// The `SubK` instruction (as the one above, for its operator).
@@ -184,7 +186,7 @@ impl Op {
 
     /// `R[A] = R[B] op imm`: `ADDI`, `SHRI`, `SHLI`.
     pub fn is_arith_imm(self) -> bool {
-        matches!(self, Op::AddI | Op::ShrI | Op::ShlI)
+        matches!(self, Op::AddI | Op::SubI | Op::ShrI | Op::ShlI)
     }
 
     /// `R[A] = R[B] op R[C]`: the register-register arithmetic/bitwise forms.

@@ -63,6 +63,7 @@ pub fn verify(p: &Proto) -> Result<(), VerifyError> {
             // Listed one by one: this match is exhaustive so a new opcode must be
             // classified here.
             Op::AddI
+            | Op::SubI
             | Op::AddK
             | Op::SubK
             | Op::MulK

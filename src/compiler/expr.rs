@@ -334,12 +334,17 @@ impl Compiler {
         if let Some(kc) = &kb {
             // Immediate forms.
             match op {
-                // Only `+`: `x - k` stays a SUBK, because ADDI's metamethod fallback is
-                // `__add(x, imm)`, and `x - 3` must call `__sub(x, 3)`.
-                ArithOp::Add => {
+                // `x - k` has its own immediate form (not ADDI of -k), so that its
+                // metamethod fallback is `__sub(x, k)`.
+                ArithOp::Add | ArithOp::Sub => {
                     if let Some(s) = imm8(kc) {
                         self.line = line;
-                        self.emit(Instr::abc(Op::AddI, target, ra, s));
+                        let opc = if op == ArithOp::Add {
+                            Op::AddI
+                        } else {
+                            Op::SubI
+                        };
+                        self.emit(Instr::abc(opc, target, ra, s));
                         return Ok(());
                     }
                 }

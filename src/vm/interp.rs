@@ -512,6 +512,18 @@ impl Vm {
                         };
                         set!(i.a(), v);
                     }
+                    Op::SubI => {
+                        let a = r!(i.b());
+                        let imm = i.sc();
+                        let v = match a {
+                            Value::Int(x) => Value::Int(x.wrapping_sub(imm)),
+                            Value::Num(x) => Value::Num(x - imm as f64),
+                            _ => {
+                                meta_val!(i.a(), self.arith_prep(ArithOp::Sub, a, Value::Int(imm)))
+                            }
+                        };
+                        set!(i.a(), v);
+                    }
                     Op::AddK => {
                         arith!(
                             i,
