@@ -130,14 +130,7 @@ trait FromRawSlow: Sized {
 
 /// A number from a raw value, with Lua's string coercion.
 fn raw_number(v: Raw) -> Option<Raw> {
-    match v {
-        Raw::Int(_) | Raw::Num(_) => Some(v),
-        Raw::Str(s) => match crate::syntax::numeral::str_to_number(s.as_bytes())? {
-            crate::syntax::numeral::Numeral::Int(i) => Some(Raw::Int(i)),
-            crate::syntax::numeral::Numeral::Float(f) => Some(Raw::Num(f)),
-        },
-        _ => None,
-    }
+    crate::vm::meta::number_coerce(v)
 }
 
 /// An integer from a raw value: integers, floats with an exact integer value, and
@@ -312,41 +305,23 @@ impl FromLua for String {
     }
 }
 
-impl IntoLua for String {
-    #[inline]
-    fn into_lua(self, lua: &Lua) -> Result<Value> {
-        Ok(Value::String(lua.create_string(self)?))
-    }
-    const DIRECT: bool = true;
-    #[inline]
-    fn into_raw_direct(self, cx: &mut VmCx<'_>) -> Result<RawArg> {
-        cx.string(self.as_bytes())
-    }
+macro_rules! string_impls {
+    ($($t:ty),*) => {$(
+        impl IntoLua for $t {
+            #[inline]
+            fn into_lua(self, lua: &Lua) -> Result<Value> {
+                Ok(Value::String(lua.create_string(self)?))
+            }
+            const DIRECT: bool = true;
+            #[inline]
+            fn into_raw_direct(self, cx: &mut VmCx<'_>) -> Result<RawArg> {
+                cx.string(self.as_bytes())
+            }
+        }
+    )*};
 }
 
-impl IntoLua for &str {
-    #[inline]
-    fn into_lua(self, lua: &Lua) -> Result<Value> {
-        Ok(Value::String(lua.create_string(self)?))
-    }
-    const DIRECT: bool = true;
-    #[inline]
-    fn into_raw_direct(self, cx: &mut VmCx<'_>) -> Result<RawArg> {
-        cx.string(self.as_bytes())
-    }
-}
-
-impl IntoLua for &String {
-    #[inline]
-    fn into_lua(self, lua: &Lua) -> Result<Value> {
-        Ok(Value::String(lua.create_string(self)?))
-    }
-    const DIRECT: bool = true;
-    #[inline]
-    fn into_raw_direct(self, cx: &mut VmCx<'_>) -> Result<RawArg> {
-        cx.string(self.as_bytes())
-    }
-}
+string_impls!(String, &str, &String);
 
 impl IntoLua for std::borrow::Cow<'_, str> {
     fn into_lua(self, lua: &Lua) -> Result<Value> {

@@ -223,14 +223,7 @@ impl Vm {
 
     /// Numbers, and strings that convert to numbers (arithmetic coercion).
     pub fn to_number_coerce(&self, v: Value) -> Option<Value> {
-        match v {
-            Value::Int(_) | Value::Num(_) => Some(v),
-            Value::Str(s) => match crate::syntax::numeral::str_to_number(s.as_bytes())? {
-                crate::syntax::numeral::Numeral::Int(i) => Some(Value::Int(i)),
-                crate::syntax::numeral::Numeral::Float(f) => Some(Value::Num(f)),
-            },
-            _ => None,
-        }
+        number_coerce(v)
     }
 
     /// Equality with `__eq` (handler called directly).
@@ -521,5 +514,17 @@ mod tests {
                 _ => assert!(strnum_len(v) >= b.len(), "{v:?}"),
             }
         }
+    }
+}
+
+/// Numbers, and strings that convert to numbers (Lua's arithmetic coercion).
+pub(crate) fn number_coerce(v: Value) -> Option<Value> {
+    match v {
+        Value::Int(_) | Value::Num(_) => Some(v),
+        Value::Str(s) => match crate::syntax::numeral::str_to_number(s.as_bytes())? {
+            crate::syntax::numeral::Numeral::Int(i) => Some(Value::Int(i)),
+            crate::syntax::numeral::Numeral::Float(f) => Some(Value::Num(f)),
+        },
+        _ => None,
     }
 }
