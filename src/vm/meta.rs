@@ -485,6 +485,18 @@ fn arith_tm(op: ArithOp) -> Tm {
     }
 }
 
+/// Numbers, and strings that convert to numbers (Lua's arithmetic coercion).
+pub(crate) fn number_coerce(v: Value) -> Option<Value> {
+    match v {
+        Value::Int(_) | Value::Num(_) => Some(v),
+        Value::Str(s) => match crate::syntax::numeral::str_to_number(s.as_bytes())? {
+            crate::syntax::numeral::Numeral::Int(i) => Some(Value::Int(i)),
+            crate::syntax::numeral::Numeral::Float(f) => Some(Value::Num(f)),
+        },
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -514,17 +526,5 @@ mod tests {
                 _ => assert!(strnum_len(v) >= b.len(), "{v:?}"),
             }
         }
-    }
-}
-
-/// Numbers, and strings that convert to numbers (Lua's arithmetic coercion).
-pub(crate) fn number_coerce(v: Value) -> Option<Value> {
-    match v {
-        Value::Int(_) | Value::Num(_) => Some(v),
-        Value::Str(s) => match crate::syntax::numeral::str_to_number(s.as_bytes())? {
-            crate::syntax::numeral::Numeral::Int(i) => Some(Value::Int(i)),
-            crate::syntax::numeral::Numeral::Float(f) => Some(Value::Num(f)),
-        },
-        _ => None,
     }
 }
