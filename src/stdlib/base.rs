@@ -337,7 +337,8 @@ fn select(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let i = a.check_int(vm, 1)?;
     let count = n as i64 - 1;
     let start = if i < 0 {
-        if -i > count {
+        // `i < -count` rather than `-i > count`: `-i` overflows for mininteger.
+        if i < -count {
             return Err(arg_error("select", 1, "index out of range"));
         }
         count + i

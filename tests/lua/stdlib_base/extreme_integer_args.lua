@@ -1,0 +1,23 @@
+-- Library functions given the extreme integers answer as lua5.4 does (no overflow).
+local min, max = math.mininteger, math.maxinteger
+local function show(...) print(select('#', ...), ...) end
+show(pcall(select, min))
+show(pcall(select, max, 1, 2))
+show(pcall(select, -1, 1, 2))
+show(string.sub("hello", min, max), string.sub("hello", max), string.sub("hello", min, min))
+show(string.byte("hello", min, 2), string.byte("hello", max))
+show(pcall(string.rep, "x", min))
+show(pcall(table.unpack, {1, 2, 3}, min, min + 1))
+show(pcall(table.unpack, {1, 2, 3}, max - 1, max))
+show(pcall(table.concat, {1, 2, 3}, ",", max, max - 1))
+show(pcall(table.insert, {1, 2}, min, 0))
+show(pcall(utf8.char, min))
+show(pcall(utf8.codepoint, "abc", min))
+show(pcall(string.find, "abc", "b", min))
+show(pcall(string.find, "abc", "b", max))
+show(pcall(math.abs, min), math.abs(max))
+show(min // -1, min % -1, pcall(function() return min // 0 end))
+show(pcall(string.format, "%d", min))
+show(pcall(table.move, {1, 2}, 1, 2, max))
+show(pcall(string.char, min))
+show(math.tointeger(min), min == -min, -min)
