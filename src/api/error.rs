@@ -177,6 +177,15 @@ impl Error {
         }
     }
 
+    /// A compile error; input that ended early is marked incomplete (the REPL
+    /// continues such a statement on the next line).
+    pub(crate) fn syntax(message: String) -> Error {
+        Error::SyntaxError {
+            incomplete_input: message.ends_with("<eof>") || message.ends_with("'<eof>'"),
+            message,
+        }
+    }
+
     pub(crate) fn mismatched_state() -> Error {
         Error::RuntimeError("mani: a handle was used with a Lua state it does not belong to".into())
     }

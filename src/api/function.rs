@@ -194,15 +194,7 @@ impl<'a> Chunk<'a> {
     /// Evaluates the chunk: as an expression if it parses as one (`1 + 1`), else as
     /// a block; returns its results.
     pub fn eval<R: FromLuaMulti>(self) -> Result<R> {
-        let src = match &self.source {
-            Ok(s) => s.clone(),
-            Err(e) => {
-                return Err(Error::external(std::io::Error::new(
-                    e.kind(),
-                    e.to_string(),
-                )))
-            }
-        };
+        let src = self.source_bytes()?;
         let mut expr = b"return ".to_vec();
         expr.extend_from_slice(&src);
         if let Ok(f) = self.compile(&expr) {
@@ -218,16 +210,19 @@ impl<'a> Chunk<'a> {
 
     /// Compiles the chunk (through the bytecode verifier) without running it.
     pub fn into_function(self) -> Result<Function> {
-        let src = match &self.source {
-            Ok(s) => s.clone(),
-            Err(e) => {
-                return Err(Error::external(std::io::Error::new(
-                    e.kind(),
-                    e.to_string(),
-                )))
-            }
-        };
+        let src = self.source_bytes()?;
         self.compile(&src)
+    }
+
+    /// The source, or the error reading it (a file that could not be read).
+    fn source_bytes(&self) -> Result<Cow<'a, [u8]>> {
+        match &self.source {
+            Ok(s) => Ok(s.clone()),
+            Err(e) => Err(Error::external(std::io::Error::new(
+                e.kind(),
+                e.to_string(),
+            ))),
+        }
     }
 
     fn compile(&self, src: &[u8]) -> Result<Function> {
@@ -243,10 +238,7 @@ impl<'a> Chunk<'a> {
         });
         match f {
             Ok(f) => Ok(Function(Ref::new(&lua.s, f))),
-            Err(message) => Err(Error::SyntaxError {
-                incomplete_input: message.ends_with("<eof>") || message.ends_with("'<eof>'"),
-                message,
-            }),
+            Err(message) => Err(Error::syntax(message)),
         }
     }
 }

@@ -300,14 +300,7 @@ impl Lua {
     }
 
     pub(crate) fn make_host_function(&self, host: Box<crate::value::HostFn>) -> Function {
-        let f = self.with(|vm| {
-            Raw::NatFn(vm.heap.alloc(crate::value::NativeClosure {
-                kind: crate::value::NativeKind::Host,
-                name: "?",
-                upvals: Box::new([]),
-                host: Some(host),
-            }))
-        });
+        let f = self.with(|vm| vm.new_host(host, Vec::new()));
         Function(Ref::new(&self.s, f))
     }
 
@@ -758,12 +751,6 @@ pub(crate) fn error_object_message(vm: &mut Vm, v: Raw) -> String {
         }
     }
     format!("(error object is a {} value)", vm.type_name_of(v))
-}
-
-impl From<&Lua> for Lua {
-    fn from(l: &Lua) -> Lua {
-        l.clone()
-    }
 }
 
 // The API's types can be shared between threads (every access takes the lock).

@@ -39,6 +39,14 @@ impl ValIter<'_> {
     }
 }
 
+/// The raw value at `*pos` (`nil` past the end, as Lua adjusts lists); advances.
+#[inline(always)]
+fn next_raw(vals: &[crate::value::Value], pos: &mut usize) -> RawArg {
+    let v = vals.get(*pos).copied().unwrap_or_default();
+    *pos += 1;
+    RawArg(v)
+}
+
 /// A callback's arguments, still as the VM holds them (rooted by its stack for the
 /// duration of the call).
 #[doc(hidden)]
@@ -50,13 +58,7 @@ pub struct RawArgs {
 impl RawArgs {
     #[inline]
     fn next(&mut self) -> RawArg {
-        let v = self
-            .vals
-            .get(self.pos)
-            .copied()
-            .unwrap_or(crate::value::Value::Nil);
-        self.pos += 1;
-        RawArg(v)
+        next_raw(&self.vals, &mut self.pos)
     }
 
     fn rest(&mut self, lua: &Lua) -> MultiValue {
@@ -83,13 +85,7 @@ pub struct RawResults<'a> {
 impl RawResults<'_> {
     #[inline(always)]
     fn next(&mut self) -> RawArg {
-        let v = self
-            .vals
-            .get(self.pos)
-            .copied()
-            .unwrap_or(crate::value::Value::Nil);
-        self.pos += 1;
-        RawArg(v)
+        next_raw(self.vals, &mut self.pos)
     }
 }
 

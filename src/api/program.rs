@@ -40,10 +40,7 @@ impl Engine {
         let display = crate::stdlib::base::chunk_display_name(name.as_bytes());
         match crate::vm::compile_chunk(src.as_ref(), &display) {
             Ok(proto) => Ok(Program { proto }),
-            Err(message) => Err(Error::SyntaxError {
-                incomplete_input: message.ends_with("<eof>") || message.ends_with("'<eof>'"),
-                message,
-            }),
+            Err(message) => Err(Error::syntax(message)),
         }
     }
 

@@ -8,7 +8,7 @@ use super::value::{into_raw, Ref};
 use super::{Error, FromLua, FromLuaMulti, IntoLua, IntoLuaMulti, Lua, Result, Value};
 use crate::heap::Gc;
 use crate::value::Value as Raw;
-use crate::value::{HostFn, NativeClosure, NativeKind, Table as RawTable, UserData as RawUd};
+use crate::value::{HostFn, Table as RawTable, UserData as RawUd};
 use crate::vm::{LuaError, Vm};
 use std::any::TypeId;
 use std::marker::PhantomData;
@@ -539,15 +539,6 @@ pub(crate) fn metatable_for<T: UserData + 'static>(lua: &Lua) -> Result<Gc<RawTa
         })
 }
 
-fn host_closure(vm: &mut Vm, f: Box<HostFn>, upvals: Vec<Raw>) -> Raw {
-    Raw::NatFn(vm.heap.alloc(NativeClosure {
-        kind: NativeKind::Host,
-        name: "?",
-        upvals: upvals.into_boxed_slice(),
-        host: Some(f),
-    }))
-}
-
 fn build_metatable<T>(
     vm: &mut Vm,
     s: &Shared,
@@ -563,7 +554,7 @@ fn build_metatable<T>(
         vm.heap.account(grown as isize);
     };
     for (k, f) in reg.methods {
-        let f = host_closure(vm, f, Vec::new());
+        let f = vm.new_host(f, Vec::new());
         set(vm, methods, &k, f);
     }
     for (k, v) in fields {
@@ -578,7 +569,7 @@ fn build_metatable<T>(
             "__newindex" => user_newindex = Some(f),
             "__gc" | "__metatable" => return Err(Error::MetaMethodRestricted(k)),
             _ => {
-                let f = host_closure(vm, f, Vec::new());
+                let f = vm.new_host(f, Vec::new());
                 set(vm, mt, &k, f);
             }
         }
@@ -635,7 +626,7 @@ fn build_metatable<T>(
                 }
             }
         });
-        let index = host_closure(vm, index, vec![Raw::Table(methods)]);
+        let index = vm.new_host(index, vec![Raw::Table(methods)]);
         set(vm, mt, "__index", index);
     }
     if !reg.setters.is_empty() || user_newindex.is_some() {
@@ -675,7 +666,7 @@ fn build_metatable<T>(
                 }
             }
         });
-        let newindex = host_closure(vm, newindex, Vec::new());
+        let newindex = vm.new_host(newindex, Vec::new());
         set(vm, mt, "__newindex", newindex);
     }
     Ok(mt)

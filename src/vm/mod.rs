@@ -316,6 +316,16 @@ impl Vm {
         }))
     }
 
+    /// Wraps a host closure (see [`crate::value::HostFn`]) as a function value.
+    pub(crate) fn new_host(&mut self, f: Box<crate::value::HostFn>, upvals: Vec<Value>) -> Value {
+        Value::NatFn(self.heap.alloc(NativeClosure {
+            kind: NativeKind::Host,
+            name: "?",
+            upvals: upvals.into_boxed_slice(),
+            host: Some(f),
+        }))
+    }
+
     /// The interned name of a metamethod event.
     #[inline]
     pub fn tm_name(&self, tm: Tm) -> Gc<LuaStr> {
