@@ -228,38 +228,22 @@ impl Vm {
     /// Calls `f` from the host under the current budget and policy. Under
     /// [`Policy::Pause`] the call may come back [`CallState::Paused`].
     pub fn start_call(&mut self, f: Value, args: &[Value]) -> Result<CallState, LuaError> {
-        if self.paused.is_some() {
-            return Err(LuaError::msg(
-                "a paused call is pending (resume or cancel it)",
-            ));
-        }
-        let saved_top = self.top;
         let func = self.top;
         self.check_stack(func + args.len() + 1)?;
         self.stack[func] = f;
         self.stack[func + 1..func + 1 + args.len()].copy_from_slice(args);
         self.top = func + 1 + args.len();
-        let call = PausedCall {
-            depth: self.frames.len(),
-            func,
-            saved_top,
-        };
-        self.native_depth += 1;
-        let saved_pd = self.meter.pause_depth;
-        self.meter.pause_depth = self.native_depth;
-        let r = match self.precall(func, args.len(), -1) {
-            Ok(true) => self.execute(call.depth),
-            Ok(false) => Ok(()),
-            Err(e) => Err(e),
-        };
-        self.meter.pause_depth = saved_pd;
-        self.native_depth -= 1;
-        self.end_call(r, call)
+        if !self.call_in_place(func, args.len())? {
+            return Ok(CallState::Paused);
+        }
+        let out = self.stack[func..self.top].to_vec();
+        self.top = func;
+        Ok(CallState::Done(out))
     }
 
     /// Calls the function at `stack[func]` with the `nargs` values above it (the
-    /// stack's `top` is just after them) under the current budget and policy, like
-    /// [`start_call`](Self::start_call) but leaving the results in place: on
+    /// stack's `top` is just after them) under the current budget and policy,
+    /// leaving the results in place: on
     /// `Ok(true)` they are `stack[func..top]` and the caller resets `top`; `Ok(false)`
     /// means the call paused (resume with [`resume_call`](Self::resume_call)).
     pub(crate) fn call_in_place(&mut self, func: usize, nargs: usize) -> Result<bool, LuaError> {
