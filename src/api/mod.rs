@@ -20,6 +20,7 @@ mod scope;
 pub(crate) mod state;
 mod string;
 mod table;
+mod task;
 mod thread;
 pub(crate) mod userdata;
 mod value;
@@ -35,6 +36,7 @@ pub use registry::{AppDataRef, AppDataRefMut, RegistryKey};
 pub use scope::Scope;
 pub use string::{BorrowedBytes, BorrowedStr, LuaString};
 pub use table::{Table, TablePairs, TableSequence};
+pub use task::{Task, TaskState};
 pub use thread::{Thread, ThreadStatus};
 pub use userdata::{
     AnyUserData, MetaMethod, UserData, UserDataFields, UserDataMethods, UserDataRef,

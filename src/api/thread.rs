@@ -4,6 +4,7 @@ use super::multi::{ValBuf, ValIter};
 use super::value::{into_raw, to_public, Ref};
 use super::{Error, FromLuaMulti, IntoLuaMulti, Result};
 use crate::value::Value as Raw;
+use crate::vm::task::TaskRun;
 use crate::vm::thread::ThreadStatus as RawStatus;
 
 /// The state of a coroutine, as mlua reports it.
@@ -15,6 +16,9 @@ pub enum ThreadStatus {
     Running,
     /// Resumed another coroutine and waits for it.
     Normal,
+    /// mani: a task stopped by its budget; [`Task::resume`](crate::Task::resume)
+    /// continues it.
+    Paused,
     /// Returned from its function.
     Finished,
     /// Died with an error.
@@ -44,16 +48,32 @@ impl Thread {
 
     /// Resumes the coroutine with `args`; returns what it yields or returns. An error
     /// inside it comes back as `Err` (the coroutine is then dead).
+    ///
+    /// The coroutine runs under the State's budget, step limit and memory quota.
+    /// Under [`Policy::Pause`](crate::meter::Policy::Pause), running out of budget
+    /// returns [`Error::Paused`] with the coroutine [`ThreadStatus::Paused`]; after
+    /// [`Lua::add_budget`](crate::Lua::add_budget), `resume` continues it where it
+    /// stopped (`args` are then ignored). For many budgeted runs at once, see
+    /// [`Task`](crate::Task).
     pub fn resume<R: FromLuaMulti>(&self, args: impl IntoLuaMulti) -> Result<R> {
         let lua = self.0.lua();
-        if self.status() != ThreadStatus::Resumable {
+        let co = self.thread();
+        let resumable = matches!(
+            self.status(),
+            ThreadStatus::Resumable | ThreadStatus::Paused
+        );
+        // A task's thread runs only through its `Task` (and its budget).
+        if !resumable || lua.with(|_| co.get().task) {
             return Err(Error::CoroutineUnresumable);
         }
         let mut buf = ValBuf::new();
         args.push_into(lua, &mut buf)?;
-        let co = self.thread();
         let mut out = ValBuf::new();
         lua.with(|vm| {
+            if vm.native_depth == 0 {
+                vm.last_traceback = None;
+                vm.limit_where = None;
+            }
             let mut raw = Vec::with_capacity(buf.0.len());
             for v in buf.0.drain(..) {
                 raw.push(into_raw(vm, &lua.s, v)?);
@@ -64,14 +84,17 @@ impl Thread {
                 .map_err(|e| lua.convert_error(vm, e))?;
             vm.stack[saved..saved + raw.len()].copy_from_slice(&raw);
             vm.top = saved + raw.len();
-            let r = vm.resume(co, &raw);
+            let r = vm.run_task(co, None, &raw);
             vm.top = saved;
             match r {
-                Ok(Ok(vals)) => {
+                Ok((TaskRun::Done(vals) | TaskRun::Yielded(vals), _)) => {
                     out.0.extend(vals.into_iter().map(|v| to_public(&lua.s, v)));
                     Ok(())
                 }
-                Ok(Err(e)) => Err(lua.convert_error(vm, crate::vm::LuaError::Value(e))),
+                Ok((TaskRun::Paused, _)) => Err(Error::Paused),
+                Ok((TaskRun::Failed(e), _)) => {
+                    Err(lua.convert_error(vm, crate::vm::LuaError::Value(e)))
+                }
                 Err(e) => Err(lua.convert_error(vm, e)),
             }
         })?;
@@ -88,6 +111,7 @@ impl Thread {
             RawStatus::Suspended => ThreadStatus::Resumable,
             RawStatus::Running => ThreadStatus::Running,
             RawStatus::Normal => ThreadStatus::Normal,
+            RawStatus::Paused => ThreadStatus::Paused,
             RawStatus::Dead if th.error.is_some() => ThreadStatus::Error,
             RawStatus::Dead => ThreadStatus::Finished,
         }

@@ -312,8 +312,8 @@ fn finish(lua: &mut Lua, code: ExitCode, m: &Metering) -> ExitCode {
     code
 }
 
-/// Runs the loaded chunk `f`, in slices when asked: each slice adds `slice` units
-/// to the budget and resumes the paused call, until it finishes.
+/// Runs the loaded chunk `f`, in slices when asked: a task that gets `slice` more
+/// units each time it pauses, until it finishes.
 fn run_sliced(
     lua: &mut Lua,
     f: Function,
@@ -323,14 +323,12 @@ fn run_sliced(
     let Some(n) = slice else {
         return f.call::<()>(args);
     };
-    lua.set_policy(mani::meter::Policy::Pause);
-    lua.set_budget(Some(n));
+    let mut task = lua.spawn(&f, args)?;
     let mut slices = 1u64;
-    let mut run = lua.start_call(&f, args);
-    while let Ok(mani::Run::Paused) = run {
-        lua.add_budget(n);
+    let mut run = task.resume(n);
+    while let Ok(mani::TaskState::Paused) = run {
         slices += 1;
-        run = lua.resume();
+        run = task.resume(n);
     }
     eprintln!("slices: {slices}");
     run.map(|_| ())

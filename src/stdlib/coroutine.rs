@@ -67,7 +67,8 @@ fn status(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let s: &[u8] = match co.status {
         ThreadStatus::Suspended => b"suspended",
         ThreadStatus::Running => b"running",
-        ThreadStatus::Normal => b"normal",
+        // A paused task is active, like a coroutine that resumed another.
+        ThreadStatus::Normal | ThreadStatus::Paused => b"normal",
         ThreadStatus::Dead => b"dead",
     };
     let v = vm.new_str(s);
@@ -78,7 +79,7 @@ fn status(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
 fn running(vm: &mut Vm, _base: usize, _n: usize) -> Result<usize, LuaError> {
     let t = vm.current;
     vm.push(Value::Thread(t));
-    vm.push(Value::Bool(t == vm.main_thread));
+    vm.push(Value::Bool(vm.is_main(t)));
     Ok(2)
 }
 
@@ -88,7 +89,7 @@ fn isyieldable(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
         Value::Thread(t) => t,
         _ => vm.current,
     };
-    vm.push(Value::Bool(t != vm.main_thread));
+    vm.push(Value::Bool(!vm.is_main(t)));
     Ok(1)
 }
 
@@ -110,6 +111,9 @@ fn close(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let a = Args::new(base, n, "close");
     let co = check_co(vm, &a, 1)?;
     match co.status {
+        ThreadStatus::Suspended if co.get().task => {
+            Err(LuaError::msg("cannot close a normal coroutine"))
+        }
         ThreadStatus::Suspended | ThreadStatus::Dead => match vm.close_coroutine(co)? {
             None => {
                 vm.push(Value::Bool(true));
@@ -122,6 +126,8 @@ fn close(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
             }
         },
         ThreadStatus::Running => Err(LuaError::msg("cannot close a running coroutine")),
-        ThreadStatus::Normal => Err(LuaError::msg("cannot close a normal coroutine")),
+        ThreadStatus::Normal | ThreadStatus::Paused => {
+            Err(LuaError::msg("cannot close a normal coroutine"))
+        }
     }
 }

@@ -479,8 +479,9 @@ impl Vm {
         let Some(i) = found else {
             let in_coroutine = self.current != self.main_thread;
             // Escaping to the host: keep the traceback for its error (a coroutine's
-            // error goes to its resumer instead).
-            if !in_coroutine && entry_depth == self.host_depth && self.last_traceback.is_none() {
+            // error goes to its resumer instead, unless it is a task the host runs).
+            let at_host = self.current == self.host_thread && entry_depth == self.host_depth;
+            if at_host && self.last_traceback.is_none() {
                 self.last_traceback = Some(self.traceback());
             }
             if in_coroutine && entry_depth == 0 {
@@ -489,8 +490,18 @@ impl Vm {
                 let level = self.frames.first().map_or(0, |f| f.func);
                 self.close_upvals(level);
                 self.frames.clear();
-            } else {
-                self.unwind_to(entry_depth, 0);
+            } else if let Some(level) = self.frames.get(entry_depth).map(|f| f.func) {
+                // Leaving through a native call or to the host: the dropped frames'
+                // to-be-closed variables are closed now, innermost first, as the
+                // pcall (or host call) they unwind to would close them.
+                self.close_upvals(level);
+                self.frames.truncate(entry_depth);
+                if self.tbc.last().is_some_and(|&s| s >= level) {
+                    errv = match self.close_tbc(level, Some(errv)) {
+                        Ok(v) | Err(LuaError::Value(v)) => v,
+                        Err(e) => return Err(e),
+                    };
+                }
             }
             return Err(LuaError::Value(errv));
         };

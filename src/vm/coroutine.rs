@@ -25,12 +25,25 @@ impl Vm {
         std::mem::swap(&mut self.top, &mut th.top);
     }
 
+    /// True for the main thread and for tasks, which run like it: the host is
+    /// their resumer, so they cannot yield.
+    pub fn is_main(&self, t: Gc<Thread>) -> bool {
+        t == self.main_thread || t.get().task
+    }
+
     /// Creates a suspended coroutine that will run `f`.
     pub fn new_thread(&mut self, f: Value) -> Gc<Thread> {
         let mut t = Thread::new();
         t.stack.push(f);
         t.top = 1;
         self.heap.alloc(t)
+    }
+
+    /// Creates a task's thread (see [`Vm::run_task`]).
+    pub fn new_task(&mut self, f: Value) -> Gc<Thread> {
+        let t = self.new_thread(f);
+        t.get_mut().task = true;
+        t
     }
 
     /// Resumes `co` with `args`. `Ok(Ok(values))`: yielded or finished with values;
@@ -189,7 +202,7 @@ impl Vm {
 
     /// Body of `coroutine.yield`: checks that yielding is allowed, then unwinds.
     pub(crate) fn yield_now(&mut self) -> Result<(), LuaError> {
-        if self.current == self.main_thread {
+        if self.is_main(self.current) {
             return Err(LuaError::rt("attempt to yield from outside a coroutine"));
         }
         if self.native_depth != self.yield_depth {
@@ -236,6 +249,8 @@ impl Vm {
     ) -> Result<usize, LuaError> {
         let wrap = matches!(nc.kind, NativeKind::CoWrapCall);
         let r = match args {
+            // Only the host runs a task.
+            Some(_) if co.get().task => Err(self.new_str(b"cannot resume non-suspended coroutine")),
             Some(args) => self.resume(co, args)?,
             None => self.resume_paused_thread(co)?,
         };

@@ -247,7 +247,8 @@ impl Vm {
     /// `Ok(true)` they are `stack[func..top]` and the caller resets `top`; `Ok(false)`
     /// means the call paused (resume with [`resume_call`](Self::resume_call)).
     pub(crate) fn call_in_place(&mut self, func: usize, nargs: usize) -> Result<bool, LuaError> {
-        if self.paused.is_some() {
+        // Only the host's own calls pause (see below): one waiting blocks another.
+        if self.paused.is_some() && self.native_depth == 0 {
             self.top = func;
             return Err(LuaError::msg(
                 "a paused call is pending (resume or cancel it)",

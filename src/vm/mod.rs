@@ -9,6 +9,7 @@ pub mod host;
 mod interp;
 pub(crate) mod meta;
 pub mod metering;
+pub mod task;
 pub mod thread;
 
 use crate::heap::{Gc, Heap};
@@ -223,6 +224,8 @@ pub struct Vm {
     /// Frame depth at which the innermost host call entered the VM: an error that
     /// unwinds to it goes back to the host (and keeps its traceback).
     pub(crate) host_depth: usize,
+    /// The thread the innermost host call runs in: the main thread, or a task.
+    pub(crate) host_thread: Gc<Thread>,
 }
 
 // SAFETY: a `Vm` owns its whole object graph: every `Gc` it holds points into its own
@@ -284,6 +287,7 @@ impl Vm {
             ud_metas: Default::default(),
             host: std::ptr::null(),
             host_depth: 0,
+            host_thread: main_thread,
         };
         vm.current.get_mut().status = thread::ThreadStatus::Running;
         vm

@@ -10,6 +10,8 @@ pub enum ThreadStatus {
     Suspended,
     Running,
     Normal,
+    /// A task stopped by its budget (it continues when the host runs it again).
+    Paused,
     Dead,
 }
 
@@ -25,6 +27,8 @@ pub struct Thread {
     pub error: Option<Value>,
     /// Where the pending `yield` of a suspended coroutine delivers resume values.
     pub yield_site: crate::vm::coroutine::YieldSite,
+    /// A task: run by the host, like the main thread (it cannot yield).
+    pub task: bool,
 }
 
 impl Thread {
@@ -39,6 +43,7 @@ impl Thread {
             status: ThreadStatus::Suspended,
             yield_site: Default::default(),
             error: None,
+            task: false,
         }
     }
 

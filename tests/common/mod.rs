@@ -16,3 +16,11 @@ impl Write for Sink {
         Ok(())
     }
 }
+
+impl Sink {
+    /// What was written so far, as text.
+    #[allow(dead_code)]
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
