@@ -43,6 +43,12 @@
 //!   [`Error::StepLimit`] or [`Error::MemoryError`], which `pcall` cannot catch.
 //!   Under [`meter::Policy::Pause`], [`Lua::start_call`] and [`Lua::resume`] run a call
 //!   in slices. [`Lua::cost`] and [`Lua::enable_profile`] report what was charged.
+//! - **Tasks**: [`Lua::spawn`] gives a [`Task`], run in slices by
+//!   [`Task::resume`] with a budget of its own; any number can be paused at once.
+//!   Lua called from an async Rust function ([`Lua::create_async_function`],
+//!   [`Function::call_async`]) pauses with its task.
+//! - **Compile once**: [`Engine::compile`] gives a [`Program`] that any State
+//!   instantiates without parsing.
 //! - **Determinism**: `tostring` of tables shows a per-State id, `pairs` follows
 //!   insertion order, `math.random` has a fixed seed, and the clock is the host's
 //!   ([`Lua::set_clock`]).
@@ -59,7 +65,8 @@
 //!   [`Lua::new_with`]. `Lua` is always `Send + Sync` (mlua's `send` feature), so
 //!   callbacks and userdata must be `Send`; [`Lua::scope`] takes non-`Send` ones.
 //!   A Lua error whose value is not a string arrives as [`Error::LuaValue`] with the
-//!   value. There is no `unsafe` door to the C API, no async, no serde.
+//!   value. There is no `unsafe` door to the C API and no serde; async functions
+//!   are polled by the VM when their task runs (no executor, no waker).
 //! - Added: budgets, step limits, pause and resume, cost reports.
 //!
 //! ## Soundness

@@ -375,3 +375,130 @@ fn a_coroutine_resumed_by_the_host_keeps_to_the_budget() {
     lua.set_budget(None);
     assert_eq!(co.resume::<String>(()).unwrap(), "end");
 }
+
+/// An async callback that calls a Lua function for 1..=n and sums the results.
+fn async_each(lua: &Lua) {
+    let each = lua
+        .create_async_function(|_, (f, n): (Function, i64)| async move {
+            let mut s = 0;
+            for i in 1..=n {
+                s += f.call_async::<i64>(i).await?;
+            }
+            Ok(s)
+        })
+        .unwrap();
+    lua.globals().set("each", each).unwrap();
+}
+
+#[test]
+fn lua_called_from_an_async_callback_pauses_inside_it() {
+    let lua = Lua::new();
+    async_each(&lua);
+    let src = "local s = 0 for i = 1, 10 do s = s + each(function(x) local y = 0 for j = 1, x do y = y + j end return y end, 20) end return s";
+    let (whole, _, cost) = alone_with(&lua, src);
+    assert_eq!(whole, "15400");
+    for slice in [1, 7, 50] {
+        let f = lua.load(src).set_name("=unit.lua").into_function().unwrap();
+        let mut task = lua.spawn(&f, ()).unwrap();
+        let mut slices = 0u64;
+        let v = loop {
+            slices += 1;
+            match task.resume(slice).unwrap() {
+                TaskState::Done(v) => break v,
+                // No debt: the pause happened inside the Lua the callback called.
+                TaskState::Paused => assert!(task.balance() >= 0, "slice {slice}"),
+            }
+        };
+        assert_eq!(show(&v), whole);
+        assert_eq!(task.cost(), cost, "slice {slice}");
+        assert!(slices * slice * 2 >= cost, "slice {slice}: {slices} slices");
+    }
+}
+
+#[test]
+fn an_async_callback_can_wait_for_the_next_slice() {
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+    /// Not ready the first time it is polled: waits one frame.
+    struct NextFrame(bool);
+    impl Future for NextFrame {
+        type Output = ();
+        fn poll(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
+            if std::mem::replace(&mut self.0, true) {
+                Poll::Ready(())
+            } else {
+                Poll::Pending
+            }
+        }
+    }
+    let lua = Lua::new();
+    let wait = lua
+        .create_async_function(|_, n: i64| async move {
+            for _ in 0..n {
+                NextFrame(false).await;
+            }
+            Ok(n * 10)
+        })
+        .unwrap();
+    lua.globals().set("wait", wait).unwrap();
+    let f = lua
+        .load("local a = wait(3) local b = wait(1) return a + b")
+        .into_function()
+        .unwrap();
+    let mut task = lua.spawn(&f, ()).unwrap();
+    let mut frames = 1;
+    let v = loop {
+        match task.resume(1_000_000).unwrap() {
+            TaskState::Done(v) => break v,
+            TaskState::Paused => frames += 1,
+        }
+    };
+    assert_eq!(show(&v), "40");
+    assert_eq!(frames, 5);
+    // Where it cannot park (under pcall), waiting is an error, not a hang.
+    let f = lua.load("return pcall(wait, 1)").into_function().unwrap();
+    let mut task = lua.spawn(&f, ()).unwrap();
+    let TaskState::Done(v) = task.resume(1_000_000).unwrap() else {
+        panic!("pcall(wait) paused")
+    };
+    assert_eq!(
+        show(&v),
+        "false,an async function cannot wait here (it was called by a native function or pcall)"
+    );
+}
+
+#[test]
+fn a_dropped_task_drops_its_parked_future() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    static DROPS: AtomicUsize = AtomicUsize::new(0);
+    struct Flag;
+    impl Drop for Flag {
+        fn drop(&mut self) {
+            DROPS.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+    let lua = Lua::new();
+    let _keep = Arc::new(());
+    let f = lua
+        .create_async_function(|_, g: Function| async move {
+            let _flag = Flag;
+            g.call_async::<()>(()).await
+        })
+        .unwrap();
+    lua.globals().set("f", f).unwrap();
+    let body = lua
+        .load("f(function() for i = 1, 1000 do end end)")
+        .into_function()
+        .unwrap();
+    let mut task = lua.spawn(&body, ()).unwrap();
+    assert!(matches!(task.resume(30).unwrap(), TaskState::Paused));
+    assert_eq!(DROPS.load(Ordering::SeqCst), 0);
+    drop(task);
+    lua.gc_collect().unwrap();
+    lua.gc_collect().unwrap();
+    assert_eq!(DROPS.load(Ordering::SeqCst), 1);
+    // The State is still fine.
+    assert_eq!(lua.load("return 1 + 1").eval::<i64>().unwrap(), 2);
+}

@@ -108,7 +108,7 @@ pub(crate) fn call_host<R: IntoLuaMulti>(
 }
 
 /// Keeps a callback's panic for the API boundary, where it resumes.
-fn host_panic(vm: &mut Vm, panic: Box<dyn std::any::Any + Send>) -> LuaError {
+pub(crate) fn host_panic(vm: &mut Vm, panic: Box<dyn std::any::Any + Send>) -> LuaError {
     let s = state::shared_of(vm);
     *s.lock().panic.borrow_mut() = Some(panic);
     LuaError::HostPanic

@@ -460,7 +460,8 @@ impl Lua {
 
     /// Under [`Policy::Pause`], how far native work (a `table.sort` comparator, a
     /// `gsub` callback: code that cannot pause) may run past an exhausted budget
-    /// before the call ends with [`Error::BudgetExhausted`]. Default 10^8 units.
+    /// before the call ends with [`Error::BudgetExhausted`]. Default 10^6 units: a frame overruns by at most that much. Lua that a callback
+    /// runs can pause instead when the callback is async ([`Lua::create_async_function`]).
     pub fn set_max_debt(&self, units: u64) {
         self.with(|vm| vm.meter.max_debt = units.min(i64::MAX as u64) as i64)
     }

@@ -5,6 +5,7 @@
 //! Internals stay behind it: a handle is a rooted slot checked against its State,
 //! and every access to a State goes through its lock (`state.rs`).
 
+mod async_fn;
 pub(crate) mod callback;
 mod cell;
 mod conv;
@@ -25,6 +26,7 @@ mod thread;
 pub(crate) mod userdata;
 mod value;
 
+pub use async_fn::AsyncCallFuture;
 pub use conv::{FromLua, IntoLua};
 pub use error::{Error, ErrorContext, ExternalError, ExternalResult, Result};
 pub use function::{AsChunk, Chunk, Function};

@@ -80,6 +80,26 @@ impl std::fmt::Debug for Task {
     }
 }
 
+/// Converts `args` and puts them on the stack above its top, where they stay
+/// reachable until a thread has copied them onto its own; returns the top to
+/// restore afterwards and the values.
+pub(crate) fn push_args(
+    vm: &mut crate::vm::Vm,
+    s: &std::sync::Arc<super::state::Shared>,
+    args: &mut ValBuf,
+) -> Result<(usize, Vec<Raw>)> {
+    let mut raw = Vec::with_capacity(args.0.len());
+    for v in args.0.drain(..) {
+        raw.push(into_raw(vm, s, v)?);
+    }
+    let top = vm.top;
+    vm.check_stack(top + raw.len())
+        .map_err(|e| super::lua::convert_error(vm, s, e))?;
+    vm.stack[top..top + raw.len()].copy_from_slice(&raw);
+    vm.top = top + raw.len();
+    Ok((top, raw))
+}
+
 impl Lua {
     /// Creates a [`Task`] that will call `func` with `args`; nothing runs until
     /// [`Task::resume`].
@@ -121,27 +141,13 @@ impl Task {
         let (r, out) = lua.with(|vm| {
             vm.last_traceback = None;
             vm.limit_where = None;
-            let mut raw = Vec::with_capacity(buf.0.len());
-            for v in buf.0.drain(..) {
-                match into_raw(vm, &lua.s, v) {
-                    Ok(v) => raw.push(v),
-                    Err(e) => return (Err(e), out),
-                }
-            }
-            let saved_out = out.map(|w| std::mem::replace(&mut vm.out, w));
-            // The arguments stay reachable on the resumer's stack until the task
-            // has copied them onto its own.
-            let base = vm.top;
-            let r = match vm.check_stack(base + raw.len()) {
-                Ok(()) => {
-                    vm.stack[base..base + raw.len()].copy_from_slice(&raw);
-                    vm.top = base + raw.len();
-                    let r = vm.run_task(co, Some(&mut self.balance), &raw);
-                    vm.top = base;
-                    r
-                }
-                Err(e) => Err(e),
+            let (top, raw) = match push_args(vm, &lua.s, &mut buf) {
+                Ok(a) => a,
+                Err(e) => return (Err(e), out),
             };
+            let saved_out = out.map(|w| std::mem::replace(&mut vm.out, w));
+            let r = vm.run_task(co, Some(&mut self.balance), &raw, true);
+            vm.top = top;
             let out = saved_out.map(|w| std::mem::replace(&mut vm.out, w));
             let r = match r {
                 Ok((run, used)) => {

@@ -1,7 +1,7 @@
 //! [`Thread`]: a handle to a coroutine.
 
 use super::multi::{ValBuf, ValIter};
-use super::value::{into_raw, to_public, Ref};
+use super::value::{to_public, Ref};
 use super::{Error, FromLuaMulti, IntoLuaMulti, Result};
 use crate::value::Value as Raw;
 use crate::vm::task::TaskRun;
@@ -74,17 +74,8 @@ impl Thread {
                 vm.last_traceback = None;
                 vm.limit_where = None;
             }
-            let mut raw = Vec::with_capacity(buf.0.len());
-            for v in buf.0.drain(..) {
-                raw.push(into_raw(vm, &lua.s, v)?);
-            }
-            // The arguments stay reachable on the stack while the coroutine runs.
-            let saved = vm.top;
-            vm.check_stack(saved + raw.len())
-                .map_err(|e| lua.convert_error(vm, e))?;
-            vm.stack[saved..saved + raw.len()].copy_from_slice(&raw);
-            vm.top = saved + raw.len();
-            let r = vm.run_task(co, None, &raw);
+            let (saved, raw) = super::task::push_args(vm, &lua.s, &mut buf)?;
+            let r = vm.run_task(co, None, &raw, true);
             vm.top = saved;
             match r {
                 Ok((TaskRun::Done(vals) | TaskRun::Yielded(vals), _)) => {

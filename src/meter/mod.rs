@@ -56,7 +56,7 @@ pub const UNLIMITED: i64 = i64::MAX / 4;
 
 /// Default for [`Meter::max_debt`]: how far native work (and Lua code it calls back)
 /// may run past an exhausted budget under [`Policy::Pause`] before it becomes an error.
-pub const DEFAULT_MAX_DEBT: i64 = 100_000_000;
+pub const DEFAULT_MAX_DEBT: i64 = 1_000_000;
 
 /// The metering state of a State.
 #[derive(Debug, Clone)]

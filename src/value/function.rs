@@ -91,6 +91,9 @@ pub enum NativeKind {
     CoWrapCall,
     /// A host closure: [`NativeClosure::host`] (`None` once a scope destroyed it).
     Host,
+    /// An async host closure: it may park its future in its frame and pause; the
+    /// frame is continued by calling the closure again with `Vm::async_resume` set.
+    HostAsync,
 }
 
 /// A native function value, optionally with upvalues.

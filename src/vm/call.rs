@@ -69,7 +69,9 @@ impl Vm {
                         NativeKind::Plain(f) => f(self, func + 1, nargs)?,
                         // Always unwinds with `LuaError::Yield` (or an error).
                         NativeKind::CoYield => return self.yield_now().map(|_| false),
-                        NativeKind::Host => self.call_host(nc, func + 1, nargs)?,
+                        NativeKind::Host | NativeKind::HostAsync => {
+                            self.call_host(nc, func + 1, nargs)?
+                        }
                         _ => self.resume_native(nc, func + 1, nargs)?,
                     };
                     self.frames.pop();
@@ -103,7 +105,7 @@ impl Vm {
     /// closure alive for the call, and a scope destroys its closures only after every
     /// call into them has returned.
     #[inline(never)]
-    fn call_host(
+    pub(crate) fn call_host(
         &mut self,
         nc: Gc<crate::value::NativeClosure>,
         base: usize,

@@ -386,11 +386,23 @@ impl Vm {
                 self.execute(entry_depth)
             }
             FrameKind::Native(nc)
-                if matches!(nc.kind, NativeKind::CoResume | NativeKind::CoWrapCall) =>
+                if matches!(
+                    nc.kind,
+                    NativeKind::CoResume | NativeKind::CoWrapCall | NativeKind::HostAsync
+                ) =>
             {
-                let co = Self::paused_child(&f, &self.stack)
-                    .expect("paused resume frame holds its coroutine");
-                match self.resume_native_with(nc, co, None) {
+                let r = if let NativeKind::HostAsync = nc.kind {
+                    // The parked future waits in the frame's last slot.
+                    self.async_resume = true;
+                    let r = self.call_host(nc, f.base, self.top - f.base);
+                    self.async_resume = false;
+                    r
+                } else {
+                    let co = Self::paused_child(&f, &self.stack)
+                        .expect("paused resume frame holds its coroutine");
+                    self.resume_native_with(nc, co, None)
+                };
+                match r {
                     Ok(n) => {
                         self.frames.pop();
                         let src = self.top - n;

@@ -226,6 +226,12 @@ pub struct Vm {
     pub(crate) host_depth: usize,
     /// The thread the innermost host call runs in: the main thread, or a task.
     pub(crate) host_thread: Gc<Thread>,
+    /// Set while an async host function's parked frame is continued (the
+    /// closure then polls the future it parked instead of starting anew).
+    pub(crate) async_resume: bool,
+    /// Set while an async host function polls its future where it could park
+    /// it: Lua it calls with `call_async` may then pause.
+    pub(crate) park_ok: bool,
 }
 
 // SAFETY: a `Vm` owns its whole object graph: every `Gc` it holds points into its own
@@ -288,6 +294,8 @@ impl Vm {
             host: std::ptr::null(),
             host_depth: 0,
             host_thread: main_thread,
+            async_resume: false,
+            park_ok: false,
         };
         vm.current.get_mut().status = thread::ThreadStatus::Running;
         vm
@@ -322,8 +330,18 @@ impl Vm {
 
     /// Wraps a host closure (see [`crate::value::HostFn`]) as a function value.
     pub(crate) fn new_host(&mut self, f: Box<crate::value::HostFn>, upvals: Vec<Value>) -> Value {
+        self.new_host_kind(f, upvals, NativeKind::Host)
+    }
+
+    /// Like [`new_host`](Self::new_host), of the given host kind.
+    pub(crate) fn new_host_kind(
+        &mut self,
+        f: Box<crate::value::HostFn>,
+        upvals: Vec<Value>,
+        kind: NativeKind,
+    ) -> Value {
         Value::NatFn(self.heap.alloc(NativeClosure {
-            kind: NativeKind::Host,
+            kind,
             name: "?",
             upvals: upvals.into_boxed_slice(),
             host: Some(f),

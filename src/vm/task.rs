@@ -31,13 +31,15 @@ impl Vm {
     /// Runs the task thread `co` with the units in `balance` (negative: debt left
     /// by its last slice), or under the State's own budget and policy when `None`:
     /// a suspended thread is resumed with `args`, a paused one continues where it
-    /// stopped. Returns how the slice ended and the units it charged. Limits
+    /// stopped. Unless `pausable`, running out of budget is not a pause but a
+    /// charge into debt (as inside native calls). Returns how the slice ended and the units it charged. Limits
     /// (steps, memory, debt past `max_debt`) come back as `Err` and kill the task.
     pub(crate) fn run_task(
         &mut self,
         co: Gc<Thread>,
         balance: Option<&mut i64>,
         args: &[Value],
+        pausable: bool,
     ) -> Result<(TaskRun, u64), LuaError> {
         let status = co.get().status;
         if !matches!(status, ThreadStatus::Suspended | ThreadStatus::Paused) {
@@ -56,7 +58,11 @@ impl Vm {
         }
         let start = m.budget;
         // `enter_thread` lets the thread pause when its resumer could.
-        m.pause_depth = self.native_depth;
+        m.pause_depth = if pausable {
+            self.native_depth
+        } else {
+            usize::MAX
+        };
         let saved_host = (self.host_thread, self.host_depth);
         self.host_thread = co;
         self.host_depth = 0;
