@@ -156,9 +156,8 @@ impl Lua {
     /// (see [`Lua::set_clock`]). Output of `print` goes to standard output (see
     /// [`Lua::set_output`]).
     pub fn new() -> Lua {
-        let mut vm = Vm::new();
-        crate::stdlib::open_sandbox(&mut vm);
-        state::new_state(vm)
+        // The libraries come from the process's shared image (built on first use).
+        state::new_state(crate::stdlib::image::new_state(StdLib::ALL_SAFE.0))
     }
 
     /// A trusted State with every library (`io`, all of `os`, `require`, `dofile`)
@@ -175,7 +174,7 @@ impl Lua {
     /// A State with the chosen libraries. `IO`, `OS` or `PACKAGE` make it a trusted
     /// State (real clock, lua's string sizes).
     pub fn new_with(libs: StdLib, _options: LuaOptions) -> Result<Lua> {
-        let mut vm = Vm::new();
+        let mut vm = crate::stdlib::image::new_state(libs.0);
         let trusted = libs.contains(StdLib::IO)
             || libs.contains(StdLib::OS)
             || libs.contains(StdLib::PACKAGE);
@@ -183,7 +182,6 @@ impl Lua {
             vm.clock = Box::new(crate::vm::host::SystemClock::default());
             vm.max_string = crate::vm::host::TRUSTED_MAX_STRING;
         }
-        crate::stdlib::open_selected(&mut vm, libs.0);
         Ok(state::new_state(vm))
     }
 

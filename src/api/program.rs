@@ -45,6 +45,11 @@ impl Engine {
     }
 
     /// A new State of this engine's profile (the sandbox profile, as [`Lua::new`]).
+    ///
+    /// The standard library is not installed again: it is built once per process
+    /// (for each library selection) into a shared image whose strings and
+    /// functions every State uses read-only; a new State only copies the library
+    /// tables (a few microseconds and under 8 KiB; see `benches/state.rs`).
     pub fn new_state(&self) -> Lua {
         Lua::new()
     }

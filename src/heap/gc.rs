@@ -14,6 +14,14 @@
 //!    borrow of the same object (table operations do not call back into the VM while
 //!    holding one).
 //!
+//! 4. A frozen object (see [`Frozen`]) is shared read-only by every State built from
+//!    one standard-library image, possibly on several threads at once. It is never
+//!    written after it is frozen: its mark is set for good (so marking reads it and
+//!    stops), its identity number is preset, it is never finalizable, and only
+//!    immutable kinds freeze (strings, and native functions without upvalues or host
+//!    closures). It is freed with its [`Frozen`] set, which every State using it
+//!    keeps alive.
+//!
 //! Under these invariants dereferencing a `Gc` is always a valid, unaliased access.
 
 use crate::value::UserData;
@@ -108,7 +116,12 @@ impl<T> Gc<T> {
     #[inline]
     pub fn mark(&self) -> bool {
         let h = self.header();
-        !h.marked.replace(true)
+        // Read first: frozen objects are always marked and never written (invariant 4).
+        if h.marked.get() {
+            return false;
+        }
+        h.marked.set(true);
+        true
     }
 
     /// The identity number assigned by [`set_id`](Self::set_id), or 0.
@@ -163,6 +176,11 @@ pub trait HeapObject: Sized {
     fn erase(gc: Gc<Self>) -> ObjRef;
     /// Approximate bytes held by the object, including owned buffers.
     fn size(&self) -> usize;
+    /// True if the object is immutable once built and may be shared by States
+    /// (invariant 4).
+    fn freezable(&self) -> bool {
+        false
+    }
 }
 
 /// The heap: owns every object and the bookkeeping that decides when to collect.
@@ -181,6 +199,8 @@ pub struct Heap {
     /// Payloads of swept host userdata, dropped by the embedding API outside the VM
     /// (their `Drop` may run host code that calls back into the State).
     host_drops: Vec<Box<dyn std::any::Any + Send>>,
+    /// While a standard-library image is built: where freezable objects go.
+    freezer: Option<Box<Frozen>>,
 }
 
 impl Default for Heap {
@@ -200,11 +220,29 @@ impl Heap {
             running: true,
             limit: usize::MAX,
             host_drops: Vec::new(),
+            freezer: None,
         }
     }
 
+    /// From now on, freezable objects are allocated frozen, into a [`Frozen`] set
+    /// that [`take_frozen`](Self::take_frozen) returns.
+    pub(crate) fn start_freezing(&mut self) {
+        self.freezer = Some(Box::default());
+    }
+
+    /// The objects frozen since [`start_freezing`](Self::start_freezing).
+    pub(crate) fn take_frozen(&mut self) -> Frozen {
+        *self.freezer.take().unwrap_or_default()
+    }
+
     /// Moves `value` into a new heap box and returns its handle.
+    #[inline]
     pub fn alloc<T: HeapObject>(&mut self, value: T) -> Gc<T> {
+        if let Some(f) = self.freezer.as_deref_mut() {
+            if value.freezable() {
+                return f.alloc(value);
+            }
+        }
         let size = std::mem::size_of::<GcBox<T>>() + value.size();
         let boxed = Box::new(GcBox {
             header: GcHeader {
@@ -222,6 +260,17 @@ impl Heap {
         self.objects.push(T::erase(gc));
         self.bytes += size;
         gc
+    }
+
+    /// The tables in the heap, in allocation order.
+    pub(crate) fn tables(&self) -> Vec<Gc<crate::value::Table>> {
+        self.objects
+            .iter()
+            .filter_map(|o| match *o {
+                ObjRef::Table(t) => Some(t),
+                _ => None,
+            })
+            .collect()
     }
 
     /// Adds (or with a negative delta, removes) bytes owned by an existing object.
@@ -363,6 +412,84 @@ impl Heap {
     }
 }
 
+/// Identity numbers of frozen objects count from here (a State's own objects count
+/// from 1), so `tostring` never shows two objects the same.
+const FROZEN_IDS: u32 = 0x8000_0000;
+
+/// Frozen objects: built once, shared read-only by the States of an image, freed
+/// when the last of them (and the image) lets go of the set (invariant 4).
+#[derive(Default)]
+pub struct Frozen {
+    objects: Vec<ObjRef>,
+    /// The frozen strings by content, for interning.
+    strings: hashbrown::HashTable<Gc<crate::value::LuaStr>>,
+}
+
+// SAFETY: invariant 4: nothing writes a frozen object after it is built, so sharing
+// them between threads is sharing immutable data; the set owns the boxes and frees
+// them only when dropped, after every State using it (each holds an `Arc`).
+unsafe impl Send for Frozen {}
+// SAFETY: as above.
+unsafe impl Sync for Frozen {}
+
+impl Frozen {
+    fn alloc<T: HeapObject>(&mut self, value: T) -> Gc<T> {
+        let id = FROZEN_IDS + self.objects.len() as u32 + 1;
+        let boxed = Box::new(GcBox {
+            header: GcHeader {
+                // Marked for good: the collector of any State stops here.
+                marked: Cell::new(true),
+                id: Cell::new(id),
+                fin: Cell::new(false),
+            },
+            value,
+        });
+        let gc = Gc {
+            // Owned by this set from here on (freed by its `drop`).
+            ptr: NonNull::from(Box::leak(boxed)),
+            _marker: PhantomData,
+        };
+        self.objects.push(T::erase(gc));
+        gc
+    }
+
+    /// Makes the frozen strings among `strings` findable by content.
+    pub(crate) fn index_strings(
+        &mut self,
+        strings: impl Iterator<Item = Gc<crate::value::LuaStr>>,
+    ) {
+        for s in strings {
+            self.strings.insert_unique(s.hash(), s, |s| s.hash());
+        }
+    }
+
+    /// The frozen string with these contents (and content hash), if any.
+    #[inline]
+    pub(crate) fn find_str(&self, hash: u64, bytes: &[u8]) -> Option<Gc<crate::value::LuaStr>> {
+        self.strings
+            .find(hash, |s| s.hash() == hash && s.as_bytes() == bytes)
+            .copied()
+    }
+}
+
+impl Drop for Frozen {
+    fn drop(&mut self) {
+        for obj in self.objects.drain(..) {
+            // SAFETY: the set is dropped after every State that used its objects
+            // (they hold it by `Arc`), so no handle to them is used again; each box
+            // was allocated by `Frozen::alloc` and is freed exactly once here.
+            unsafe {
+                match obj {
+                    ObjRef::Str(g) => drop(Box::from_raw(g.ptr.as_ptr())),
+                    ObjRef::NatFn(g) => drop(Box::from_raw(g.ptr.as_ptr())),
+                    // Only strings and natives freeze.
+                    _ => unreachable!("only strings and natives are frozen"),
+                }
+            }
+        }
+    }
+}
+
 fn size_of_box<T: HeapObject>(g: Gc<T>) -> usize {
     std::mem::size_of::<GcBox<T>>() + g.get().size()
 }
@@ -406,6 +533,41 @@ mod tests {
         assert!(!keep.is_marked());
         keep.get_mut().set_int(1, Value::Int(7));
         assert!(matches!(keep.get().get_int(1), Value::Int(7)));
+    }
+
+    #[test]
+    fn frozen_objects_are_never_written_or_swept() {
+        let mut heap = Heap::new();
+        heap.start_freezing();
+        let mut strings = StrTable::default();
+        let s = strings.intern(&mut heap, b"shared");
+        let t = heap.alloc(Table::default());
+        let mut frozen = heap.take_frozen();
+        strings.freeze_into(&mut frozen);
+        let frozen = std::sync::Arc::new(frozen);
+        // Marked for good, with a preset id: marking reads and stops.
+        assert!(s.is_marked());
+        assert!(s.id() > FROZEN_IDS);
+        assert!(!s.mark());
+        // Tables do not freeze; a State over the set finds the string there.
+        assert!(!t.is_marked());
+        let mut heap2 = Heap::new();
+        let mut strings2 = StrTable::with_base(frozen.clone());
+        assert_eq!(strings2.intern(&mut heap2, b"shared"), s);
+        assert_eq!(heap2.object_count(), 0);
+        // A sweep of either heap leaves it alone.
+        heap.sweep(0);
+        heap2.sweep(0);
+        assert_eq!(s.as_bytes(), b"shared");
+        // Other threads read it too.
+        let f2 = frozen.clone();
+        std::thread::spawn(move || {
+            let mut h = Heap::new();
+            let mut st = StrTable::with_base(f2);
+            assert_eq!(st.intern(&mut h, b"shared").as_bytes(), b"shared");
+        })
+        .join()
+        .unwrap();
     }
 
     #[test]

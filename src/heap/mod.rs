@@ -3,4 +3,4 @@
 pub mod collect;
 mod gc;
 
-pub use gc::{Gc, Heap, HeapObject, ObjRef};
+pub use gc::{Frozen, Gc, Heap, HeapObject, ObjRef};

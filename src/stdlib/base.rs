@@ -181,7 +181,7 @@ fn setmetatable(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     Ok(1)
 }
 
-fn ipairs_aux(vm: &mut Vm, base: usize, _n: usize) -> Result<usize, LuaError> {
+pub(crate) fn ipairs_aux(vm: &mut Vm, base: usize, _n: usize) -> Result<usize, LuaError> {
     let t = vm.stack[base];
     let i = match vm.stack[base + 1] {
         Value::Int(i) => i.wrapping_add(1),

@@ -1,8 +1,8 @@
 //! The `math` library (manual §6.7).
 //!
 //! Transcendental functions use `libm` so results do not depend on the host's
-//! C library. `math.random` is lua5.4's xoshiro256** generator; its state is a
-//! per-State userdata shared as an upvalue by `random` and `randomseed`.
+//! C library. `math.random` is lua5.4's xoshiro256** generator; its state is the
+//! State's (`Vm::rng`), so the functions themselves can be shared.
 //!
 //! Determinism: lua5.4 seeds the generator from the clock at startup and on
 //! `math.randomseed()`. Here both use the fixed seed `(0, 0)`, so a fresh State
@@ -10,8 +10,7 @@
 
 use super::args::{arg_error, Args};
 use super::random::{RandomError, RandomValue, Xoshiro};
-use crate::heap::Gc;
-use crate::value::{NativeClosure, NativeKind, UserData, Value};
+use crate::value::Value;
 use crate::vm::arith::float_to_int;
 use crate::vm::{LuaError, Vm};
 
@@ -56,30 +55,14 @@ pub fn open(vm: &mut Vm) {
         ],
     );
     let Value::Table(t) = lib else { unreachable!() };
-    let state = vm.heap.alloc(UserData {
-        data: Box::new(Xoshiro::from_seed(DEFAULT_SEED.0, DEFAULT_SEED.1)),
-        host: false,
-        user_value: Value::Nil,
-        meta: None,
-    });
-    let mut fields: Vec<(&str, Value)> = vec![
+    let fields: Vec<(&str, Value)> = vec![
         ("pi", Value::Num(std::f64::consts::PI)),
         ("huge", Value::Num(f64::INFINITY)),
         ("maxinteger", Value::Int(i64::MAX)),
         ("mininteger", Value::Int(i64::MIN)),
+        ("random", vm.new_native("random", random)),
+        ("randomseed", vm.new_native("randomseed", randomseed)),
     ];
-    for (name, f) in [
-        ("random", random as crate::value::NativeFn),
-        ("randomseed", randomseed),
-    ] {
-        let c = vm.heap.alloc(NativeClosure {
-            kind: NativeKind::Plain(f),
-            name,
-            upvals: Box::new([Value::UData(state)]),
-            host: None,
-        });
-        fields.push((name, Value::NatFn(c)));
-    }
     for (name, v) in fields {
         let k = vm.new_str(name.as_bytes());
         let grown = t.get_mut().set(k, v);
@@ -312,25 +295,12 @@ fn min(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     minmax(vm, base, n, false)
 }
 
-/// The generator of the running `random`/`randomseed` closure.
-fn generator(vm: &Vm) -> Gc<UserData> {
-    match super::string::running_native(vm).upvals.first() {
-        Some(Value::UData(u)) => *u,
-        _ => unreachable!("random state upvalue"),
-    }
-}
-
-fn with_gen<R>(ud: Gc<UserData>, f: impl FnOnce(&mut Xoshiro) -> R) -> R {
-    let g = ud
-        .get_mut()
-        .data
-        .downcast_mut::<Xoshiro>()
-        .expect("random state");
-    f(g)
+/// A generator seeded as a fresh State's is (each State has its own, in `Vm::rng`).
+pub(crate) fn new_generator() -> Xoshiro {
+    Xoshiro::from_seed(DEFAULT_SEED.0, DEFAULT_SEED.1)
 }
 
 fn random(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
-    let ud = generator(vm);
     let a = Args::new(base, n, "random");
     let mut args = [0i64; 2];
     if n <= 2 {
@@ -339,20 +309,19 @@ fn random(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
                 Ok(x) => *slot = x,
                 Err(e) => {
                     // lua5.4 draws before it checks its arguments.
-                    with_gen(ud, |g| g.next_u64());
+                    vm.rng.next_u64();
                     return Err(e);
                 }
             }
         }
     }
-    let r = with_gen(ud, |g| {
-        if n <= 2 {
-            g.random(&args[..n])
-        } else {
-            g.next_u64();
-            Err(RandomError::WrongArgCount)
-        }
-    });
+    let g = &mut vm.rng;
+    let r = if n <= 2 {
+        g.random(&args[..n])
+    } else {
+        g.next_u64();
+        Err(RandomError::WrongArgCount)
+    };
     let v = match r {
         Ok(RandomValue::Float(f)) => Value::Num(f),
         Ok(RandomValue::Int(i)) => Value::Int(i),
@@ -363,14 +332,13 @@ fn random(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
 }
 
 fn randomseed(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
-    let ud = generator(vm);
     let a = Args::new(base, n, "randomseed");
     let (n1, n2) = if n == 0 {
         DEFAULT_SEED
     } else {
         (a.check_int(vm, 1)?, a.opt_int(vm, 2, 0)?)
     };
-    let (s1, s2) = with_gen(ud, |g| g.seed(n1, n2));
+    let (s1, s2) = vm.rng.seed(n1, n2);
     vm.push(Value::Int(s1));
     vm.push(Value::Int(s2));
     Ok(2)

@@ -16,6 +16,7 @@ pub mod args;
 pub mod base;
 pub mod coroutine;
 pub mod format;
+pub(crate) mod image;
 pub mod io;
 pub mod math;
 pub mod numfmt;
@@ -136,14 +137,6 @@ impl Vm {
     }
 }
 
-/// Loads the sandbox profile: the basic library without file access (`dofile`,
-/// `loadfile`, `require`), `string`, `table`, `math`, `utf8`, `coroutine`, and `os`
-/// reduced to `time`, `clock`, `date` and `difftime` on the host's clock.
-pub fn open_sandbox(vm: &mut Vm) {
-    open_pure(vm);
-    os::open_clock(vm);
-}
-
 /// Loads the libraries selected by `bits` (the embedding API's `StdLib` flags:
 /// coroutine 1, table 2, io 4, os 8, string 16, utf8 32, math 64, package 128). The
 /// basic library is always loaded; without `os`, its clock functions are.
@@ -176,16 +169,6 @@ pub fn open_selected(vm: &mut Vm, bits: u32) {
     if has(128) {
         package::open(vm);
     }
-}
-
-/// The libraries that touch nothing outside the State.
-fn open_pure(vm: &mut Vm) {
-    base::open(vm);
-    coroutine::open(vm);
-    string::open(vm);
-    table::open(vm);
-    math::open(vm);
-    utf8lib::open(vm);
 }
 
 /// Creates a library table from `fns` and stores it in the global `name`.

@@ -112,4 +112,15 @@ impl HeapObject for NativeClosure {
     fn size(&self) -> usize {
         self.upvals.len() * 16
     }
+    fn freezable(&self) -> bool {
+        // Library functions: nothing in them changes once made. Upvalues may be
+        // plain values or objects frozen before (always marked).
+        self.host.is_none()
+            && self.upvals.iter().all(|v| match v {
+                Value::Str(s) => s.is_marked(),
+                Value::NatFn(f) => f.is_marked(),
+                Value::Nil | Value::Bool(_) | Value::Int(_) | Value::Num(_) => true,
+                _ => false,
+            })
+    }
 }

@@ -14,7 +14,7 @@ use std::cell::Cell;
 const EMPTY: u32 = u32::MAX;
 
 /// Insertion-ordered map from [`Key`] to [`Value`].
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct OrdMap {
     entries: Vec<(Key, Value)>,
     index: Vec<u32>,

@@ -12,6 +12,12 @@ pub struct LuaStr {
 }
 
 impl LuaStr {
+    /// The content hash (as [`hash_bytes`] computes it).
+    #[inline(always)]
+    pub fn hash(&self) -> u64 {
+        self.hash
+    }
+
     /// The bytes of the string.
     #[inline(always)]
     pub fn as_bytes(&self) -> &[u8] {
@@ -38,6 +44,9 @@ impl HeapObject for LuaStr {
     fn size(&self) -> usize {
         self.data.len()
     }
+    fn freezable(&self) -> bool {
+        true
+    }
 }
 
 /// Content hash with a fixed seed: deterministic across runs and platforms.
@@ -53,6 +62,9 @@ pub fn hash_bytes(b: &[u8]) -> u64 {
 #[derive(Default)]
 pub struct StrTable {
     table: HashTable<Gc<LuaStr>>,
+    /// The standard library's frozen strings, shared with other States: found
+    /// there, a string is never made again here.
+    base: Option<std::sync::Arc<crate::heap::Frozen>>,
 }
 
 impl StrTable {
@@ -64,6 +76,9 @@ impl StrTable {
             .find(hash, |s| s.hash == hash && s.as_bytes() == bytes)
         {
             return *s;
+        }
+        if let Some(s) = self.base.as_ref().and_then(|b| b.find_str(hash, bytes)) {
+            return s;
         }
         let s = heap.alloc(LuaStr {
             hash,
@@ -82,12 +97,28 @@ impl StrTable {
         {
             return *s;
         }
+        if let Some(s) = self.base.as_ref().and_then(|b| b.find_str(hash, &bytes)) {
+            return s;
+        }
         let s = heap.alloc(LuaStr {
             hash,
             data: bytes.into_boxed_slice(),
         });
         self.table.insert_unique(hash, s, |s| s.hash);
         s
+    }
+
+    /// An empty table over the frozen strings of `base`.
+    pub(crate) fn with_base(base: std::sync::Arc<crate::heap::Frozen>) -> Self {
+        StrTable {
+            table: HashTable::new(),
+            base: Some(base),
+        }
+    }
+
+    /// Moves this table's strings (all frozen: built while freezing) into `frozen`.
+    pub(crate) fn freeze_into(&mut self, frozen: &mut crate::heap::Frozen) {
+        frozen.index_strings(std::mem::take(&mut self.table).into_iter());
     }
 
     /// Drops entries whose strings were not marked; call between mark and sweep.

@@ -37,7 +37,7 @@ impl Eq for Key {}
 type Map = OrdMap;
 
 /// A Lua table.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Table {
     arr: Vec<Value>,
     map: Map,
@@ -216,6 +216,13 @@ impl Table {
     #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.arr.is_empty() && self.map.values().all(|v| v.is_nil())
+    }
+
+    /// Every entry, array part first: its key and its value to change in place.
+    pub fn array_and_entries_mut(&mut self) -> impl Iterator<Item = (Value, &mut Value)> {
+        let arr = self.arr.iter_mut().enumerate();
+        arr.map(|(i, v)| (Value::Int(i as i64 + 1), v))
+            .chain(self.map.iter_mut().map(|(k, v)| (k.0, v)))
     }
 
     /// The array part (for bulk operations such as `table.concat` and sorting).

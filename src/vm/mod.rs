@@ -232,10 +232,16 @@ pub struct Vm {
     /// Set while an async host function polls its future where it could park
     /// it: Lua it calls with `call_async` may then pause.
     pub(crate) park_ok: bool,
+    /// The standard-library image this State was made from: it owns the frozen
+    /// strings and functions the State's tables refer to.
+    pub(crate) image: Option<Arc<crate::stdlib::image::Image>>,
+    /// `math.random`'s generator.
+    pub(crate) rng: crate::stdlib::random::Xoshiro,
 }
 
 // SAFETY: a `Vm` owns its whole object graph: every `Gc` it holds points into its own
-// heap. `Gc`, raw values and the `Vm` itself are crate-private; the public API reaches
+// heap, or to a frozen library object that no one writes (heap invariant 4) and that
+// its `image` keeps alive. `Gc`, raw values and the `Vm` itself are crate-private; the public API reaches
 // a `Vm` only through `api::state`, which holds the State's lock for every access, so
 // no two threads ever touch one `Vm` or its objects at once. Its other fields
 // (`Writer`, `Clock`, userdata payloads, host closures) are `Send`; `host` points to
@@ -251,20 +257,35 @@ impl Default for Vm {
 impl Vm {
     /// A bare state with no libraries loaded.
     pub fn new() -> Self {
-        let mut heap = Heap::new();
-        let mut strings = StrTable::default();
+        Self::new_in(Heap::new(), StrTable::default())
+    }
+
+    /// A bare state in `heap`, interning into `strings`.
+    pub(crate) fn new_in(mut heap: Heap, mut strings: StrTable) -> Self {
         let globals = heap.alloc(Table::default());
         let registry = heap.alloc(Table::default());
-        let main_thread = heap.alloc(Thread::new());
         let tm_names = TM_NAMES
             .iter()
             .map(|n| strings.intern(&mut heap, n.as_bytes()))
             .collect();
+        Self::from_parts(heap, strings, globals, registry, tm_names)
+    }
+
+    /// A state from its parts (a library image's copy, or a bare one).
+    pub(crate) fn from_parts(
+        mut heap: Heap,
+        strings: StrTable,
+        globals: Gc<Table>,
+        registry: Gc<Table>,
+        tm_names: Vec<Gc<LuaStr>>,
+    ) -> Self {
+        let main_thread = heap.alloc(Thread::new());
         let vm = Vm {
             heap,
             strings,
-            stack: Vec::with_capacity(256),
-            frames: Vec::with_capacity(64),
+            // Both grow on demand: a State that runs little stays small.
+            stack: Vec::new(),
+            frames: Vec::new(),
             open_upvals: Vec::new(),
             tbc: Vec::new(),
             top: 0,
@@ -296,6 +317,8 @@ impl Vm {
             host_thread: main_thread,
             async_resume: false,
             park_ok: false,
+            image: None,
+            rng: crate::stdlib::math::new_generator(),
         };
         vm.current.get_mut().status = thread::ThreadStatus::Running;
         vm
