@@ -5,7 +5,7 @@
 // yet freed while it is alive) and the number of allocations it took.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use mani::{Engine, Lua, TaskState};
+use mani::{Engine, TaskState};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
 
