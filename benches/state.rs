@@ -47,7 +47,11 @@ const UNIT: &str = "local id = ... local s = 0 for i = 1, 100 do s = s + i * id 
 fn state(c: &mut Criterion) {
     let engine = Engine::new();
     let program = engine.compile(UNIT, "=unit.lua").unwrap();
+    // The first State builds the process's library image; later ones copy it.
+    let (ibytes, iallocs, first) = footprint(|| engine.new_state());
+    eprintln!("first state (builds the image): {ibytes} bytes held, {iallocs} allocations");
     let (bytes, allocs, lua) = footprint(|| engine.new_state());
+    drop(first);
     eprintln!("state footprint: {bytes} bytes held, {allocs} allocations");
     let (fbytes, fallocs, f) = footprint(|| lua.load_program(&program).unwrap());
     eprintln!("program instance: {fbytes} bytes held, {fallocs} allocations");
