@@ -114,6 +114,19 @@ impl OrdMap {
         }
     }
 
+    /// Like [`get_str_cached`](Self::get_str_cached), for storing into the entry.
+    #[inline(always)]
+    pub fn get_str_cached_mut(&mut self, key: Gc<LuaStr>, cache: &Cell<u32>) -> Option<&mut Value> {
+        let hint = cache.get() as usize;
+        let hit = matches!(self.entries.get(hint), Some((Key(Value::Str(s)), _)) if *s == key);
+        if hit {
+            return Some(&mut self.entries[hint].1);
+        }
+        let i = self.get_index_of(&Key(Value::Str(key)))?;
+        cache.set(i as u32);
+        Some(&mut self.entries[i].1)
+    }
+
     /// Entry at position `i`.
     #[inline]
     pub fn get_index(&self, i: usize) -> Option<(&Key, &Value)> {

@@ -132,6 +132,13 @@ impl Table {
         self.map.get_str_cached(s, cache)
     }
 
+    /// The entry of string key `s`, through a per-instruction cache, to store into
+    /// (`None`: no entry; a removed key's entry holds `nil`).
+    #[inline(always)]
+    pub fn get_str_cached_mut(&mut self, s: Gc<LuaStr>, cache: &Cell<u32>) -> Option<&mut Value> {
+        self.map.get_str_cached_mut(s, cache)
+    }
+
     /// Raw set. The caller has rejected `nil` and NaN keys. Returns the number of bytes
     /// the table grew by (for heap accounting).
     #[inline]

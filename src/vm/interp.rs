@@ -448,6 +448,26 @@ impl Vm {
                     | Op::SetIK
                     | Op::SetField
                     | Op::SetFieldK => {
+                        // `t.name = v` into an existing field: through the
+                        // instruction's cache, one compare and a store. (A field
+                        // that holds nil is absent: `__newindex` may apply.)
+                        let field = matches!(i.op(), Op::SetField | Op::SetFieldK);
+                        let fkey = if field { k[i.b()] } else { Value::Nil };
+                        if let (Value::Table(tb), Value::Str(key)) = (r!(i.a()), fkey) {
+                            let v = if i.op() == Op::SetField {
+                                r!(i.c())
+                            } else {
+                                k[i.c()]
+                            };
+                            let tbl = tb.get_mut();
+                            let plain = tbl.meta.is_none();
+                            if let Some(slot) = tbl.get_str_cached_mut(key, &pinst.caches[pc - 1]) {
+                                if plain || !slot.is_nil() {
+                                    *slot = v;
+                                    continue;
+                                }
+                            }
+                        }
                         let int_key;
                         let key: &Value = match i.op() {
                             Op::SetTable | Op::SetTableK => rref!(i.b()),
@@ -835,6 +855,35 @@ impl Vm {
                         };
                         let nres = i.c() as i32 - 1;
                         self.frames[fi].pc = pc;
+                        // The common call: a Lua function with a fixed parameter list
+                        // whose registers fit in the stack as it is. Its frame is
+                        // pushed right here (what `precall` does, minus the cases).
+                        if let Value::LuaFn(ncl) = r!(a) {
+                            let pi = ncl.p.get_static();
+                            let fp = &*pi.proto;
+                            let nbase = func + 1;
+                            if !fp.is_vararg && nbase + fp.max_stack as usize <= self.stack.len() {
+                                for j in nargs..fp.num_params as usize {
+                                    self.stack[nbase + j] = Value::Nil;
+                                }
+                                self.frames.push(super::frame::Frame {
+                                    func,
+                                    base: nbase,
+                                    pc: 0,
+                                    nresults: nres,
+                                    nvarargs: 0,
+                                    kind: FrameKind::Lua(ncl),
+                                    cont: Cont::None,
+                                    pdepth: frame.pdepth,
+                                });
+                                // The entry segment is charged with the call; out of
+                                // budget, the new frame waits at pc 0.
+                                if M != METER_OFF {
+                                    self.charge_segment(pi, 0)?;
+                                }
+                                continue 'frame;
+                            }
+                        }
                         if !matches!(self.stack[func], Value::LuaFn(_) | Value::NatFn(_))
                             && self.metamethod(self.stack[func], Tm::Call).is_nil()
                         {
@@ -944,6 +993,8 @@ impl Vm {
                             // The common single-result return: one copy, no bookkeeping.
                             let v = r!(a);
                             self.stack[frame.func] = v;
+                        } else if n == 0 && frame.nresults == 0 {
+                            self.top = frame.func;
                         } else {
                             self.finish_results(frame.func, base + a, n, frame.nresults);
                         }
