@@ -120,8 +120,13 @@ impl Vm {
     pub(crate) fn run<const M: u8>(&mut self, entry_depth: usize) -> Result<(), LuaError> {
         'frame: loop {
             let fi = self.frames.len() - 1;
-            let frame = self.frames[fi];
-            let FrameKind::Lua(clg) = frame.kind else {
+            // Only the fields every instruction needs are read here; the rest are
+            // read where they are used (a frame record is 72 bytes).
+            let (fkind, base, mut pc) = {
+                let f = &self.frames[fi];
+                (f.kind, f.base, f.pc)
+            };
+            let FrameKind::Lua(clg) = fkind else {
                 unreachable!("run() entered on a non-Lua frame")
             };
             let cl = clg.get();
@@ -131,8 +136,6 @@ impl Vm {
             let k = &pinst.consts[..];
             let segs = &pinst.segs[..];
             debug_assert_eq!(segs.len(), code.len());
-            let base = frame.base;
-            let mut pc = frame.pc;
 
             // The running frame's registers, as a raw pointer: this is the interpreter's
             // one unsafe shortcut, and it is what keeps register access as cheap as in C.
@@ -874,7 +877,7 @@ impl Vm {
                                     nvarargs: 0,
                                     kind: FrameKind::Lua(ncl),
                                     cont: Cont::None,
-                                    pdepth: frame.pdepth,
+                                    pdepth: self.frames[fi].pdepth,
                                 });
                                 // The entry segment is charged with the call; out of
                                 // budget, the new frame waits at pc 0.
@@ -933,9 +936,10 @@ impl Vm {
                             self.close_upvals(base);
                         }
                         // Move the callee and its arguments down over this frame.
+                        let frame = self.frames[fi];
                         let dst = frame.func;
                         self.stack.copy_within(func..func + nargs + 1, dst);
-                        self.frames.pop();
+                        self.frames.truncate(fi);
                         let r = self.precall(dst, nargs, frame.nresults);
                         // A metamethod frame's continuation passes to its tail callee
                         // (also when the callee paused at its entry).
@@ -983,20 +987,24 @@ impl Vm {
                         if !self.open_upvals.is_empty() {
                             self.close_upvals(base);
                         }
-                        self.frames.pop();
-                        if frame.cont != Cont::None {
+                        let (func, nresults, cont) = {
+                            let f = &self.frames[fi];
+                            (f.func, f.nresults, f.cont)
+                        };
+                        self.frames.truncate(fi);
+                        if cont != Cont::None {
                             let v = if n > 0 { r!(a) } else { Value::Nil };
-                            self.apply_cont(frame.cont, v)?;
+                            self.apply_cont(cont, v)?;
                             continue 'frame;
                         }
-                        if n == 1 && frame.nresults == 1 {
+                        if n == 1 && nresults == 1 {
                             // The common single-result return: one copy, no bookkeeping.
                             let v = r!(a);
-                            self.stack[frame.func] = v;
-                        } else if n == 0 && frame.nresults == 0 {
-                            self.top = frame.func;
+                            self.stack[func] = v;
+                        } else if n == 0 && nresults == 0 {
+                            self.top = func;
                         } else {
-                            self.finish_results(frame.func, base + a, n, frame.nresults);
+                            self.finish_results(func, base + a, n, nresults);
                         }
                         if self.after_return(entry_depth) {
                             return Ok(());
@@ -1132,7 +1140,7 @@ impl Vm {
                     }
                     Op::VarArg => {
                         let a = i.a();
-                        let nvar = frame.nvarargs;
+                        let nvar = self.frames[fi].nvarargs;
                         let src = base - nvar;
                         if i.c() == 0 {
                             self.frames[fi].pc = pc;
