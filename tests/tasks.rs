@@ -502,3 +502,26 @@ fn a_dropped_task_drops_its_parked_future() {
     // The State is still fine.
     assert_eq!(lua.load("return 1 + 1").eval::<i64>().unwrap(), 2);
 }
+
+#[test]
+fn a_callback_that_returns_paused_ends_the_call_and_leaves_nothing_pending() {
+    let lua = Lua::new();
+    let f = lua
+        .create_function(|_, ()| -> mani::Result<()> { Err(Error::Paused) })
+        .unwrap();
+    lua.globals().set("pause_me", f).unwrap();
+    lua.set_policy(mani::meter::Policy::Pause);
+    let body = lua.load("pause_me() return 1").into_function().unwrap();
+    let err = lua.start_call(&body, ()).unwrap_err();
+    assert!(matches!(err, Error::BudgetExhausted(_)), "{err:?}");
+    assert!(!lua.is_paused());
+    // The State takes new calls, and tasks see the same.
+    let ok = lua.load("return 2").into_function().unwrap();
+    assert!(matches!(
+        lua.start_call(&ok, ()).unwrap(),
+        mani::Run::Done(_)
+    ));
+    let mut task = lua.spawn(&body, ()).unwrap();
+    assert!(matches!(task.resume(1000), Err(Error::BudgetExhausted(_))));
+    assert_eq!(task.status(), ThreadStatus::Error);
+}

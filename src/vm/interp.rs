@@ -307,6 +307,26 @@ impl Vm {
                     }
                 }};
             }
+            // A table store `t[key] = v` (register A): the plain case inline, then
+            // `__newindex` and key errors.
+            macro_rules! store {
+                ($a:expr, $key:expr, $v:expr) => {{
+                    let (a, key, v): (usize, &Value, &Value) = ($a, $key, $v);
+                    match self.store_fast(rref!(a), key, v) {
+                        Stored::Done => {}
+                        // A growing table is where memory goes in loops that
+                        // allocate nothing else.
+                        Stored::Grew => gc_point!(),
+                        Stored::Declined => {
+                            let (t, key, v) = (r!(a), *key, *v);
+                            if self.store(t, key, v, fi, pc, base + max_stack)? {
+                                continue 'frame;
+                            }
+                            reload!();
+                        }
+                    }
+                }};
+            }
             // Conditional jump: the next instruction is a JMP taken when `cond == k`.
             macro_rules! cond_jump {
                 ($cond:expr, $k:expr) => {{
@@ -445,23 +465,16 @@ impl Vm {
                             }
                         }
                     }
-                    Op::SetTable
-                    | Op::SetTableK
-                    | Op::SetI
-                    | Op::SetIK
-                    | Op::SetField
-                    | Op::SetFieldK => {
+                    Op::SetField | Op::SetFieldK => {
+                        let v = if i.op() == Op::SetField {
+                            r!(i.c())
+                        } else {
+                            k[i.c()]
+                        };
                         // `t.name = v` into an existing field: through the
                         // instruction's cache, one compare and a store. (A field
                         // that holds nil is absent: `__newindex` may apply.)
-                        let field = matches!(i.op(), Op::SetField | Op::SetFieldK);
-                        let fkey = if field { k[i.b()] } else { Value::Nil };
-                        if let (Value::Table(tb), Value::Str(key)) = (r!(i.a()), fkey) {
-                            let v = if i.op() == Op::SetField {
-                                r!(i.c())
-                            } else {
-                                k[i.c()]
-                            };
+                        if let (Value::Table(tb), Value::Str(key)) = (r!(i.a()), k[i.b()]) {
                             let tbl = tb.get_mut();
                             let plain = tbl.meta.is_none();
                             if let Some(slot) = tbl.get_str_cached_mut(key, &pinst.caches[pc - 1]) {
@@ -471,32 +484,22 @@ impl Vm {
                                 }
                             }
                         }
+                        store!(i.a(), &k[i.b()], &v);
+                    }
+                    Op::SetTable | Op::SetTableK | Op::SetI | Op::SetIK => {
                         let int_key;
                         let key: &Value = match i.op() {
                             Op::SetTable | Op::SetTableK => rref!(i.b()),
-                            Op::SetI | Op::SetIK => {
+                            _ => {
                                 int_key = Value::Int(i.b() as i64);
                                 &int_key
                             }
-                            _ => &k[i.b()],
                         };
                         let v: &Value = match i.op() {
-                            Op::SetTable | Op::SetI | Op::SetField => rref!(i.c()),
+                            Op::SetTable | Op::SetI => rref!(i.c()),
                             _ => &k[i.c()],
                         };
-                        match self.store_fast(rref!(i.a()), key, v) {
-                            Stored::Done => {}
-                            // A growing table is where memory goes in loops that
-                            // allocate nothing else.
-                            Stored::Grew => gc_point!(),
-                            Stored::Declined => {
-                                let (t, key, v) = (r!(i.a()), *key, *v);
-                                if self.store(t, key, v, fi, pc, base + max_stack)? {
-                                    continue 'frame;
-                                }
-                                reload!();
-                            }
-                        }
+                        store!(i.a(), key, v);
                     }
                     Op::NewTable => {
                         let narr = code[pc].ax_arg() as usize;
