@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the heap's and the embedding API's tests under valgrind's memcheck: the unit
 # tests of src/heap and src/api (the modules with unsafe code), the API soundness
-# regressions and the mlua host program. Exits non-zero on any memory error.
+# regressions, the mlua host program and the task tests (paused frames, parked async
+# futures). Exits non-zero on any memory error.
 #
 #   bash tests/valgrind.sh
 set -euo pipefail
@@ -9,7 +10,7 @@ cd "$(dirname "$0")/.."
 command -v valgrind >/dev/null || { echo "valgrind not installed (apt-get install -y valgrind)"; exit 1; }
 
 # "<kind> <executable>" for each test binary cargo builds.
-bins=$(cargo test --no-run --message-format=json --lib --test api_soundness --test mlua_compat 2>/dev/null \
+bins=$(cargo test --no-run --message-format=json --lib --test api_soundness --test mlua_compat --test tasks 2>/dev/null \
   | python3 -c '
 import json, sys
 for line in sys.stdin:
