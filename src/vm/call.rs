@@ -8,6 +8,10 @@ use super::{LuaError, Tm, Vm, MAX_NATIVE_DEPTH, MAX_STACK};
 use crate::heap::Gc;
 use crate::value::{NativeKind, UpVal, UpValState, Value};
 
+/// Longest chain of `__call` handlers followed for one call (handlers that are
+/// themselves callable values with a `__call`).
+const MAX_CALL_CHAIN: usize = 100;
+
 impl Vm {
     /// Starts a call of `stack[func]` with `nargs` arguments above it.
     ///
@@ -20,6 +24,7 @@ impl Vm {
         nresults: i32,
     ) -> Result<bool, LuaError> {
         let mut nargs = nargs;
+        let mut hops = 0;
         loop {
             match self.stack[func] {
                 Value::LuaFn(cl) => {
@@ -89,6 +94,13 @@ impl Vm {
                             self.type_name_of(v),
                             info
                         )));
+                    }
+                    // Each hop moves the arguments up one slot: a value whose
+                    // `__call` is itself would otherwise loop until the stack is
+                    // full, quadratically, without charging anything.
+                    hops += 1;
+                    if hops > MAX_CALL_CHAIN {
+                        return Err(LuaError::rt("'__call' chain too long"));
                     }
                     self.check_stack(func + nargs + 2)?;
                     for i in (func..=func + nargs).rev() {

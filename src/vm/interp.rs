@@ -347,7 +347,9 @@ impl Vm {
                 // that skip their successor have two more after them.
                 let i = unsafe { *code.get_unchecked(pc) };
                 pc += 1;
-                match unsafe { i.op_unchecked() } {
+                // Decoded once: the arms that serve several opcodes test `op`.
+                let op = unsafe { i.op_unchecked() };
+                match op {
                     Op::Move => set!(i.a(), r!(i.b())),
                     Op::LoadK => set!(i.a(), k[i.bx()]),
                     Op::LoadI => set!(i.a(), Value::Int(i.sbx() as i64)),
@@ -390,7 +392,7 @@ impl Vm {
                     Op::SetTabUp | Op::SetTabUpK => {
                         let t = self.upval_get(cl, i.a());
                         let key = k[i.b()];
-                        let v = if i.op() == Op::SetTabUp {
+                        let v = if op == Op::SetTabUp {
                             r!(i.c())
                         } else {
                             k[i.c()]
@@ -466,7 +468,7 @@ impl Vm {
                         }
                     }
                     Op::SetField | Op::SetFieldK => {
-                        let v = if i.op() == Op::SetField {
+                        let v = if op == Op::SetField {
                             r!(i.c())
                         } else {
                             k[i.c()]
@@ -488,14 +490,14 @@ impl Vm {
                     }
                     Op::SetTable | Op::SetTableK | Op::SetI | Op::SetIK => {
                         let int_key;
-                        let key: &Value = match i.op() {
+                        let key: &Value = match op {
                             Op::SetTable | Op::SetTableK => rref!(i.b()),
                             _ => {
                                 int_key = Value::Int(i.b() as i64);
                                 &int_key
                             }
                         };
-                        let v: &Value = match i.op() {
+                        let v: &Value = match op {
                             Op::SetTable | Op::SetI => rref!(i.c()),
                             _ => &k[i.c()],
                         };
@@ -809,7 +811,7 @@ impl Vm {
                     Op::LtI | Op::LeI | Op::GtI | Op::GeI => {
                         let imm = i.sb();
                         let res = match *rref!(i.a()) {
-                            Value::Int(x) => match i.op() {
+                            Value::Int(x) => match op {
                                 Op::LtI => x < imm,
                                 Op::LeI => x <= imm,
                                 Op::GtI => x > imm,
@@ -817,7 +819,7 @@ impl Vm {
                             },
                             Value::Num(f) => {
                                 let y = imm as f64;
-                                match i.op() {
+                                match op {
                                     Op::LtI => f < y,
                                     Op::LeI => f <= y,
                                     Op::GtI => f > y,
@@ -826,7 +828,7 @@ impl Vm {
                             }
                             a => {
                                 let b = Value::Int(imm);
-                                match i.op() {
+                                match op {
                                     Op::LtI => meta_cond!(self.less_prep(a, b, false), i.c() != 0),
                                     Op::LeI => meta_cond!(self.less_prep(a, b, true), i.c() != 0),
                                     Op::GtI => meta_cond!(self.less_prep(b, a, false), i.c() != 0),
@@ -970,7 +972,7 @@ impl Vm {
                     }
                     Op::Return | Op::Return0 | Op::Return1 => {
                         let a = i.a();
-                        let n = match i.op() {
+                        let n = match op {
                             Op::Return0 => 0,
                             Op::Return1 => 1,
                             _ => {
