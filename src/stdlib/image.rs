@@ -68,17 +68,11 @@ impl Image {
                     links.push((i, k, target));
                     *v = Value::Bool(false);
                 }
-                debug_assert!(
-                    shareable(*v),
-                    "library value that cannot be shared: {:?} = {}",
-                    match k {
-                        Value::Str(s) => String::from_utf8_lossy(s.as_bytes()).into_owned(),
-                        _ => String::new(),
-                    },
-                    match *v {
-                        Value::NatFn(f) => f.name,
-                        _ => "",
-                    }
+                // A value of the scratch State's own would dangle once it is
+                // dropped: every library value must be frozen or plain data.
+                assert!(
+                    shareable(k) && shareable(*v),
+                    "mani: a library value that cannot be shared"
                 );
             }
             if let Some(m) = copy.meta.take() {
