@@ -79,6 +79,29 @@ impl OrdMap {
         }
     }
 
+    /// Position of the string key `key`: the probe of [`get_index_of`] without
+    /// its dispatch on key types (strings compare by identity: they are interned).
+    #[inline]
+    pub fn get_str_index(&self, key: Gc<LuaStr>) -> Option<usize> {
+        if self.index.is_empty() {
+            return None;
+        }
+        let mask = self.index.len() - 1;
+        let mut i = hash(&Key(Value::Str(key))) as usize & mask;
+        loop {
+            let e = self.index[i];
+            if e == EMPTY {
+                return None;
+            }
+            if let Value::Str(s) = self.entries[e as usize].0 .0 {
+                if s == key {
+                    return Some(e as usize);
+                }
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
     /// The value for `key`.
     #[inline]
     pub fn get(&self, key: &Key) -> Option<&Value> {
@@ -105,7 +128,7 @@ impl OrdMap {
                 }
             }
         }
-        match self.get_index_of(&Key(Value::Str(key))) {
+        match self.get_str_index(key) {
             Some(i) => {
                 cache.set(i as u32);
                 Some(&self.entries[i].1)
@@ -122,7 +145,7 @@ impl OrdMap {
         if hit {
             return Some(&mut self.entries[hint].1);
         }
-        let i = self.get_index_of(&Key(Value::Str(key)))?;
+        let i = self.get_str_index(key)?;
         cache.set(i as u32);
         Some(&mut self.entries[i].1)
     }

@@ -80,7 +80,10 @@ impl Table {
     pub fn get_ref(&self, key: &Value) -> &Value {
         match *key {
             Value::Int(i) => self.get_int_ref(i),
-            Value::Str(s) => self.map_get_ref(&Key(Value::Str(s))),
+            Value::Str(s) => match self.map.get_str_index(s) {
+                Some(i) => self.map.get_index(i).map_or(NIL, |(_, v)| v),
+                None => NIL,
+            },
             Value::Nil => NIL,
             Value::Num(f) => match float_key(f) {
                 Some(i) => self.get_int_ref(i),
@@ -96,11 +99,6 @@ impl Table {
             return NIL;
         }
         self.map.get(key).unwrap_or(NIL)
-    }
-
-    #[inline]
-    fn map_get(&self, key: Key) -> Value {
-        *self.map_get_ref(&key)
     }
 
     /// Raw get with an integer key.
@@ -123,7 +121,10 @@ impl Table {
     /// Raw get with a string key.
     #[inline(always)]
     pub fn get_str(&self, s: Gc<LuaStr>) -> Value {
-        self.map_get(Key(Value::Str(s)))
+        match self.map.get_str_index(s) {
+            Some(i) => self.map.get_index(i).map_or(Value::Nil, |(_, v)| *v),
+            None => Value::Nil,
+        }
     }
 
     /// Raw get with a string key through an instruction's inline cache.
