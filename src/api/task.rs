@@ -34,10 +34,13 @@ impl TaskState {
 /// This is mani's addition next to mlua's [`Thread`] (a coroutine the host resumes
 /// with values): a task is resumed with a budget. Inside, the task runs as the main
 /// thread does (`coroutine.running()` says it is the main one; it cannot yield), so
-/// the same code behaves the same as a task or as a plain call. Code that cannot be unwound — a
-/// Rust callback, a `table.sort` comparator, a `string.gsub` function — runs to its
-/// end past an exhausted budget (into debt, up to [`Lua::set_max_debt`]); the task
-/// pauses right after it and the debt is paid from the next slice.
+/// the same code behaves the same as a task or as a plain call.
+///
+/// Code that cannot be unwound — a plain Rust callback, a `table.sort` comparator,
+/// a `string.gsub` function — runs to its end past an exhausted budget (into debt,
+/// up to [`Lua::set_max_debt`]); the task pauses right after it and the debt is
+/// paid from the next slice. Lua called from an async Rust function
+/// ([`Lua::create_async_function`]) pauses where it is.
 ///
 /// ```
 /// use mani::{Lua, TaskState};

@@ -32,8 +32,9 @@ impl Vm {
     /// by its last slice), or under the State's own budget and policy when `None`:
     /// a suspended thread is resumed with `args`, a paused one continues where it
     /// stopped. Unless `pausable`, running out of budget is not a pause but a
-    /// charge into debt (as inside native calls). Returns how the slice ended and the units it charged. Limits
-    /// (steps, memory, debt past `max_debt`) come back as `Err` and kill the task.
+    /// charge into debt (as inside native calls). Returns how the slice ended and
+    /// the units it charged. Limits (steps, memory, debt past `max_debt`) come back
+    /// as `Err` and kill the task.
     pub(crate) fn run_task(
         &mut self,
         co: Gc<Thread>,
@@ -98,8 +99,11 @@ impl Vm {
                 TaskRun::Paused
             }
             Err(e) => {
-                // Killed by a limit: it died with an error.
-                co.get_mut().error = Some(Value::Nil);
+                // Killed by a limit: it died with an error (a thread that never
+                // started, at the nesting limit, stays as it was).
+                if co.get().status == ThreadStatus::Dead {
+                    co.get_mut().error = Some(Value::Nil);
+                }
                 return Err(e);
             }
         };
