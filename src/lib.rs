@@ -67,7 +67,8 @@
 //!   A Lua error whose value is not a string arrives as [`Error::LuaValue`] with the
 //!   value. There is no `unsafe` door to the C API and no serde; async functions
 //!   are polled by the VM when their task runs (no executor, no waker).
-//! - Added: budgets, step limits, pause and resume, cost reports.
+//! - Added: budgets, step limits, pause and resume, tasks, cost reports, compile-once
+//!   [`Program`]s.
 //!
 //! ## Soundness
 //!

@@ -130,7 +130,8 @@ pub enum Error {
     /// mani: the step limit was reached (`chunk:line: step limit reached`).
     StepLimit(String),
     /// mani: the call paused under `Policy::Pause`; continue it with
-    /// [`Lua::resume`](super::Lua::resume).
+    /// [`Lua::resume`](super::Lua::resume) (a coroutine: [`Thread::resume`](super::Thread::resume)
+    /// again). [`Task`](super::Task)s report pauses as [`TaskState::Paused`](super::TaskState::Paused) instead.
     Paused,
 }
 

@@ -124,8 +124,8 @@ impl Lua {
 impl Task {
     /// Runs the task with `budget` more units (after paying any debt of its last
     /// slice) until it finishes, yields, or runs out. Errors end the task: a Lua
-    /// error as [`Error::RuntimeError`] (with its traceback) or
-    /// [`Error::LuaValue`], a limit of the State (steps, memory) as its error.
+    /// error as [`Error::RuntimeError`](super::Error::RuntimeError) (with its traceback) or
+    /// [`Error::LuaValue`](super::Error::LuaValue), a limit of the State (steps, memory) as its error.
     pub fn resume(&mut self, budget: u64) -> Result<TaskState> {
         let args = self.args.take().unwrap_or_default();
         let lua = self.thread.0.lua();
