@@ -142,8 +142,11 @@ impl Task {
         buf.0.extend(args);
         let out = self.out.take();
         let (r, out) = lua.with(|vm| {
-            vm.last_traceback = None;
-            vm.limit_where = None;
+            // As for any host call: a new run's error reports start afresh.
+            if vm.native_depth == 0 {
+                vm.last_traceback = None;
+                vm.limit_where = None;
+            }
             let (top, raw) = match push_args(vm, &lua.s, &mut buf) {
                 Ok(a) => a,
                 Err(e) => return (Err(e), out),

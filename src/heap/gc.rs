@@ -244,19 +244,8 @@ impl Heap {
             }
         }
         let size = std::mem::size_of::<GcBox<T>>() + value.size();
-        let boxed = Box::new(GcBox {
-            header: GcHeader {
-                marked: Cell::new(false),
-                id: Cell::new(0),
-                fin: Cell::new(false),
-            },
-            value,
-        });
-        let gc = Gc {
-            // The box is owned by the heap from here on (freed by `sweep` or `drop`).
-            ptr: NonNull::from(Box::leak(boxed)),
-            _marker: PhantomData,
-        };
+        // Owned by the heap from here on (freed by `sweep` or `drop`).
+        let gc = new_box(value, false, 0);
         self.objects.push(T::erase(gc));
         self.bytes += size;
         gc
@@ -435,20 +424,9 @@ unsafe impl Sync for Frozen {}
 impl Frozen {
     fn alloc<T: HeapObject>(&mut self, value: T) -> Gc<T> {
         let id = FROZEN_IDS + self.objects.len() as u32 + 1;
-        let boxed = Box::new(GcBox {
-            header: GcHeader {
-                // Marked for good: the collector of any State stops here.
-                marked: Cell::new(true),
-                id: Cell::new(id),
-                fin: Cell::new(false),
-            },
-            value,
-        });
-        let gc = Gc {
-            // Owned by this set from here on (freed by its `drop`).
-            ptr: NonNull::from(Box::leak(boxed)),
-            _marker: PhantomData,
-        };
+        // Marked for good, so the collector of any State stops here; owned by this
+        // set from here on (freed by its `drop`).
+        let gc = new_box(value, true, id);
         self.objects.push(T::erase(gc));
         gc
     }
@@ -477,15 +455,46 @@ impl Drop for Frozen {
         for obj in self.objects.drain(..) {
             // SAFETY: the set is dropped after every State that used its objects
             // (they hold it by `Arc`), so no handle to them is used again; each box
-            // was allocated by `Frozen::alloc` and is freed exactly once here.
-            unsafe {
-                match obj {
-                    ObjRef::Str(g) => drop(Box::from_raw(g.ptr.as_ptr())),
-                    ObjRef::NatFn(g) => drop(Box::from_raw(g.ptr.as_ptr())),
-                    // Only strings and natives freeze.
-                    _ => unreachable!("only strings and natives are frozen"),
-                }
-            }
+            // was made by `Frozen::alloc` and is freed exactly once here.
+            unsafe { free_box(obj) }
+        }
+    }
+}
+
+/// Moves `value` into a new leaked box with the given header; the caller lists it
+/// in the set that will free it (`Heap` or `Frozen`).
+fn new_box<T>(value: T, marked: bool, id: u32) -> Gc<T> {
+    let boxed = Box::new(GcBox {
+        header: GcHeader {
+            marked: Cell::new(marked),
+            id: Cell::new(id),
+            fin: Cell::new(false),
+        },
+        value,
+    });
+    Gc {
+        ptr: NonNull::from(Box::leak(boxed)),
+        _marker: PhantomData,
+    }
+}
+
+/// Frees the box behind `obj`.
+///
+/// # Safety
+/// `obj` was made by [`new_box`], is freed only once, and no handle to it is used
+/// afterwards.
+unsafe fn free_box(obj: ObjRef) {
+    // SAFETY: the caller's contract.
+    unsafe {
+        match obj {
+            ObjRef::Str(g) => drop(Box::from_raw(g.ptr.as_ptr())),
+            ObjRef::Table(g) => drop(Box::from_raw(g.ptr.as_ptr())),
+            ObjRef::LuaFn(g) => drop(Box::from_raw(g.ptr.as_ptr())),
+            ObjRef::NatFn(g) => drop(Box::from_raw(g.ptr.as_ptr())),
+            ObjRef::UpVal(g) => drop(Box::from_raw(g.ptr.as_ptr())),
+            ObjRef::Proto(g) => drop(Box::from_raw(g.ptr.as_ptr())),
+            ObjRef::UData(g) => drop(Box::from_raw(g.ptr.as_ptr())),
+            ObjRef::Thread(g) => drop(Box::from_raw(g.ptr.as_ptr())),
         }
     }
 }
@@ -499,18 +508,7 @@ impl Drop for Heap {
         for obj in self.objects.drain(..) {
             // SAFETY: the heap is being dropped, so no handle will be used again; every
             // listed box was allocated by `alloc` and is freed exactly once here.
-            unsafe {
-                match obj {
-                    ObjRef::Str(g) => drop(Box::from_raw(g.ptr.as_ptr())),
-                    ObjRef::Table(g) => drop(Box::from_raw(g.ptr.as_ptr())),
-                    ObjRef::LuaFn(g) => drop(Box::from_raw(g.ptr.as_ptr())),
-                    ObjRef::NatFn(g) => drop(Box::from_raw(g.ptr.as_ptr())),
-                    ObjRef::UpVal(g) => drop(Box::from_raw(g.ptr.as_ptr())),
-                    ObjRef::Proto(g) => drop(Box::from_raw(g.ptr.as_ptr())),
-                    ObjRef::UData(g) => drop(Box::from_raw(g.ptr.as_ptr())),
-                    ObjRef::Thread(g) => drop(Box::from_raw(g.ptr.as_ptr())),
-                }
-            }
+            unsafe { free_box(obj) }
         }
     }
 }

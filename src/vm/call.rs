@@ -46,16 +46,8 @@ impl Vm {
                         }
                         (base, 0)
                     };
-                    self.frames.push(Frame {
-                        func,
-                        base,
-                        pc: 0,
-                        nresults,
-                        nvarargs: nvar,
-                        kind: FrameKind::Lua(cl),
-                        cont: Cont::None,
-                        pdepth: self.pdepth(),
-                    });
+                    self.frames
+                        .push(Frame::lua(func, base, nresults, nvar, cl, self.pdepth()));
                     // Metering: the entry segment is charged with the call. Out of
                     // budget, the new frame waits at pc 0 to be charged on resume.
                     if self.meter.enabled {

@@ -56,6 +56,30 @@ pub struct Frame {
 }
 
 impl Frame {
+    /// The frame of Lua closure `cl` called at stack slot `func`, its registers
+    /// from `base` (above `nvarargs` extra arguments), about to run its first
+    /// instruction.
+    #[inline(always)]
+    pub fn lua(
+        func: usize,
+        base: usize,
+        nresults: i32,
+        nvarargs: usize,
+        cl: Gc<LuaClosure>,
+        pdepth: u16,
+    ) -> Frame {
+        Frame {
+            func,
+            base,
+            pc: 0,
+            nresults,
+            nvarargs,
+            kind: FrameKind::Lua(cl),
+            cont: Cont::None,
+            pdepth,
+        }
+    }
+
     /// The frame of a native function called at stack slot `func`.
     #[inline]
     pub fn native(func: usize, nresults: i32, nc: Gc<NativeClosure>, pdepth: u16) -> Frame {

@@ -874,16 +874,10 @@ impl Vm {
                                 for j in nargs..fp.num_params as usize {
                                     self.stack[nbase + j] = Value::Nil;
                                 }
-                                self.frames.push(super::frame::Frame {
-                                    func,
-                                    base: nbase,
-                                    pc: 0,
-                                    nresults: nres,
-                                    nvarargs: 0,
-                                    kind: FrameKind::Lua(ncl),
-                                    cont: Cont::None,
-                                    pdepth: self.frames[fi].pdepth,
-                                });
+                                let pdepth = self.frames[fi].pdepth;
+                                self.frames.push(super::frame::Frame::lua(
+                                    func, nbase, nres, 0, ncl, pdepth,
+                                ));
                                 // The entry segment is charged with the call; out of
                                 // budget, the new frame waits at pc 0.
                                 if M != METER_OFF {
