@@ -263,7 +263,7 @@ fn pinned_costs() {
             "local function f(x) return x * 2 end local y = 0 for i = 1, 5 do y = y + f(i) end",
             49,
         ),
-        ("strings.lua", "local s = ('x'):rep(100) .. 'y'", 25),
+        ("strings.lua", "local s = ('x'):rep(100) .. 'y'", 24),
     ];
     let mut got = Vec::new();
     for (name, src, _) in cases {

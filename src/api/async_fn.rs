@@ -110,7 +110,7 @@ where
                 Err(LuaError::Pause)
             }
             Ok(Poll::Pending) => Err(LuaError::rt(
-                "an async function cannot wait here (it was called by a native function or pcall)",
+                "an async function cannot wait here (it was called by a native function)",
             )),
         }
     })

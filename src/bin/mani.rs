@@ -222,8 +222,8 @@ fn real_main() -> ExitCode {
         } else {
             match std::fs::read(name) {
                 Ok(b) => (b, format!("@{name}")),
-                Err(_) => {
-                    eprintln!("{prog}: cannot open {name}");
+                Err(e) => {
+                    eprintln!("{prog}: cannot open {name}: {}", os_reason(&e));
                     return finish(&mut lua, ExitCode::FAILURE, &m);
                 }
             }
@@ -283,8 +283,8 @@ fn analyze(script: Option<&str>) -> ExitCode {
     };
     let src = match std::fs::read(name) {
         Ok(b) => b,
-        Err(_) => {
-            eprintln!("mani: cannot open {name}");
+        Err(e) => {
+            eprintln!("mani: cannot open {name}: {}", os_reason(&e));
             return ExitCode::FAILURE;
         }
     };
@@ -454,4 +454,14 @@ fn repl(lua: &mut Lua) {
         let _ = lua.flush_output();
         pending.clear();
     }
+}
+
+/// The OS's reason for a failed file operation as C's `strerror` words it (what
+/// lua5.4 prints), without Rust's ` (os error N)` suffix.
+fn os_reason(e: &std::io::Error) -> String {
+    let mut text = e.to_string();
+    if let Some(i) = text.rfind(" (os error ") {
+        text.truncate(i);
+    }
+    text
 }

@@ -71,6 +71,12 @@ impl Compiler {
                 self.index_to(o, key, target, e.line)?;
             }
             ExprKind::Call(..) | ExprKind::Method(..) => {
+                // Into a top temporary, the call is made in that register itself:
+                // a stale value left there (a loop condition's, say) would stay
+                // live to the collector through the call.
+                if self.is_top_temp(target) {
+                    self.free_to(target as usize);
+                }
                 let base = self.call(e, 1)?;
                 if base != target {
                     self.emit(Instr::abc(Op::Move, target, base, 0));
@@ -307,6 +313,11 @@ impl Compiler {
                     rest = y;
                 }
                 items.push(rest);
+                // Built in `target` itself when it is the top temporary (as for
+                // `local s = a .. b`), so no stale value stays below the result.
+                if self.is_top_temp(target) {
+                    self.free_to(target as usize);
+                }
                 let base = self.fs().free_reg as u8;
                 for it in &items {
                     self.expr_next(it)?;

@@ -325,7 +325,17 @@ impl Compiler {
         if idx > 0xFFFF {
             return self.error(line, "too many nested functions");
         }
-        self.emit(Instr::abx(Op::Closure, target, idx as u32));
+        // The interpreter's collector check after CLOSURE treats registers above
+        // its target as dead, so a target below live registers (`a = function()
+        // end` with later locals) builds in a fresh register and moves.
+        if (target as usize) + 1 < self.fs().free_reg {
+            let tmp = self.alloc_regs(1)?;
+            self.emit(Instr::abx(Op::Closure, tmp, idx as u32));
+            self.emit(Instr::abc(Op::Move, target, tmp, 0));
+            self.free_to(tmp as usize);
+        } else {
+            self.emit(Instr::abx(Op::Closure, target, idx as u32));
+        }
         Ok(())
     }
 

@@ -25,7 +25,6 @@ pub fn open(vm: &mut Vm) {
         ("ipairs", ipairs),
         ("load", load),
         ("next", next),
-        ("pairs", pairs),
         ("print", print),
         ("rawequal", rawequal),
         ("rawget", rawget),
@@ -41,6 +40,8 @@ pub fn open(vm: &mut Vm) {
         let v = vm.new_native(name, *f);
         vm.set_global(name, v);
     }
+    let p = vm.new_forward("pairs", pairs);
+    vm.set_global("pairs", p);
     // `pairs` returns this very `next` function, as in lua5.4 (`pairs(t) == next`).
     let next_fn = vm.get_global("next");
     let k = vm.new_str(b"next");
@@ -229,23 +230,32 @@ fn next(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     }
 }
 
-fn pairs(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+fn pairs(vm: &mut Vm, base: usize, n: usize, nresults: i32) -> Result<Option<usize>, LuaError> {
     let a = Args::new(base, n, "pairs");
     let t = a.check_any(vm, 1)?;
     let tm = vm.metamethod(t, Tm::Pairs);
     if !tm.is_nil() {
+        if (0..=4).contains(&nresults) {
+            // Called in pairs' place (so `__pairs` may yield). The caller keeps at
+            // most three results, as pairs returns, except a generic `for` (four):
+            // a fourth result of `__pairs` becomes its closing value.
+            vm.stack[base - 1] = tm;
+            vm.stack[base] = t;
+            vm.top = base + 1;
+            return Ok(None);
+        }
         let r = vm.call(tm, &[t])?;
         for i in 0..3 {
             vm.push(r.get(i).copied().unwrap_or(Value::Nil));
         }
-        return Ok(3);
+        return Ok(Some(3));
     }
     // Like lua5.4, any value is accepted here; `next` complains when iterating.
     let f = vm.get_global_fn_next();
     vm.push(f);
     vm.push(t);
     vm.push(Value::Nil);
-    Ok(3)
+    Ok(Some(3))
 }
 
 fn print(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {

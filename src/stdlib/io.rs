@@ -565,10 +565,7 @@ fn io_file(vm: &mut Vm, key: &[u8]) -> Result<(Value, Shared), LuaError> {
 /// `luaL_fileresult` for a failure: pushes `nil, message, errno`.
 pub(crate) fn push_error(vm: &mut Vm, e: &io::Error, fname: Option<&[u8]>) -> usize {
     let code = e.raw_os_error().unwrap_or(0);
-    let mut text = e.to_string();
-    if let Some(i) = text.rfind(" (os error ") {
-        text.truncate(i);
-    }
+    let text = strerror(e);
     let mut msg = Vec::new();
     if let Some(n) = fname {
         msg.extend_from_slice(n);
@@ -582,7 +579,8 @@ pub(crate) fn push_error(vm: &mut Vm, e: &io::Error, fname: Option<&[u8]>) -> us
     3
 }
 
-fn strerror(e: &io::Error) -> String {
+/// The OS's reason for a failed file operation, as C's `strerror` words it.
+pub(crate) fn strerror(e: &io::Error) -> String {
     let mut text = e.to_string();
     if let Some(i) = text.rfind(" (os error ") {
         text.truncate(i);

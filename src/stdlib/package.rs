@@ -7,13 +7,14 @@ use crate::vm::{LuaError, Vm};
 /// Registers `dofile`, `loadfile`, `require` and the `package` table.
 pub fn open(vm: &mut Vm) {
     for (name, f) in [
-        ("dofile", dofile as crate::value::NativeFn),
-        ("loadfile", loadfile),
+        ("loadfile", loadfile as crate::value::NativeFn),
         ("require", require),
     ] {
         let v = vm.new_native(name, f);
         vm.set_global(name, v);
     }
+    let v = vm.new_forward("dofile", dofile);
+    vm.set_global("dofile", v);
     let pkg = vm.new_table(0, 4);
     let loaded = vm.new_table(0, 8);
     for lib in [
@@ -57,8 +58,14 @@ pub fn open(vm: &mut Vm) {
 fn read_chunk(vm: &mut Vm, name: &str) -> Result<Result<Value, String>, LuaError> {
     let len = std::fs::metadata(name).map_or(0, |m| m.len());
     vm.check_alloc(usize::try_from(len).unwrap_or(usize::MAX))?;
-    let Ok(src) = std::fs::read(name) else {
-        return Ok(Err(format!("cannot open {name}")));
+    let src = match std::fs::read(name) {
+        Ok(src) => src,
+        Err(e) => {
+            return Ok(Err(format!(
+                "cannot open {name}: {}",
+                super::io::strerror(&e)
+            )))
+        }
     };
     vm.charge_bytes(src.len())?;
     let src = if src.first() == Some(&b'#') {
@@ -70,16 +77,15 @@ fn read_chunk(vm: &mut Vm, name: &str) -> Result<Result<Value, String>, LuaError
     Ok(vm.load(&src, name))
 }
 
-fn dofile(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+/// `dofile`: the chunk runs in dofile's place, so it may yield like any other code.
+fn dofile(vm: &mut Vm, base: usize, n: usize, _nres: i32) -> Result<Option<usize>, LuaError> {
     let a = Args::new(base, n, "dofile");
     let name = a.check_str(vm, 1)?;
     let name = String::from_utf8_lossy(name.as_bytes()).into_owned();
     let f = read_chunk(vm, &name)?.map_err(|m| LuaError::Value(vm.new_str_vec(m.into_bytes())))?;
-    let r = vm.call(f, &[])?;
-    for v in &r {
-        vm.push(*v);
-    }
-    Ok(r.len())
+    vm.stack[base - 1] = f;
+    vm.top = base;
+    Ok(None)
 }
 
 fn loadfile(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {

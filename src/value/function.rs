@@ -80,10 +80,20 @@ pub type NativeFn = fn(vm: &mut Vm, base: usize, nargs: usize) -> Result<usize, 
 /// convention as [`NativeFn`]. `Send` so that a State can move between threads.
 pub type HostFn = dyn Fn(&mut Vm, usize, usize) -> Result<usize, LuaError> + Send;
 
+/// A native that may end by calling a function in its own place, so that the callee
+/// runs as an ordinary frame (it can yield and pause). It gets its caller's wanted
+/// result count; `Some(n)`: it returned `n` values at the top as a plain native;
+/// `None`: it left a callable in its own slot (`base - 1`) and the arguments above it
+/// up to `top`, to be called with the caller's wanted results.
+pub type ForwardFn =
+    fn(vm: &mut Vm, base: usize, nargs: usize, nresults: i32) -> Result<Option<usize>, LuaError>;
+
 /// Natives that the interpreter handles itself because they manipulate frames.
 #[derive(Clone, Copy, Debug)]
 pub enum NativeKind {
     Plain(NativeFn),
+    /// See [`ForwardFn`] (`pairs` with `__pairs`, `dofile`).
+    Forward(ForwardFn),
     Pcall,
     Xpcall,
     CoResume,

@@ -7,7 +7,8 @@ mod table;
 mod userdata;
 
 pub use function::{
-    HostFn, LuaClosure, NativeClosure, NativeFn, NativeKind, ProtoInst, UpVal, UpValState,
+    ForwardFn, HostFn, LuaClosure, NativeClosure, NativeFn, NativeKind, ProtoInst, UpVal,
+    UpValState,
 };
 pub use string::{LuaStr, StrTable};
 pub use table::{Key, Table};

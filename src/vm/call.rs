@@ -64,6 +64,20 @@ impl Vm {
                     self.top = func + 1 + nargs;
                     let n = match nc.kind {
                         NativeKind::Plain(f) => f(self, func + 1, nargs)?,
+                        NativeKind::Forward(f) => match f(self, func + 1, nargs, nresults)? {
+                            Some(n) => n,
+                            None => {
+                                // Its callee takes its place, like a tail call.
+                                // (`__pairs = pairs` would forward forever.)
+                                hops += 1;
+                                if hops > MAX_CALL_CHAIN {
+                                    return Err(LuaError::rt("C stack overflow"));
+                                }
+                                self.frames.pop();
+                                nargs = self.top - func - 1;
+                                continue;
+                            }
+                        },
                         // Always unwinds with `LuaError::Yield` (or an error).
                         NativeKind::CoYield => return self.yield_now().map(|_| false),
                         NativeKind::Host | NativeKind::HostAsync => {
@@ -340,10 +354,10 @@ impl Vm {
             cont: Cont::None,
             pdepth,
         });
-        self.native_depth += 1;
-        let r = self.precall(func + 1, fargs, -1);
-        self.native_depth -= 1;
-        if r? {
+        // `f` runs at the caller's native depth: a yield or a pause inside it (or by
+        // it, as in `pcall(coroutine.yield, v)`) leaves the protected frame as data,
+        // finished by `after_return` when the thread continues.
+        if self.precall(func + 1, fargs, -1)? {
             return Ok(true);
         }
         self.finish_pcall();

@@ -297,12 +297,24 @@ impl Vm {
             }
             // A collector safe point: collects when one is due and checks the memory
             // quota. The pc is saved first so errors and tracebacks see this line.
+            // With a limit, registers from it up are dead (the instruction's target
+            // is the top live register, as at `checkGC` in lua5.4) and are cleared,
+            // so dropped temporaries cannot keep objects alive. Without one the
+            // whole frame is live and `top` stays: it may mark pending results.
             macro_rules! gc_point {
                 () => {{
                     if self.heap.should_collect() {
                         self.frames[fi].pc = pc;
-                        // `top` stays: it may mark multiple results still to be used.
                         self.gc_poll(base + max_stack)?;
+                        reload!();
+                    }
+                }};
+                (live $limit:expr) => {{
+                    if self.heap.should_collect() {
+                        self.frames[fi].pc = pc;
+                        let live = $limit;
+                        self.top = live;
+                        self.gc_poll(live)?;
                         reload!();
                     }
                 }};
@@ -509,7 +521,7 @@ impl Vm {
                         let t = self.new_table(narr, i.b());
                         reload!();
                         set!(i.a(), Value::Table(t));
-                        gc_point!();
+                        gc_point!(live base + i.a() + 1);
                     }
                     Op::SelfOp => {
                         let obj = r!(i.b());
@@ -716,7 +728,7 @@ impl Vm {
                         if self.concat_from(base + i.a(), i.b())? {
                             continue 'frame;
                         }
-                        gc_point!();
+                        gc_point!(live base + i.a() + 1);
                         reload!();
                     }
                     Op::Close => {
@@ -899,7 +911,8 @@ impl Vm {
                         if self.precall(func, nargs, nres)? {
                             continue 'frame;
                         }
-                        gc_point!();
+                        // Fixed results end the live part; multiple ones end at `top`.
+                        gc_point!(live if nres >= 0 { func + nres as usize } else { self.top });
                         reload!();
                     }
                     Op::TailCall => {
@@ -1135,7 +1148,8 @@ impl Vm {
                         });
                         reload!();
                         set!(i.a(), Value::LuaFn(c));
-                        gc_point!();
+                        // The compiler puts closures in the top live register.
+                        gc_point!(live base + i.a() + 1);
                     }
                     Op::VarArg => {
                         let a = i.a();

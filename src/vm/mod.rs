@@ -351,6 +351,17 @@ impl Vm {
         }))
     }
 
+    /// Makes a native that may forward to a callee in its place (see
+    /// [`crate::value::ForwardFn`]).
+    pub fn new_forward(&mut self, name: &'static str, f: crate::value::ForwardFn) -> Value {
+        Value::NatFn(self.heap.alloc(NativeClosure {
+            kind: NativeKind::Forward(f),
+            name,
+            upvals: Box::new([]),
+            host: None,
+        }))
+    }
+
     /// Wraps a host closure (see [`crate::value::HostFn`]) as a function value.
     pub(crate) fn new_host(&mut self, f: Box<crate::value::HostFn>, upvals: Vec<Value>) -> Value {
         self.new_host_kind(f, upvals, NativeKind::Host)
