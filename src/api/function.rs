@@ -226,7 +226,7 @@ impl<'a> Chunk<'a> {
     }
 
     fn compile(&self, src: &[u8]) -> Result<Function> {
-        let name = crate::stdlib::base::chunk_display_name(self.name.as_bytes());
+        let name = &self.name;
         let lua = &self.lua;
         let env = match &self.env {
             Some(t) => Some(t.0.raw_in(&lua.s)?),
@@ -234,7 +234,7 @@ impl<'a> Chunk<'a> {
         };
         let f = lua.with(|vm| {
             let env = env.unwrap_or(Raw::Table(vm.globals));
-            vm.load_with_env(src, &name, env)
+            vm.load_with_env(src, name, env)
         });
         match f {
             Ok(f) => Ok(Function(Ref::new(&lua.s, f))),

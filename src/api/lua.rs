@@ -40,10 +40,14 @@ impl StdLib {
     pub const MATH: StdLib = StdLib(1 << 6);
     /// `package`, `require`, `dofile`, `loadfile` (file access: trusted hosts only)
     pub const PACKAGE: StdLib = StdLib(1 << 7);
+    /// `debug`: the whole library (locals, upvalues, metatables of any type, the
+    /// registry: trusted hosts only). Without it a State still gets the read-only
+    /// `debug.traceback` and `debug.getinfo`.
+    pub const DEBUG: StdLib = StdLib(1 << 8);
     /// Every library that touches nothing outside the State (mani's sandbox).
     pub const ALL_SAFE: StdLib = StdLib(1 | 1 << 1 | 1 << 4 | 1 << 5 | 1 << 6);
     /// Every library.
-    pub const ALL: StdLib = StdLib(0xff);
+    pub const ALL: StdLib = StdLib(0x1ff);
     /// No library but the basic one.
     pub const NONE: StdLib = StdLib(0);
 
@@ -177,7 +181,8 @@ impl Lua {
         let mut vm = crate::stdlib::image::new_state(libs.0);
         let trusted = libs.contains(StdLib::IO)
             || libs.contains(StdLib::OS)
-            || libs.contains(StdLib::PACKAGE);
+            || libs.contains(StdLib::PACKAGE)
+            || libs.contains(StdLib::DEBUG);
         if trusted {
             vm.clock = Box::new(crate::vm::host::SystemClock::default());
             vm.max_string = crate::vm::host::TRUSTED_MAX_STRING;

@@ -37,8 +37,7 @@ impl Engine {
     /// assert!(matches!(err, mani::Error::SyntaxError { .. }));
     /// ```
     pub fn compile(&self, src: impl AsRef<[u8]>, name: &str) -> Result<Program> {
-        let display = crate::stdlib::base::chunk_display_name(name.as_bytes());
-        match crate::vm::compile_chunk(src.as_ref(), &display) {
+        match crate::vm::compile_chunk(src.as_ref(), name) {
             Ok(proto) => Ok(Program { proto }),
             Err(message) => Err(Error::syntax(message)),
         }

@@ -47,6 +47,9 @@ pub struct Proto {
     pub last_line_defined: u32,
     /// Chunk name as shown in messages (`script.lua`, `[string "..."]`).
     pub source: Arc<str>,
+    /// Chunk name as given to the loader (`@script.lua`, `=stdin`, the source
+    /// text): `debug.getinfo`'s `source`.
+    pub chunk: Arc<str>,
 }
 
 impl Proto {

@@ -38,9 +38,16 @@ type R<T> = Result<T, CompileError>;
 /// assert!(proto.is_vararg);
 /// ```
 pub fn compile(block: &Block, source: &str) -> Result<Arc<Proto>, CompileError> {
+    compile_named(block, source, source)
+}
+
+/// Like [`compile`], recording `chunk`, the chunk name as given to the loader
+/// (`@file`, `=name` or the source text), for `debug.getinfo`'s `source`.
+pub fn compile_named(block: &Block, source: &str, chunk: &str) -> Result<Arc<Proto>, CompileError> {
     let source: Arc<str> = Arc::from(source);
     let mut c = Compiler {
         funcs: Vec::new(),
+        chunk: Arc::from(chunk),
         source: source.clone(),
         line: 0,
     };
@@ -135,6 +142,7 @@ pub(crate) struct FuncState {
 pub(crate) struct Compiler {
     funcs: Vec<FuncState>,
     source: Arc<str>,
+    chunk: Arc<str>,
     /// Line attached to emitted instructions.
     line: u32,
 }
@@ -154,6 +162,7 @@ impl Compiler {
     fn open_func(&mut self, line: u32, end_line: u32, is_vararg: bool) {
         let proto = Proto {
             source: self.source.clone(),
+            chunk: self.chunk.clone(),
             line_defined: line,
             last_line_defined: end_line,
             is_vararg,

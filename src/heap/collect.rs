@@ -23,6 +23,7 @@ impl Vm {
         if let Some(m) = self.string_meta {
             gray.push(ObjRef::Table(m));
         }
+        gray.extend(self.type_metas.iter().flatten().map(|t| ObjRef::Table(*t)));
         gray.extend(self.tm_names.iter().map(|s| ObjRef::Str(*s)));
         gray.push(ObjRef::Thread(self.main_thread));
         gray.push(ObjRef::Thread(self.current));

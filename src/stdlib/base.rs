@@ -498,24 +498,13 @@ fn load(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
         }
         _ => return Err(a.expected(vm, 1, "string")),
     };
+    // The chunk name as lua5.4 defaults it: the source text itself for a string.
     let chunkname = match a.opt_str(vm, 2)? {
-        Some(s) => chunk_display_name(s.as_bytes()),
+        Some(s) => String::from_utf8_lossy(s.as_bytes()).into_owned(),
         None => match chunk {
-            Value::Str(_) => {
-                chunk_display_name(&[b"=".as_slice(), b"[string \"", &src[..], b"\"]"].concat()[..])
-                    .replace("=[string", "[string")
-            }
+            Value::Str(_) => String::from_utf8_lossy(&src).into_owned(),
             _ => "=(load)".to_string(),
         },
-    };
-    let chunkname = if chunkname == "=(load)" {
-        "(load)".to_string()
-    } else {
-        chunkname
-    };
-    let chunkname = match (a.get(vm, 2), chunk) {
-        (Value::Nil, Value::Str(_)) => string_chunkname(&src),
-        _ => chunkname,
     };
     let mode = match a.opt_str(vm, 3)? {
         Some(s) => String::from_utf8_lossy(s.as_bytes()).into_owned(),

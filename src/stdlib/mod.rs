@@ -15,6 +15,7 @@
 pub mod args;
 pub mod base;
 pub mod coroutine;
+pub mod debug;
 pub mod format;
 pub(crate) mod image;
 pub mod io;
@@ -138,7 +139,8 @@ impl Vm {
 }
 
 /// Loads the libraries selected by `bits` (the embedding API's `StdLib` flags:
-/// coroutine 1, table 2, io 4, os 8, string 16, utf8 32, math 64, package 128). The
+/// coroutine 1, table 2, io 4, os 8, string 16, utf8 32, math 64, package 128, debug
+/// 256; without it the read-only `debug.traceback`/`getinfo`). The
 /// basic library is always loaded; without `os`, its clock functions are.
 pub fn open_selected(vm: &mut Vm, bits: u32) {
     base::open(vm);
@@ -168,6 +170,11 @@ pub fn open_selected(vm: &mut Vm, bits: u32) {
     }
     if has(128) {
         package::open(vm);
+    }
+    if has(256) {
+        debug::open(vm);
+    } else {
+        debug::open_readonly(vm);
     }
 }
 

@@ -26,6 +26,7 @@ pub fn open(vm: &mut Vm) {
         "coroutine",
         "os",
         "io",
+        "debug",
     ] {
         let v = vm.get_global(lib);
         if !v.is_nil() {
@@ -74,7 +75,7 @@ fn read_chunk(vm: &mut Vm, name: &str) -> Result<Result<Value, String>, LuaError
     } else {
         src
     };
-    Ok(vm.load(&src, name))
+    Ok(vm.load(&src, &format!("@{name}")))
 }
 
 /// `dofile`: the chunk runs in dofile's place, so it may yield like any other code.

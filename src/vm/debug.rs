@@ -323,44 +323,115 @@ impl Vm {
 
     /// A lua5.4-style stack traceback of the current frames.
     pub fn traceback(&self) -> String {
-        let mut s = String::from("stack traceback:");
-        for (i, f) in self.frames.iter().enumerate().rev() {
-            match f.kind {
-                FrameKind::Lua(cl) => {
-                    let p = &cl.p.get().proto;
-                    let line = p.lines.get(f.pc.saturating_sub(1)).copied().unwrap_or(0);
-                    if p.line_defined == 0 {
-                        s.push_str(&format!("\n\t{}:{}: in main chunk", p.source, line));
-                    } else {
-                        let name = self.caller_name(i);
-                        match name {
-                            Some((kind, n)) => s.push_str(&format!(
-                                "\n\t{}:{}: in {} '{}'",
-                                p.source,
-                                line,
-                                // lua5.4 names globals "function", else by kind.
-                                if kind == "global" { "function" } else { kind },
-                                n
-                            )),
-                            None => s.push_str(&format!(
-                                "\n\t{}:{}: in function <{}:{}>",
-                                p.source, line, p.source, p.line_defined
-                            )),
-                        }
-                    }
-                }
-                FrameKind::Native(nc) => {
-                    let name = self
-                        .qualified_name(self.stack.get(f.func).copied().unwrap_or_default())
-                        .unwrap_or_else(|| nc.name.to_string());
-                    s.push_str(&format!("\n\t[C]: in function '{name}'"));
-                }
-                FrameKind::Pcall => s.push_str("\n\t[C]: in function 'pcall'"),
-                FrameKind::Xpcall => s.push_str("\n\t[C]: in function 'xpcall'"),
+        self.render_traceback(&self.frames, &self.stack, 0, true, false)
+    }
+
+    /// `debug.traceback`'s listing of thread `t` from `level` (0 = its top frame).
+    /// The main thread and tasks end with the host's `[C]: in ?` level.
+    pub(crate) fn traceback_of(
+        &self,
+        t: crate::heap::Gc<super::thread::Thread>,
+        level: usize,
+    ) -> String {
+        let (frames, stack): (&[super::frame::Frame], &[crate::value::Value]) = if t == self.current
+        {
+            (&self.frames, &self.stack)
+        } else {
+            let th = t.get();
+            (&th.frames, &th.stack)
+        };
+        let yielded = t != self.current
+            && matches!(t.status, super::thread::ThreadStatus::Suspended)
+            && !frames.is_empty();
+        self.render_traceback(frames, stack, level, self.is_main(t), yielded)
+    }
+
+    /// Lists `frames` from the top, skipping `skip` levels; past 22 levels only the
+    /// first 10 and the last 11 are shown, as in lua5.4.
+    fn render_traceback(
+        &self,
+        frames: &[super::frame::Frame],
+        stack: &[crate::value::Value],
+        skip: usize,
+        host_level: bool,
+        yielded: bool,
+    ) -> String {
+        const FIRST: usize = 10;
+        const LAST: usize = 11;
+        let mut lines: Vec<String> = Vec::new();
+        // A suspended coroutine stopped inside `coroutine.yield`, whose frame
+        // mani drops at the yield: that call is the coroutine's level 0.
+        let mut skip = skip;
+        if yielded {
+            if skip == 0 {
+                lines.push("[C]: in function 'coroutine.yield'".to_string());
             }
+            skip = skip.saturating_sub(1);
         }
-        s.push_str("\n\t[C]: in ?");
+        for (i, f) in frames.iter().enumerate().rev().skip(skip) {
+            lines.push(self.frame_line(frames, stack, i, f));
+        }
+        if host_level && skip <= frames.len() {
+            lines.push("[C]: in ?".to_string());
+        }
+        let mut s = String::from("stack traceback:");
+        let n = lines.len();
+        for (k, l) in lines.iter().enumerate() {
+            // lua5.4's count leaves out the level its message takes the place of.
+            if n > FIRST + LAST + 1 && k >= FIRST && k < n - LAST {
+                if k == FIRST {
+                    s.push_str(&format!(
+                        "\n\t...\t(skipping {} levels)",
+                        n - FIRST - LAST - 1
+                    ));
+                }
+                continue;
+            }
+            s.push_str("\n\t");
+            s.push_str(l);
+        }
         s
+    }
+
+    /// One traceback line: where frame `i` is and how its function is named.
+    fn frame_line(
+        &self,
+        frames: &[super::frame::Frame],
+        stack: &[crate::value::Value],
+        i: usize,
+        f: &super::frame::Frame,
+    ) -> String {
+        match f.kind {
+            FrameKind::Lua(cl) => {
+                let p = &cl.p.get().proto;
+                let line = p.lines.get(f.pc.saturating_sub(1)).copied().unwrap_or(0);
+                if p.line_defined == 0 {
+                    return format!("{}:{}: in main chunk", p.source, line);
+                }
+                match call_name(frames, i) {
+                    Some((kind, n)) => format!(
+                        "{}:{}: in {} '{}'",
+                        p.source,
+                        line,
+                        // lua5.4 names globals "function", else by kind.
+                        if kind == "global" { "function" } else { kind },
+                        n
+                    ),
+                    None => format!(
+                        "{}:{}: in function <{}:{}>",
+                        p.source, line, p.source, p.line_defined
+                    ),
+                }
+            }
+            FrameKind::Native(nc) => {
+                let name = self
+                    .qualified_name(stack.get(f.func).copied().unwrap_or_default())
+                    .unwrap_or_else(|| nc.name.to_string());
+                format!("[C]: in function '{name}'")
+            }
+            FrameKind::Pcall => "[C]: in function 'pcall'".to_string(),
+            FrameKind::Xpcall => "[C]: in function 'xpcall'".to_string(),
+        }
     }
 
     /// `lib.name` (or `name` for globals) of a function, found in `package.loaded`
@@ -398,16 +469,25 @@ impl Vm {
 
     /// How the function of frame `i` was named by its calling instruction.
     pub(crate) fn caller_name(&self, i: usize) -> Option<(&'static str, String)> {
-        let caller = self.frames.get(i.checked_sub(1)?)?;
-        let FrameKind::Lua(cl) = caller.kind else {
-            return None;
-        };
-        let p = &cl.p.get().proto;
-        let pc = caller.pc.checked_sub(1)?;
-        let ins = p.code.get(pc)?;
-        match ins.op() {
-            Op::Call | Op::TailCall => obj_name(p, pc, ins.a()),
-            _ => None,
-        }
+        call_name(&self.frames, i)
+    }
+}
+
+/// How the function of `frames[i]` was named by its caller's calling instruction.
+pub(crate) fn call_name(
+    frames: &[super::frame::Frame],
+    i: usize,
+) -> Option<(&'static str, String)> {
+    let caller = frames.get(i.checked_sub(1)?)?;
+    let FrameKind::Lua(cl) = caller.kind else {
+        return None;
+    };
+    let p = &cl.p.get().proto;
+    let pc = caller.pc.checked_sub(1)?;
+    let ins = p.code.get(pc)?;
+    match ins.op() {
+        Op::Call | Op::TailCall => obj_name(p, pc, ins.a()),
+        Op::TForCall => Some(("for iterator", "for iterator".to_string())),
+        _ => None,
     }
 }

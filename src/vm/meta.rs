@@ -15,6 +15,18 @@ pub(crate) enum Meta {
     Call(Value, [Value; 3], usize, bool),
 }
 
+/// Slot in `Vm::type_metas` of a value's type.
+#[inline]
+fn type_meta_index(v: Value) -> usize {
+    match v {
+        Value::Nil => 0,
+        Value::Bool(_) => 1,
+        Value::Int(_) | Value::Num(_) => 2,
+        Value::LuaFn(_) | Value::NatFn(_) => 3,
+        _ => 4,
+    }
+}
+
 /// Bound on `__index`/`__newindex` chains (lua5.4's MAXTAGLOOP).
 const MAX_TAG_LOOP: usize = 2000;
 
@@ -26,8 +38,14 @@ impl Vm {
             Value::Table(t) => t.meta,
             Value::UData(u) => u.meta,
             Value::Str(_) => self.string_meta,
-            _ => None,
+            v => self.type_metas[type_meta_index(v)],
         }
+    }
+
+    /// Sets the metatable shared by all values of `v`'s type (not tables, userdata
+    /// or strings, which have their own).
+    pub(crate) fn set_type_metatable(&mut self, v: Value, mt: Option<Gc<Table>>) {
+        self.type_metas[type_meta_index(v)] = mt;
     }
 
     /// The metamethod `tm` of `v`, or nil.

@@ -149,10 +149,11 @@ pub type Writer = Box<dyn std::io::Write + Send>;
 /// States and threads, and trusted by the interpreter (the verifier checked it).
 pub(crate) fn compile_chunk(
     src: &[u8],
-    chunkname: &str,
+    chunk: &str,
 ) -> Result<Arc<crate::bytecode::Proto>, String> {
+    let chunkname = &crate::stdlib::base::chunk_display_name(chunk.as_bytes());
     let ast = crate::syntax::parse(src, chunkname).map_err(|e| e.message)?;
-    let proto = crate::compiler::compile(&ast, chunkname).map_err(|e| e.message)?;
+    let proto = crate::compiler::compile_named(&ast, chunkname, chunk).map_err(|e| e.message)?;
     // The interpreter trusts register operands; refuse code that breaks that trust.
     crate::bytecode::verify(&proto).map_err(|e| {
         format!(
@@ -180,6 +181,9 @@ pub struct Vm {
     pub globals: Gc<Table>,
     pub registry: Gc<Table>,
     pub string_meta: Option<Gc<Table>>,
+    /// Metatables of nil, booleans, numbers, functions and threads (set only by
+    /// `debug.setmetatable`).
+    pub type_metas: [Option<Gc<Table>>; 5],
     pub current: Gc<Thread>,
     pub main_thread: Gc<Thread>,
     pub(crate) tm_names: Vec<Gc<LuaStr>>,
@@ -292,6 +296,7 @@ impl Vm {
             globals,
             registry,
             string_meta: None,
+            type_metas: [None; 5],
             current: main_thread,
             main_thread,
             tm_names,
@@ -441,7 +446,9 @@ impl Vm {
     }
 
     /// Compiles `src` and returns the main function, with `_ENV` set to the globals.
-    /// Errors are syntax errors as strings (`chunk:line: message near 'token'`).
+    /// `chunkname` follows the loader's conventions (`@file`, `=name`, or source
+    /// text shown as `[string "..."]`). Errors are syntax errors as strings
+    /// (`chunk:line: message near 'token'`).
     pub fn load(&mut self, src: &[u8], chunkname: &str) -> Result<Value, String> {
         let env = Value::Table(self.globals);
         self.load_with_env(src, chunkname, env)
