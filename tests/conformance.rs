@@ -72,6 +72,7 @@ sections!(
     coroutine,
     os_io,
     gc,
+    debug,
     programs,
 );
 

@@ -181,6 +181,11 @@ impl Vm {
         self.swap_thread(prev);
         self.swap_thread(co);
         self.current = co;
+        // Its `__close` handlers run in it: it is running (a second close from one
+        // of them fails instead of clearing the frames being closed), its closer is
+        // normal.
+        co.get_mut().status = ThreadStatus::Running;
+        prev.get_mut().status = ThreadStatus::Normal;
         let err = co.get_mut().error.take();
         self.top = self.top.max(self.stack.len().min(self.top + 1));
         self.close_upvals(0);
@@ -192,6 +197,7 @@ impl Vm {
         self.current = prev;
         self.resumers.pop();
         co.get_mut().status = ThreadStatus::Dead;
+        prev.get_mut().status = ThreadStatus::Running;
         Ok(match r {
             Ok(v) if err.is_some() => Some(v),
             Ok(_) => None,
