@@ -111,14 +111,45 @@ fn collectgarbage(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError>
         }
         "isrunning" => vm.push(Value::Bool(vm.heap.running)),
         "incremental" | "generational" => {
-            let s = vm.new_str(b"incremental");
-            vm.push(s);
+            // The collector has one mode: the name and the parameters are only
+            // recorded, so scripts see lua5.4's answers.
+            let gen = opt == "generational";
+            let (p1, p2) = (a.opt_int(vm, 2, 0)?, a.opt_int(vm, 3, 0)?);
+            if !gen {
+                a.opt_int(vm, 4, 0)?; // stepsize
+                if p1 as i32 != 0 {
+                    set_gc_param(vm, GC_PAUSE, p1);
+                }
+                if p2 as i32 != 0 {
+                    set_gc_param(vm, GC_STEPMUL, p2);
+                }
+            }
+            let key = vm.new_str(GC_MODE.as_bytes());
+            let old = vm.registry.get().get(key);
+            let old = if old.is_nil() {
+                vm.new_str(b"incremental")
+            } else {
+                old
+            };
+            let mode = vm.new_str(opt.as_bytes());
+            vm.registry.get_mut().set(key, mode);
+            vm.push(old);
         }
         "stop" | "restart" => {
             vm.heap.running = opt == "restart";
             vm.push(Value::Int(0));
         }
-        "setpause" | "setstepmul" => vm.push(Value::Int(0)),
+        "setpause" | "setstepmul" => {
+            let v = a.opt_int(vm, 2, 0)?;
+            let key = if opt == "setpause" {
+                GC_PAUSE
+            } else {
+                GC_STEPMUL
+            };
+            let old = gc_param(vm, key);
+            set_gc_param(vm, key, v);
+            vm.push(Value::Int(old));
+        }
         _ => {
             return Err(arg_error(
                 "collectgarbage",
@@ -128,6 +159,26 @@ fn collectgarbage(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError>
         }
     }
     Ok(1)
+}
+
+/// Registry keys of the recorded collector mode and parameters.
+const GC_MODE: &str = "_GCMODE";
+const GC_PAUSE: (&str, i64) = ("_GCPAUSE", 200);
+const GC_STEPMUL: (&str, i64) = ("_GCSTEPMUL", 100);
+
+fn gc_param(vm: &mut Vm, (key, default): (&str, i64)) -> i64 {
+    let k = vm.new_str(key.as_bytes());
+    match vm.registry.get().get(k) {
+        Value::Int(i) => i,
+        _ => default,
+    }
+}
+
+/// Stores `v` as lua5.4 does: an `int`, kept divided by 4 in one byte.
+fn set_gc_param(vm: &mut Vm, (key, _): (&str, i64), v: i64) {
+    let stored = ((v as i32) / 4) as u8 as i64 * 4;
+    let k = vm.new_str(key.as_bytes());
+    vm.registry.get_mut().set(k, Value::Int(stored));
 }
 
 fn error(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {

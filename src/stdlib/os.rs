@@ -405,6 +405,8 @@ fn time(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
 }
 
 fn clock(vm: &mut Vm, _base: usize, _n: usize) -> Result<usize, LuaError> {
+    // Trusted profile: process CPU time as C's clock(). Sandbox: the host's
+    // FixedClock value (0.0 unless set), so runs stay deterministic.
     let secs = vm.clock.cpu();
     vm.push(Value::Num(secs));
     Ok(1)
