@@ -601,8 +601,25 @@ fn load(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
 /// The display name of a chunk name given to `load` (`=name` shows `name`; `@file`
 /// shows `file`; anything else is shown as `[string "..."]`).
 pub fn chunk_display_name(name: &[u8]) -> String {
+    // Names fit lua5.4's LUA_IDSIZE (60 bytes with the terminator): `=name` is cut
+    // at the end, `@file` keeps its end after "...".
+    const ROOM: usize = 59;
     match name.first() {
-        Some(b'=') | Some(b'@') => String::from_utf8_lossy(&name[1..]).into_owned(),
+        Some(b'=') => {
+            let rest = &name[1..];
+            String::from_utf8_lossy(&rest[..rest.len().min(ROOM)]).into_owned()
+        }
+        Some(b'@') => {
+            let rest = &name[1..];
+            if rest.len() <= ROOM {
+                String::from_utf8_lossy(rest).into_owned()
+            } else {
+                format!(
+                    "...{}",
+                    String::from_utf8_lossy(&rest[rest.len() - (ROOM - 3)..])
+                )
+            }
+        }
         _ => string_chunkname(name),
     }
 }

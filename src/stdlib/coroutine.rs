@@ -89,7 +89,11 @@ fn isyieldable(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
         Value::Thread(t) => t,
         _ => vm.current,
     };
-    vm.push(Value::Bool(!vm.is_main(t)));
+    // The running coroutine can yield only where no native call (a `gsub`
+    // callback, a metamethod run by a library function) sits between it and its
+    // resume; another thread only if it is a coroutine.
+    let native_between = t == vm.current && vm.native_depth != vm.yield_depth;
+    vm.push(Value::Bool(!vm.is_main(t) && !native_between));
     Ok(1)
 }
 

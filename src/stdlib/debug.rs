@@ -1,4 +1,5 @@
-//! The `debug` library (§6.10). The trusted profile gets all of it but the hooks;
+//! The `debug` library (§6.10). The trusted profile gets all of it (hooks: see
+//! `vm::hook`);
 //! every profile gets `debug.traceback` and `debug.getinfo`, which only read
 //! (they cannot reach another function's locals or upvalues, change metatables or
 //! open the registry).
@@ -32,6 +33,8 @@ pub fn open(vm: &mut Vm) {
             ("getregistry", getregistry),
             ("getuservalue", getuservalue),
             ("setuservalue", setuservalue),
+            ("sethook", sethook),
+            ("gethook", gethook),
         ],
     );
 }
@@ -516,4 +519,61 @@ fn setuservalue(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     a.check_any(vm, 2)?;
     vm.push(Value::Nil);
     Ok(1)
+}
+
+fn sethook(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    use crate::vm::hook::{Hook, MASK_CALL, MASK_COUNT, MASK_LINE, MASK_RET};
+    let a = Args::new(base, n, "sethook");
+    let (t, i) = thread_arg(vm, &a);
+    let f = a.get(vm, i);
+    if f.is_nil() || i > n {
+        vm.set_hook(t, None);
+        return Ok(0);
+    }
+    let mask = a.check_str(vm, i + 1)?;
+    let count = a.opt_int(vm, i + 2, 0)?;
+    if !matches!(f, Value::LuaFn(_) | Value::NatFn(_)) {
+        return Err(a.expected(vm, i, "function"));
+    }
+    let mut m = 0;
+    for &c in mask.as_bytes() {
+        m |= match c {
+            b'c' => MASK_CALL,
+            b'r' => MASK_RET,
+            b'l' => MASK_LINE,
+            _ => 0,
+        };
+    }
+    let count = u32::try_from(count.max(0)).unwrap_or(u32::MAX);
+    if count > 0 {
+        m |= MASK_COUNT;
+    }
+    let h = (m != 0).then_some(Hook {
+        func: f,
+        mask: m,
+        count,
+    });
+    vm.set_hook(t, h);
+    Ok(0)
+}
+
+fn gethook(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    use crate::vm::hook::{MASK_CALL, MASK_LINE, MASK_RET};
+    let a = Args::new(base, n, "gethook");
+    let (t, _) = thread_arg(vm, &a);
+    let Some(h) = t.get().hook else {
+        vm.push(Value::Nil);
+        return Ok(1);
+    };
+    let mut mask = String::new();
+    for (bit, c) in [(MASK_CALL, 'c'), (MASK_RET, 'r'), (MASK_LINE, 'l')] {
+        if h.mask & bit != 0 {
+            mask.push(c);
+        }
+    }
+    vm.push(h.func);
+    let m = vm.new_str(mask.as_bytes());
+    vm.push(m);
+    vm.push(Value::Int(h.count as i64));
+    Ok(3)
 }

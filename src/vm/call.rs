@@ -62,6 +62,9 @@ impl Vm {
                     self.frames
                         .push(Frame::native(func, nresults, nc, self.pdepth()));
                     self.top = func + 1 + nargs;
+                    if self.hook_active {
+                        self.hook_native_call()?;
+                    }
                     let n = match nc.kind {
                         NativeKind::Plain(f) => f(self, func + 1, nargs)?,
                         NativeKind::Forward(f) => match f(self, func + 1, nargs, nresults)? {
@@ -85,6 +88,10 @@ impl Vm {
                         }
                         _ => self.resume_native(nc, func + 1, nargs)?,
                     };
+                    if self.hook_active {
+                        // The results stay above the hook's own call.
+                        self.hook_return()?;
+                    }
                     self.frames.pop();
                     let src = self.top - n;
                     self.finish_results(func, src, n, nresults);
@@ -436,6 +443,7 @@ impl Vm {
     pub(crate) fn execute(&mut self, entry_depth: usize) -> Result<(), LuaError> {
         loop {
             match self.run_mode(entry_depth) {
+                Ok(()) if self.mode_restart => self.mode_restart = false,
                 Ok(()) => return Ok(()),
                 Err(LuaError::Yield) => return Err(LuaError::Yield),
                 Err(LuaError::Pause) => return Err(LuaError::Pause),

@@ -75,6 +75,10 @@ impl Vm {
                 }
             } else {
                 let site = co.get().yield_site;
+                if self.hook_active {
+                    // The pending `coroutine.yield` returns now.
+                    self.hook_return()?;
+                }
                 let at = self.top;
                 self.check_stack(at + args.len())?;
                 self.stack[at..at + args.len()].copy_from_slice(args);
@@ -108,6 +112,7 @@ impl Vm {
         self.swap_thread(prev);
         self.swap_thread(co);
         self.current = co;
+        self.refresh_hook();
         co.get_mut().status = ThreadStatus::Running;
         let saved = (prev, self.yield_depth, self.meter.pause_depth);
         // The coroutine can pause exactly when its resumer could.
@@ -167,6 +172,7 @@ impl Vm {
         self.swap_thread(co);
         self.swap_thread(prev);
         self.current = prev;
+        self.refresh_hook();
         self.resumers.pop();
         prev.get_mut().status = ThreadStatus::Running;
         outcome
@@ -186,6 +192,7 @@ impl Vm {
         // normal.
         co.get_mut().status = ThreadStatus::Running;
         prev.get_mut().status = ThreadStatus::Normal;
+        self.refresh_hook();
         let err = co.get_mut().error.take();
         self.top = self.top.max(self.stack.len().min(self.top + 1));
         self.close_upvals(0);
@@ -198,6 +205,7 @@ impl Vm {
         self.resumers.pop();
         co.get_mut().status = ThreadStatus::Dead;
         prev.get_mut().status = ThreadStatus::Running;
+        self.refresh_hook();
         Ok(match r {
             Ok(v) if err.is_some() => Some(v),
             Ok(_) => None,

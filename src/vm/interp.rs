@@ -32,6 +32,9 @@ pub(crate) const METER_OFF: u8 = 0;
 pub(crate) const METER_ON: u8 = 1;
 /// Metered loop that also attributes costs to source lines.
 pub(crate) const METER_PROFILE: u8 = 2;
+/// Loop of a thread with a debug hook: metered when metering is on, with the
+/// hook's events at each instruction, call and return.
+pub(crate) const METER_HOOK: u8 = 3;
 
 impl Vm {
     #[inline(always)]
@@ -279,7 +282,7 @@ impl Vm {
             // place to resume, before anything in the segment ran.
             macro_rules! charge {
                 () => {{
-                    if M != METER_OFF {
+                    if M != METER_OFF && (M != METER_HOOK || self.meter.enabled) {
                         // SAFETY: `segs` has one entry per instruction, and `pc` is a
                         // landing pc inside the code (jump targets and fall-through
                         // successors are in range: `bytecode::verify`).
@@ -358,6 +361,17 @@ impl Vm {
                 // targets are in range, the code ends with a return, and instructions
                 // that skip their successor have two more after them.
                 let i = unsafe { *code.get_unchecked(pc) };
+                if M == METER_HOOK && !self.in_hook {
+                    // A multiple-results `top` may be pending for this instruction.
+                    let saved = self.top;
+                    self.top = saved.max(base + max_stack);
+                    self.hook_instr(fi, pc)?;
+                    self.top = saved;
+                    if self.frames.len() != fi + 1 {
+                        continue 'frame;
+                    }
+                    reload!();
+                }
                 pc += 1;
                 // Decoded once: the arms that serve several opcodes test `op`.
                 let op = unsafe { i.op_unchecked() };
@@ -892,7 +906,7 @@ impl Vm {
                                 ));
                                 // The entry segment is charged with the call; out of
                                 // budget, the new frame waits at pc 0.
-                                if M != METER_OFF {
+                                if M != METER_OFF && (M != METER_HOOK || self.meter.enabled) {
                                     self.charge_segment(pi, 0)?;
                                 }
                                 continue 'frame;
@@ -913,6 +927,13 @@ impl Vm {
                         }
                         // Fixed results end the live part; multiple ones end at `top`.
                         gc_point!(live if nres >= 0 { func + nres as usize } else { self.top });
+                        if self.hook_switch {
+                            // A hook was set or removed: continue in the other loop.
+                            self.hook_switch = false;
+                            self.frames[fi].pc = pc;
+                            self.mode_restart = true;
+                            return Ok(());
+                        }
                         reload!();
                     }
                     Op::TailCall => {
@@ -995,6 +1016,14 @@ impl Vm {
                             self.top = (base + a + n).max(base + proto.max_stack as usize);
                             self.close_upvals(base);
                             self.close_tbc(base, None)?;
+                        }
+                        if M == METER_HOOK && !self.in_hook {
+                            self.frames[fi].pc = pc;
+                            let saved = self.top;
+                            self.top = (base + a + n).max(base + max_stack);
+                            self.hook_return()?;
+                            self.top = saved;
+                            reload!();
                         }
                         if !self.open_upvals.is_empty() {
                             self.close_upvals(base);

@@ -14,7 +14,7 @@
 //! pause takes effect at the first segment after the native call returns.
 
 use super::frame::FrameKind;
-use super::interp::{METER_OFF, METER_ON, METER_PROFILE};
+use super::interp::{METER_HOOK, METER_OFF, METER_ON, METER_PROFILE};
 use super::{LuaError, Vm};
 use crate::meter::{CostModel, Limit, Policy, Seg};
 use crate::value::{NativeKind, Value};
@@ -44,7 +44,9 @@ impl Vm {
     /// The interpreter mode for the current metering settings.
     #[inline]
     pub(crate) fn meter_mode(&self) -> u8 {
-        if !self.meter.enabled {
+        if self.hook_active {
+            METER_HOOK
+        } else if !self.meter.enabled {
             METER_OFF
         } else if self.profile.is_some() {
             METER_PROFILE
@@ -59,6 +61,7 @@ impl Vm {
         match self.meter_mode() {
             METER_OFF => self.run::<METER_OFF>(entry_depth),
             METER_ON => self.run::<METER_ON>(entry_depth),
+            METER_HOOK => self.run::<METER_HOOK>(entry_depth),
             _ => self.run::<METER_PROFILE>(entry_depth),
         }
     }

@@ -5,6 +5,7 @@ mod call;
 pub mod coroutine;
 pub mod debug;
 pub mod frame;
+pub mod hook;
 pub mod host;
 mod interp;
 pub(crate) mod meta;
@@ -207,6 +208,19 @@ pub struct Vm {
     pub(crate) weak_tables: Vec<(Gc<Table>, bool, bool)>,
     /// `native_depth` at which the running coroutine may yield.
     pub yield_depth: usize,
+    /// The running thread has a debug hook (it runs the hooked loop).
+    pub(crate) hook_active: bool,
+    /// A hook was set or removed, or the running thread changed between hooked and
+    /// not: the running loop re-selects its mode at its next native call return.
+    pub(crate) hook_switch: bool,
+    /// The interpreter loop returned to switch modes, not because it finished.
+    pub(crate) mode_restart: bool,
+    /// A hook is running (hooks do not fire inside hooks).
+    pub(crate) in_hook: bool,
+    /// Instructions left until the next count event.
+    pub(crate) hook_count: u32,
+    /// Where the line hook last looked.
+    pub(crate) hook_pos: hook::HookPos,
     /// Last identity number handed out for `tostring` (deterministic per State).
     next_id: u32,
     /// Budget, step limit and pause state.
@@ -311,6 +325,12 @@ impl Vm {
             finobj: Vec::new(),
             tobefnz: Default::default(),
             yield_depth: usize::MAX,
+            hook_active: false,
+            hook_switch: false,
+            mode_restart: false,
+            in_hook: false,
+            hook_count: 0,
+            hook_pos: Default::default(),
             meter: Default::default(),
             cost_model: Default::default(),
             profile: None,

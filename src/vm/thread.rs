@@ -29,6 +29,8 @@ pub struct Thread {
     pub yield_site: crate::vm::coroutine::YieldSite,
     /// A task: run by the host, like the main thread (it cannot yield).
     pub task: bool,
+    /// Its debug hook (`debug.sethook`).
+    pub hook: Option<crate::vm::hook::Hook>,
 }
 
 impl Thread {
@@ -44,6 +46,7 @@ impl Thread {
             yield_site: Default::default(),
             error: None,
             task: false,
+            hook: None,
         }
     }
 
@@ -56,6 +59,9 @@ impl Thread {
         out.extend(self.open_upvals.iter().map(|u| ObjRef::UpVal(*u)));
         if let Some(e) = self.error {
             out.extend(e.obj_ref());
+        }
+        if let Some(h) = self.hook {
+            out.extend(h.func.obj_ref());
         }
     }
 }

@@ -38,3 +38,12 @@ print(co3(name))
 print(co3("back"))
 os.remove(name)
 print(pcall(dofile, "/nonexistent/file.lua"))
+
+-- Inside a native callback the coroutine cannot yield, and says so.
+local co4 = coroutine.wrap(function()
+  local inside
+  local s = string.gsub("a", ".", function(c) inside = coroutine.isyieldable() return c .. c end)
+  return coroutine.isyieldable(), inside, s
+end)
+print(co4())
+print(coroutine.isyieldable())

@@ -76,3 +76,11 @@ print(debug.traceback(co))
 print(debug.traceback(co, "co msg"))
 print(debug.getinfo(co, 0, "l") ~= nil)
 for k, v in pairs(debug) do end
+
+-- Chunk names are cut like lua5.4's (60 bytes).
+local function src_of(name) return debug.getinfo(load("return 1", name), "S").short_src end
+print(src_of("@" .. string.rep("p", 1000) .. "t"))
+print(src_of("=" .. string.rep("x", 500)))
+print(src_of("="), src_of("@xuxu"), src_of(""))
+print(src_of("local a = 1\nreturn 2"))
+print(src_of(string.rep("y", 100)))
