@@ -217,13 +217,9 @@ pub fn mod_float_lua(x: f64, y: f64) -> f64 {
 /// Float power with the exact fast cases.
 #[inline]
 pub fn pow_float(x: f64, y: f64) -> f64 {
-    if y == 2.0 {
-        x * x
-    } else if y == 0.5 {
-        libm::sqrt(x)
-    } else {
-        libm::pow(x, y)
-    }
+    // Correctly rounded, the same on every platform (its own exact cases include
+    // `y == 2` and `y == 0.5` with C's signs: `(-0.0)^0.5` is `0.0`).
+    crate::stdlib::math::crpow::pow(x, y)
 }
 
 /// `a < b` for numbers with exact int/float semantics.

@@ -32,3 +32,12 @@ for i = 1, 240 do
   -- 0x1.af10ffaa591dap-112 that math.pow returns; skipped.
   if i ~= 137 then show(x, y) end
 end
+
+-- The ^ operator is the same function.
+print(string.format("%.17g", 2.5 ^ 2.5), string.format("%a", (-0.0) ^ 0.5), (-math.huge) ^ 0.5)
+local same = true
+for i = 1, 200 do
+  local x, y = i / 7, (i % 13) / 3 - 2
+  if x ^ y ~= pow(x, y) then same = false end
+end
+print("operator matches math.pow", same)
