@@ -206,6 +206,10 @@ fn getinfo(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
             'n' => {
                 let name = frame.and_then(|fi| {
                     let (frames, _) = thread_view(vm, &t);
+                    // A tail-called function's caller is gone: it has no name.
+                    if frames[fi].tail {
+                        return None;
+                    }
                     crate::vm::debug::call_name(frames, fi)
                 });
                 if let Some((kind, name)) = name {
@@ -222,7 +226,10 @@ fn getinfo(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
                 set(vm, info, "ftransfer", Value::Int(0));
                 set(vm, info, "ntransfer", Value::Int(0));
             }
-            't' => set(vm, info, "istailcall", Value::Bool(false)),
+            't' => {
+                let tail = frame.is_some_and(|fi| thread_view(vm, &t).0[fi].tail);
+                set(vm, info, "istailcall", Value::Bool(tail));
+            }
             'f' => set(vm, info, "func", func),
             'L' => {
                 if let (Some(cl), false) = (lua, is_c) {

@@ -48,6 +48,9 @@ impl Vm {
                     };
                     self.frames
                         .push(Frame::lua(func, base, nresults, nvar, cl, self.pdepth()));
+                    if self.hook_active && !self.in_hook {
+                        self.hook_new_frame = true;
+                    }
                     // Metering: the entry segment is charged with the call. Out of
                     // budget, the new frame waits at pc 0 to be charged on resume.
                     if self.meter.enabled {
@@ -360,6 +363,7 @@ impl Vm {
             kind,
             cont: Cont::None,
             pdepth,
+            tail: false,
         });
         // `f` runs at the caller's native depth: a yield or a pause inside it (or by
         // it, as in `pcall(coroutine.yield, v)`) leaves the protected frame as data,

@@ -401,6 +401,22 @@ impl Vm {
         i: usize,
         f: &super::frame::Frame,
     ) -> String {
+        let line = self.frame_where(frames, stack, i, f);
+        if f.tail {
+            // lua5.4's marker for the frames a tail call replaced.
+            format!("{line}\n\t(...tail calls...)")
+        } else {
+            line
+        }
+    }
+
+    fn frame_where(
+        &self,
+        frames: &[super::frame::Frame],
+        stack: &[crate::value::Value],
+        i: usize,
+        f: &super::frame::Frame,
+    ) -> String {
         match f.kind {
             FrameKind::Lua(cl) => {
                 let p = &cl.p.get().proto;
@@ -478,6 +494,10 @@ pub(crate) fn call_name(
     frames: &[super::frame::Frame],
     i: usize,
 ) -> Option<(&'static str, String)> {
+    // After a tail call the frame below is not the caller: no name.
+    if frames.get(i)?.tail {
+        return None;
+    }
     let caller = frames.get(i.checked_sub(1)?)?;
     let FrameKind::Lua(cl) = caller.kind else {
         return None;

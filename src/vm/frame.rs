@@ -53,7 +53,12 @@ pub struct Frame {
     /// Protected calls (`pcall`/`xpcall`) at or below this frame: they count as
     /// native nesting, bounded like lua5.4's C stack (`C stack overflow`).
     pub pdepth: u16,
+    /// Entered by a tail call (its caller's frame is gone): tracebacks say so.
+    pub tail: bool,
 }
+
+// The frame record stays 72 bytes: `tail` lives in padding.
+const _: () = assert!(std::mem::size_of::<Frame>() <= 72);
 
 impl Frame {
     /// The frame of Lua closure `cl` called at stack slot `func`, its registers
@@ -77,6 +82,7 @@ impl Frame {
             kind: FrameKind::Lua(cl),
             cont: Cont::None,
             pdepth,
+            tail: false,
         }
     }
 
@@ -92,6 +98,7 @@ impl Frame {
             kind: FrameKind::Native(nc),
             cont: Cont::None,
             pdepth,
+            tail: false,
         }
     }
 

@@ -103,15 +103,20 @@ impl Vm {
             return Ok(());
         }
         let last = self.hook_pos;
-        let same = last.frame == fi && last.base == base;
-        let entered = !same && pc == start;
+        let entered = std::mem::take(&mut self.hook_new_frame);
+        let same = !entered && last.frame == fi && last.base == base;
         self.hook_pos = HookPos {
             frame: fi,
             base,
             pc,
         };
         if entered && h.mask & MASK_CALL != 0 {
-            self.call_hook(b"call", None)?;
+            let ev: &[u8] = if self.frames[fi].tail {
+                b"tail call"
+            } else {
+                b"call"
+            };
+            self.call_hook(ev, None)?;
         }
         if h.mask & MASK_LINE != 0 {
             let line = |i: usize| p.lines.get(i).copied().unwrap_or(0);

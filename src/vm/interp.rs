@@ -892,7 +892,9 @@ impl Vm {
                         // The common call: a Lua function with a fixed parameter list
                         // whose registers fit in the stack as it is. Its frame is
                         // pushed right here (what `precall` does, minus the cases).
-                        if let Value::LuaFn(ncl) = r!(a) {
+                        // (Under a hook every call goes through `precall`, which
+                        // marks the frame for the call event.)
+                        if let (false, Value::LuaFn(ncl)) = (M == METER_HOOK, r!(a)) {
                             let pi = ncl.p.get_static();
                             let fp = &*pi.proto;
                             let nbase = func + 1;
@@ -979,6 +981,7 @@ impl Vm {
                         if matches!(r, Ok(true) | Err(LuaError::Pause)) {
                             if let Some(f) = self.frames.last_mut() {
                                 f.cont = frame.cont;
+                                f.tail = true;
                             }
                         }
                         if r? {

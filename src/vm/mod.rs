@@ -221,6 +221,9 @@ pub struct Vm {
     pub(crate) hook_count: u32,
     /// Where the line hook last looked.
     pub(crate) hook_pos: hook::HookPos,
+    /// A Lua frame was just pushed under a hook: its first instruction reports
+    /// the call event.
+    pub(crate) hook_new_frame: bool,
     /// Last identity number handed out for `tostring` (deterministic per State).
     next_id: u32,
     /// Budget, step limit and pause state.
@@ -331,6 +334,7 @@ impl Vm {
             in_hook: false,
             hook_count: 0,
             hook_pos: Default::default(),
+            hook_new_frame: false,
             meter: Default::default(),
             cost_model: Default::default(),
             profile: None,
