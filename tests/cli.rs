@@ -438,3 +438,102 @@ fn sandbox_flag_removes_io_and_process_access() {
     let r = run(&dir, &["-e", "print(type(io.write))"]);
     assert_eq!(r.stdout, "function\n");
 }
+
+// ---------------------------------------------------------------------------
+// Environment and warnings (expected outputs as lua5.4 prints them)
+
+fn run_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut c = command(dir, args);
+    c.stdin(Stdio::null());
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    finish(c.output().unwrap())
+}
+
+#[test]
+fn lua_init_runs_first_unless_dash_e_upper() {
+    let d = scratch();
+    let r = run_env(&d, &["-e", "print(2)"], &[("LUA_INIT", "print('init')")]);
+    assert_eq!(r.stdout, "init\n2\n");
+    let r = run_env(
+        &d,
+        &["-E", "-e", "print(2)"],
+        &[("LUA_INIT", "print('init')")],
+    );
+    assert_eq!(r.stdout, "2\n");
+    // LUA_INIT_5_4 wins over LUA_INIT; `@file` runs a file.
+    write(&d, "init.lua", "print('from file')");
+    let r = run_env(
+        &d,
+        &["-e", "print(3)"],
+        &[("LUA_INIT", "print('no')"), ("LUA_INIT_5_4", "@init.lua")],
+    );
+    assert_eq!(r.stdout, "from file\n3\n");
+    let r = run_env(
+        &d,
+        &["-e", "print(4)"],
+        &[("LUA_INIT", "error('bad init')")],
+    );
+    assert_eq!(r.code, Some(1));
+    assert!(r.stderr.contains("LUA_INIT:1: bad init"), "{}", r.stderr);
+}
+
+#[test]
+fn lua_path_sets_package_path_with_default_for_double_semicolon() {
+    let d = scratch();
+    write(&d, "envmod.lua", "return {v = 7}");
+    let dir = d.to_string_lossy().into_owned();
+    let lp = format!("{dir}/?.lua;;");
+    let r = run_env(
+        &d,
+        &["-e", "print(require('envmod').v, package.path:find('/usr/local/share/lua/5.4/?.lua', 1, true) ~= nil)"],
+        &[("LUA_PATH", lp.as_str())],
+    );
+    assert_eq!(r.stdout, "7\ttrue\n", "{}", r.stderr);
+    let r = run_env(
+        &d,
+        &["-E", "-e", "print(package.path:sub(1, 10))"],
+        &[("LUA_PATH", "x")],
+    );
+    assert_eq!(r.stdout, "/usr/local\n");
+}
+
+#[test]
+fn dash_l_with_global_name() {
+    let d = scratch();
+    write(&d, "lmod.lua", "return {v = 7}");
+    let r = run(&d, &["-l", "g=lmod", "-e", "print(g.v, lmod)"]);
+    assert_eq!(r.stdout, "7\tnil\n", "{}", r.stderr);
+    let r = run(&d, &["-llmod", "-e", "print(lmod.v)"]);
+    assert_eq!(r.stdout, "7\n", "{}", r.stderr);
+}
+
+#[test]
+fn warnings_are_off_until_turned_on() {
+    let d = scratch();
+    let r = run(
+        &d,
+        &[
+            "-e",
+            "warn('w1') warn('@on') warn('w', 2) warn('@off') warn('w3')",
+        ],
+    );
+    assert_eq!(r.stderr, "Lua warning: w2\n");
+    let r = run(&d, &["-W", "-e", "warn('x', 'y')"]);
+    assert_eq!(r.stderr, "Lua warning: xy\n");
+    let r = run(
+        &d,
+        &[
+            "-W",
+            "-e",
+            "setmetatable({}, {__gc = function() error('in gc', 0) end}) collectgarbage()",
+        ],
+    );
+    assert_eq!(r.stderr, "Lua warning: error in __gc (in gc)\n");
+    let r = run(&d, &["-e", "print(pcall(warn))"]);
+    assert_eq!(
+        r.stdout,
+        "false\tbad argument #1 to 'warn' (string expected, got no value)\n"
+    );
+}

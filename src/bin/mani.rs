@@ -99,6 +99,8 @@ fn real_main() -> ExitCode {
     let mut interactive = false;
     let mut version = false;
     let mut sandbox = false;
+    let mut no_env = false;
+    let mut warnings = false;
     let mut m = Metering::default();
     let mut i = 1;
     let mut script: Option<usize> = None;
@@ -139,7 +141,8 @@ fn real_main() -> ExitCode {
                     _ => m.slice = Some(n),
                 }
             }
-            "-E" | "-W" => {}
+            "-E" => no_env = true,
+            "-W" => warnings = true,
             "-e" | "-l" => {
                 i += 1;
                 let Some(v) = argv.get(i) else {
@@ -198,11 +201,28 @@ fn real_main() -> ExitCode {
     if version {
         println!("{VERSION}");
     }
+    if warnings && lua.load("warn('@on')").exec().is_err() {
+        return ExitCode::FAILURE;
+    }
+    if !sandbox && !no_env {
+        env_paths(&lua);
+        if !lua_init(&mut lua, slice) {
+            return finish(&mut lua, ExitCode::FAILURE, &m);
+        }
+    }
     for act in actions {
         let ok = match act {
             Action::Exec(src) => run_chunk(&mut lua, src.as_bytes(), "=(command line)", &[], slice),
-            Action::Require(name) => {
-                let src = format!("{name} = require('{name}')");
+            Action::Require(spec) => {
+                // `-l g=mod` stores module `mod` in global `g`; `-l mod-v2`, in `mod`.
+                let (global, module) = match spec.split_once('=') {
+                    Some((g, m)) => (g.to_string(), m.to_string()),
+                    None => (
+                        spec.split('-').next().unwrap_or("").to_string(),
+                        spec.clone(),
+                    ),
+                };
+                let src = format!("{global} = require({module:?})");
                 run_chunk(&mut lua, src.as_bytes(), "=(command line)", &[], slice)
             }
         };
@@ -464,4 +484,44 @@ fn os_reason(e: &std::io::Error) -> String {
         text.truncate(i);
     }
     text
+}
+
+/// `package.path`/`cpath` from `LUA_PATH_5_4`/`LUA_PATH` (and the CPATH ones),
+/// `;;` standing for the default, as lua.c sets them.
+fn env_paths(lua: &Lua) {
+    let Ok(pkg) = lua.globals().get::<mani::Table>("package") else {
+        return;
+    };
+    for (key, var) in [("path", "LUA_PATH"), ("cpath", "LUA_CPATH")] {
+        let Ok(default) = pkg.get::<String>(key) else {
+            continue;
+        };
+        let v = std::env::var(format!("{var}_5_4")).or_else(|_| std::env::var(var));
+        if let Ok(p) = v {
+            let _ = pkg.set(key, p.replacen(";;", &format!(";{default};"), 1));
+        }
+    }
+}
+
+/// Runs `LUA_INIT_5_4` or `LUA_INIT` (`@file` runs that file) before anything
+/// else, as lua.c does.
+fn lua_init(lua: &mut Lua, slice: Option<u64>) -> bool {
+    let (name, init) = match std::env::var("LUA_INIT_5_4") {
+        Ok(v) => ("=LUA_INIT_5_4", v),
+        Err(_) => match std::env::var("LUA_INIT") {
+            Ok(v) => ("=LUA_INIT", v),
+            Err(_) => return true,
+        },
+    };
+    if let Some(file) = init.strip_prefix('@') {
+        match std::fs::read(file) {
+            Ok(src) => run_chunk(lua, skip_shebang(&src), &format!("@{file}"), &[], slice),
+            Err(e) => {
+                eprintln!("mani: cannot open {file}: {}", os_reason(&e));
+                false
+            }
+        }
+    } else {
+        run_chunk(lua, init.as_bytes(), name, &[], slice)
+    }
 }

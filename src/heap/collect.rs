@@ -129,6 +129,15 @@ impl Vm {
                     if e.is_uncatchable() {
                         return Err(e);
                     }
+                    // lua5.4 reports it as a warning.
+                    if self.warn_on {
+                        let ev = self.error_value(e);
+                        let text = match ev {
+                            Value::Str(s) => String::from_utf8_lossy(s.as_bytes()).into_owned(),
+                            _ => "error object is not a string".to_string(),
+                        };
+                        self.warning(format!("error in __gc ({text})").as_bytes());
+                    }
                 }
             }
         }

@@ -34,6 +34,7 @@ pub fn open(vm: &mut Vm) {
         ("setmetatable", setmetatable),
         ("tonumber", tonumber),
         ("tostring", tostring),
+        ("warn", warn),
         ("type", type_),
     ];
     for (name, f) in fns {
@@ -307,6 +308,28 @@ fn pairs(vm: &mut Vm, base: usize, n: usize, nresults: i32) -> Result<Option<usi
     vm.push(t);
     vm.push(Value::Nil);
     Ok(Some(3))
+}
+
+/// `warn(msg, ...)`: `@on`/`@off` switch warnings (off at start, as in lua5.4);
+/// when on, the pieces go to standard error as one `Lua warning: ` line.
+fn warn(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
+    let a = Args::new(base, n, "warn");
+    a.check_str(vm, 1)?;
+    let mut msg = Vec::new();
+    for i in 1..=n {
+        msg.extend_from_slice(a.check_str(vm, i)?.as_bytes());
+    }
+    vm.charge_bytes(msg.len())?;
+    if n == 1 && msg.first() == Some(&b'@') {
+        match &msg[..] {
+            b"@on" => vm.warn_on = true,
+            b"@off" => vm.warn_on = false,
+            _ => {}
+        }
+        return Ok(0);
+    }
+    vm.warning(&msg);
+    Ok(0)
 }
 
 fn print(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {

@@ -215,6 +215,8 @@ pub struct Vm {
     pub(crate) hook_switch: bool,
     /// The interpreter loop returned to switch modes, not because it finished.
     pub(crate) mode_restart: bool,
+    /// `warn` messages are shown (`warn("@on")`, the CLI's `-W`).
+    pub warn_on: bool,
     /// A hook is running (hooks do not fire inside hooks).
     pub(crate) in_hook: bool,
     /// Instructions left until the next count event.
@@ -332,6 +334,7 @@ impl Vm {
             hook_switch: false,
             mode_restart: false,
             in_hook: false,
+            warn_on: false,
             hook_count: 0,
             hook_pos: Default::default(),
             hook_new_frame: false,
@@ -501,6 +504,19 @@ impl Vm {
             upvals: vec![uv].into_boxed_slice(),
         });
         Value::LuaFn(cl)
+    }
+
+    /// Shows a warning when warnings are on: `Lua warning: msg` on standard error.
+    pub fn warning(&mut self, msg: &[u8]) {
+        if self.warn_on {
+            use std::io::Write;
+            // Keep the order of print output and warnings.
+            let _ = self.out.flush();
+            let mut e = std::io::stderr().lock();
+            let _ = e.write_all(b"Lua warning: ");
+            let _ = e.write_all(msg);
+            let _ = e.write_all(b"\n");
+        }
     }
 
     /// A stable per-State identity number for an object (used by `tostring`): numbers
