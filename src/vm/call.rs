@@ -104,7 +104,10 @@ impl Vm {
                     // `__call`: insert the handler as the function, the value as arg 1.
                     let tm = self.metamethod(v, Tm::Call);
                     if tm.is_nil() {
-                        let info = self.reg_info(func);
+                        let mut info = self.reg_info(func);
+                        if info.is_empty() {
+                            info = self.metamethod_call_info();
+                        }
                         return Err(LuaError::rt(format!(
                             "attempt to call a {} value{}",
                             self.type_name_of(v),

@@ -508,6 +508,69 @@ pub(crate) fn call_name(
     match ins.op() {
         Op::Call | Op::TailCall => obj_name(p, pc, ins.a()),
         Op::TForCall => Some(("for iterator", "for iterator".to_string())),
-        _ => None,
+        op => metamethod_event(op).map(|e| ("metamethod", e.to_string())),
+    }
+}
+
+/// The metamethod an instruction calls when its operands need one (lua5.4 names
+/// such a call `metamethod 'add'`).
+pub(crate) fn metamethod_event(op: Op) -> Option<&'static str> {
+    Some(match op {
+        Op::Add | Op::AddI | Op::AddK => "add",
+        Op::Sub | Op::SubI | Op::SubK => "sub",
+        Op::Mul | Op::MulK => "mul",
+        Op::Mod | Op::ModK => "mod",
+        Op::Pow | Op::PowK => "pow",
+        Op::Div | Op::DivK => "div",
+        Op::IDiv | Op::IDivK => "idiv",
+        Op::BAnd | Op::BAndK => "band",
+        Op::BOr | Op::BOrK => "bor",
+        Op::BXor | Op::BXorK => "bxor",
+        Op::Shl | Op::ShlI => "shl",
+        Op::Shr | Op::ShrI => "shr",
+        Op::Unm => "unm",
+        Op::BNot => "bnot",
+        Op::Len => "len",
+        Op::Concat => "concat",
+        Op::Eq | Op::EqK | Op::EqI => "eq",
+        Op::Lt | Op::LtI | Op::GtI => "lt",
+        Op::Le | Op::LeI | Op::GeI => "le",
+        Op::GetTabUp | Op::GetTable | Op::GetI | Op::GetField | Op::SelfOp => "index",
+        Op::SetTabUp
+        | Op::SetTabUpK
+        | Op::SetTable
+        | Op::SetTableK
+        | Op::SetI
+        | Op::SetIK
+        | Op::SetField
+        | Op::SetFieldK => "newindex",
+        Op::Close | Op::Return | Op::Return0 | Op::Return1 => "close",
+        _ => return None,
+    })
+}
+
+impl Vm {
+    /// ` (metamethod 'add')` when the running Lua instruction is not a call, so
+    /// a value being called is one of its metamethods; else "".
+    pub(crate) fn metamethod_call_info(&self) -> String {
+        let Some(f) = self.frames.last() else {
+            return String::new();
+        };
+        let FrameKind::Lua(cl) = f.kind else {
+            return String::new();
+        };
+        let p = &cl.p.get().proto;
+        match f
+            .pc
+            .checked_sub(1)
+            .and_then(|pc| p.code.get(pc))
+            .map(|i| i.op())
+        {
+            Some(op) => match metamethod_event(op) {
+                Some(e) => format!(" (metamethod '{e}')"),
+                None => String::new(),
+            },
+            None => String::new(),
+        }
     }
 }
