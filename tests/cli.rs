@@ -537,3 +537,30 @@ fn warnings_are_off_until_turned_on() {
         "false\tbad argument #1 to 'warn' (string expected, got no value)\n"
     );
 }
+
+#[test]
+fn error_object_with_tostring_is_shown_without_traceback() {
+    let d = scratch();
+    let r = run(
+        &d,
+        &[
+            "-e",
+            "error(setmetatable({}, {__tostring = function() return 'custom' end}))",
+        ],
+    );
+    assert_eq!(r.code, Some(1));
+    assert_eq!(strip_prog(r.stderr.trim_end()), "custom");
+    let r = run(&d, &["-e", "error({})"]);
+    assert!(r.stderr.contains("(error object is a table value)") && has_traceback(&r));
+}
+
+#[test]
+fn os_exit_with_close_closes_pending_variables() {
+    let d = scratch();
+    let src = "do local x <close> = setmetatable({}, {__close = function() print('closed') end}) os.exit(3, true) end";
+    let r = run(&d, &["-e", src]);
+    assert_eq!((r.stdout.as_str(), r.code), ("closed\n", Some(3)));
+    let src = "local x <close> = setmetatable({}, {__close = function() print('closed') end}) os.exit(true)";
+    let r = run(&d, &["-e", src]);
+    assert_eq!((r.stdout.as_str(), r.code), ("", Some(0)));
+}

@@ -406,7 +406,24 @@ fn report_error(lua: &Lua, e: &mani::Error) {
         mani::Error::MemoryError(m)
         | mani::Error::BudgetExhausted(m)
         | mani::Error::StepLimit(m) => m.clone(),
-        mani::Error::LuaValue { message, .. } => message.clone(),
+        // An error object with `__tostring` is shown as that, without a traceback
+        // (lua.c's message handler).
+        mani::Error::LuaValue { message, value } => {
+            let shown = match value {
+                Value::Table(t) => t
+                    .metatable()
+                    .is_some_and(|m| m.contains_key("__tostring").unwrap_or(false)),
+                Value::UserData(u) => u
+                    .metatable()
+                    .is_ok_and(|m| m.contains_key("__tostring").unwrap_or(false)),
+                _ => false,
+            };
+            if shown {
+                eprintln!("mani: {message}");
+                return;
+            }
+            message.clone()
+        }
         mani::Error::SyntaxError { message, .. } => {
             eprintln!("mani: {message}");
             return;

@@ -474,6 +474,13 @@ fn exit(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
         _ => a.opt_int(vm, 1, 0)?,
     };
     if a.get(vm, 2).is_truthy() {
+        // Closing the state as lua_close does: the main thread's pending
+        // to-be-closed variables first (their errors are dropped), then finalizers.
+        if vm.is_main(vm.current) {
+            vm.top = vm.frames_top();
+            vm.close_upvals(0);
+            let _ = vm.close_tbc(0, None);
+        }
         vm.close_state();
     }
     super::io::flush_all(vm);
