@@ -659,8 +659,15 @@ impl Vm {
             let v = self.stack[slot];
             let tm = self.metamethod(v, Tm::Close);
             let saved = self.top;
-            self.top = self.top.max(self.frames_top()).max(slot + 1);
-            let r = self.call_raw(tm, &[v, errv.unwrap_or(Value::Nil)], 0);
+            // The error value is held in a stack slot below the handler's call: as
+            // an argument only, a handler that ignores it (and collects garbage)
+            // would leave it unrooted for the next handler and the caller.
+            let hold = self.top.max(self.frames_top()).max(slot + 1);
+            self.check_stack(hold + 1)?;
+            let ev = errv.unwrap_or(Value::Nil);
+            self.stack[hold] = ev;
+            self.top = hold + 1;
+            let r = self.call_raw(tm, &[v, ev], 0);
             self.top = saved;
             if let Err(e) = r {
                 if e.is_uncatchable() {
