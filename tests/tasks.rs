@@ -447,25 +447,13 @@ fn an_async_callback_can_wait_for_the_next_slice() {
         .into_function()
         .unwrap();
     let mut task = lua.spawn(&f, ()).unwrap();
-    let mut frames = 1;
-    let v = loop {
-        match task.resume(1_000_000).unwrap() {
-            TaskState::Done(v) => break v,
-            TaskState::Paused => frames += 1,
-        }
-    };
+    let (v, frames) = run_to_end(&mut task);
     assert_eq!(show(&v), "40");
     assert_eq!(frames, 5);
     // Under pcall it parks like anywhere else in Lua code.
     let f = lua.load("return pcall(wait, 2)").into_function().unwrap();
     let mut task = lua.spawn(&f, ()).unwrap();
-    let mut frames = 1;
-    let v = loop {
-        match task.resume(1_000_000).unwrap() {
-            TaskState::Done(v) => break v,
-            TaskState::Paused => frames += 1,
-        }
-    };
+    let (v, frames) = run_to_end(&mut task);
     assert_eq!((show(&v).as_str(), frames), ("true,20", 3));
     // Where it cannot park (called by a native function), waiting is an error,
     // not a hang.
@@ -539,4 +527,16 @@ fn a_callback_that_returns_paused_ends_the_call_and_leaves_nothing_pending() {
     let mut task = lua.spawn(&body, ()).unwrap();
     assert!(matches!(task.resume(1000), Err(Error::BudgetExhausted(_))));
     assert_eq!(task.status(), ThreadStatus::Error);
+}
+
+/// Resumes `task` with a large budget until it is done: its values and how many
+/// slices it took.
+fn run_to_end(task: &mut Task) -> (MultiValue, usize) {
+    let mut frames = 1;
+    loop {
+        match task.resume(1_000_000).unwrap() {
+            TaskState::Done(v) => return (v, frames),
+            TaskState::Paused => frames += 1,
+        }
+    }
 }

@@ -9,7 +9,7 @@
 
 use super::args::Args;
 use crate::heap::Gc;
-use crate::value::{LuaClosure, Table, UpValState, Value};
+use crate::value::{LuaClosure, Table, Value};
 use crate::vm::frame::{Frame, FrameKind};
 use crate::vm::thread::Thread;
 use crate::vm::{LuaError, Vm};
@@ -364,14 +364,11 @@ fn check_function(vm: &Vm, a: &Args, i: usize) -> Result<Value, LuaError> {
     }
 }
 
-/// The value of a Lua closure's upvalue.
-fn upvalue_value(vm: &Vm, cl: Gc<LuaClosure>, k: usize) -> Value {
-    match cl.upvals[k].state {
-        UpValState::Closed(v) => v,
-        UpValState::Open { thread, idx } => {
-            let (_, stack) = thread_view(vm, &thread);
-            stack.get(idx).copied().unwrap_or_default()
-        }
+/// The name lua5.4 shows for upvalue `k` of a Lua closure.
+fn upvalue_name(cl: Gc<LuaClosure>, k: usize) -> String {
+    match cl.p.get().proto.upvals.get(k).map(|d| d.name.as_str()) {
+        Some("") | None => "(no name)".to_string(),
+        Some(s) => s.to_string(),
     }
 }
 
@@ -394,13 +391,7 @@ fn getupvalue(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
         return Ok(0);
     };
     let (name, v) = match f {
-        Value::LuaFn(cl) => {
-            let name = match cl.p.get().proto.upvals.get(k).map(|d| d.name.as_str()) {
-                Some("") | None => "(no name)".to_string(),
-                Some(s) => s.to_string(),
-            };
-            (name, upvalue_value(vm, cl, k))
-        }
+        Value::LuaFn(cl) => (upvalue_name(cl, k), vm.upval_get(cl.get(), k)),
         Value::NatFn(nc) => (String::new(), nc.upvals[k]),
         _ => unreachable!("checked to be a function"),
     };
@@ -419,21 +410,8 @@ fn setupvalue(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let (Value::LuaFn(cl), Some(k)) = (f, upvalue_index(f, up)) else {
         return Ok(0);
     };
-    let u = cl.upvals[k];
-    match u.state {
-        UpValState::Closed(_) => u.get_mut().state = UpValState::Closed(v),
-        UpValState::Open { thread, idx } => {
-            if thread == vm.current {
-                vm.stack[idx] = v;
-            } else if let Some(s) = thread.get_mut().stack.get_mut(idx) {
-                *s = v;
-            }
-        }
-    }
-    let name = match cl.p.get().proto.upvals.get(k).map(|d| d.name.as_str()) {
-        Some("") | None => "(no name)".to_string(),
-        Some(s) => s.to_string(),
-    };
+    vm.upval_set(cl.get(), k, v);
+    let name = upvalue_name(cl, k);
     let nv = vm.new_str(name.as_bytes());
     vm.push(nv);
     Ok(1)

@@ -410,6 +410,7 @@ impl Vm {
         }
     }
 
+    /// Where frame `i` is and how its function is named.
     fn frame_where(
         &self,
         frames: &[super::frame::Frame],

@@ -37,8 +37,9 @@ pub(crate) const METER_PROFILE: u8 = 2;
 pub(crate) const METER_HOOK: u8 = 3;
 
 impl Vm {
+    /// Upvalue `i` of `cl` (open ones read the owning thread's stack).
     #[inline(always)]
-    fn upval_get(&self, cl: &LuaClosure, i: usize) -> Value {
+    pub(crate) fn upval_get(&self, cl: &LuaClosure, i: usize) -> Value {
         match cl.upvals[i].get().state {
             UpValState::Closed(v) => v,
             UpValState::Open { thread, idx } => {
@@ -51,8 +52,9 @@ impl Vm {
         }
     }
 
+    /// Sets upvalue `i` of `cl`.
     #[inline(always)]
-    fn upval_set(&mut self, cl: &LuaClosure, i: usize, v: Value) {
+    pub(crate) fn upval_set(&mut self, cl: &LuaClosure, i: usize, v: Value) {
         let u = cl.upvals[i];
         match u.get().state {
             UpValState::Closed(_) => u.get_mut().state = UpValState::Closed(v),
