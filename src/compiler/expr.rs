@@ -281,6 +281,16 @@ impl Compiler {
     fn binop(&mut self, op: BinOp, a: &Expr, b: &Expr, e: &Expr, target: u8) -> R<()> {
         match op {
             BinOp::And | BinOp::Or => {
+                // A constant left operand decides at compile time, as in lua5.4, so
+                // `true and f` is just `f` (and errors name `f`).
+                if let Some(c) = const_value(a) {
+                    let truthy = !matches!(c, Constant::Nil | Constant::Bool(false));
+                    return if truthy == (op == BinOp::And) {
+                        self.expr_to(b, target)
+                    } else {
+                        self.load_const(target, c)
+                    };
+                }
                 // The left operand is written to `t` before the right one runs, so `t`
                 // must not be a local the right operand may read (`n = n == 0 or f(n)`).
                 let t = if self.is_top_temp(target) {

@@ -192,6 +192,10 @@ pub struct Heap {
     pub threshold: usize,
     /// Gray stack used while marking (kept to reuse its allocation).
     pub(crate) gray: Vec<ObjRef>,
+    /// Bytes of the objects other than threads that the last sweep kept: what a
+    /// full collection had to mark, for charging explicit collections. Threads are
+    /// left out so that a task's own thread does not change the cost of its run.
+    pub(crate) swept_live: usize,
     /// False after `collectgarbage("stop")`: no automatic collections.
     pub running: bool,
     /// The memory quota in bytes (`usize::MAX`: none).
@@ -217,6 +221,7 @@ impl Heap {
             bytes: 0,
             threshold: 1 << 20,
             gray: Vec::new(),
+            swept_live: 0,
             running: true,
             limit: usize::MAX,
             host_drops: Vec::new(),
@@ -326,6 +331,7 @@ impl Heap {
     /// thread's stacks): it counts as live.
     pub fn sweep(&mut self, outside: usize) {
         let mut live_bytes = outside;
+        let mut thread_bytes = 0;
         let mut host_drops = Vec::new();
         self.objects.retain(|obj| {
             // SAFETY: each ObjRef in the list points to a live box allocated by `alloc`
@@ -362,11 +368,17 @@ impl Heap {
                             host_drops.push(data);
                         }
                     }),
-                    ObjRef::Thread(g) => sweep_one!(g),
+                    ObjRef::Thread(g) => {
+                        let before = live_bytes;
+                        let kept = sweep_one!(g);
+                        thread_bytes += live_bytes - before;
+                        kept
+                    }
                 }
             }
         });
         self.host_drops.append(&mut host_drops);
+        self.swept_live = live_bytes - outside - thread_bytes;
         self.bytes = live_bytes;
         self.pace(live_bytes);
     }

@@ -90,9 +90,14 @@ fn find_set_reg(p: &Proto, lastpc: usize, reg: usize) -> Option<usize> {
     setreg
 }
 
+/// A string constant as a name; lua5.4 prints names as C strings, so a name
+/// ends at its first zero byte.
 fn const_str(p: &Proto, k: usize) -> Option<String> {
     match p.consts.get(k) {
-        Some(crate::bytecode::Constant::Str(s)) => Some(String::from_utf8_lossy(s).into_owned()),
+        Some(crate::bytecode::Constant::Str(s)) => {
+            let s = s.split(|&b| b == 0).next().unwrap_or_default();
+            Some(String::from_utf8_lossy(s).into_owned())
+        }
         _ => None,
     }
 }
@@ -139,7 +144,8 @@ pub fn obj_name(p: &Proto, lastpc: usize, reg: usize) -> Option<(&'static str, S
                 Some(("constant", k)) => k,
                 _ => "?".to_string(),
             };
-            Some(("field", key))
+            let is_env = matches!(obj_name(p, pc, i.b()), Some((_, n)) if n == "_ENV");
+            Some((if is_env { "global" } else { "field" }, key))
         }
         Op::GetI => Some(("field", "integer index".to_string())),
         Op::GetUpval => Some(("upvalue", p.upvals.get(i.b())?.name.clone())),
