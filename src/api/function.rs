@@ -237,8 +237,9 @@ impl<'a> Chunk<'a> {
             vm.load_with_env(src, name, env)
         });
         match f {
-            Ok(f) => Ok(Function(Ref::new(&lua.s, f))),
-            Err(message) => Err(Error::syntax(message)),
+            Ok(Ok(f)) => Ok(Function(Ref::new(&lua.s, f))),
+            Ok(Err(message)) => Err(Error::syntax(message)),
+            Err(e) => Err(lua.with(|vm| lua.convert_error(vm, e))),
         }
     }
 }

@@ -37,9 +37,12 @@ impl Engine {
     /// assert!(matches!(err, mani::Error::SyntaxError { .. }));
     /// ```
     pub fn compile(&self, src: impl AsRef<[u8]>, name: &str) -> Result<Program> {
-        match crate::vm::compile_chunk(src.as_ref(), name) {
+        match crate::vm::compile_chunk(src.as_ref(), name, usize::MAX) {
             Ok(proto) => Ok(Program { proto }),
-            Err(message) => Err(Error::syntax(message)),
+            Err(crate::vm::LoadError::Syntax(message)) => Err(Error::syntax(message)),
+            Err(crate::vm::LoadError::Memory) => {
+                Err(Error::MemoryError("not enough memory".into()))
+            }
         }
     }
 

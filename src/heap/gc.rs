@@ -293,6 +293,11 @@ impl Heap {
         self.pace(self.bytes.min(self.threshold / 2));
     }
 
+    /// Bytes the quota still allows (`usize::MAX` without a quota).
+    pub fn room(&self) -> usize {
+        self.limit.saturating_sub(self.bytes)
+    }
+
     /// True if allocating `n` more bytes would exceed the quota.
     #[inline]
     pub fn would_exceed(&self, n: usize) -> bool {

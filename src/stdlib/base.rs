@@ -611,7 +611,7 @@ fn load(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     } else {
         Value::Table(vm.globals)
     };
-    match vm.load_with_env(&src, &chunkname, env) {
+    match vm.load_with_env(&src, &chunkname, env)? {
         Ok(f) => {
             vm.push(f);
             Ok(1)

@@ -91,7 +91,7 @@ fn read_chunk(vm: &mut Vm, name: &str) -> Result<Result<Value, String>, LuaError
     } else {
         src
     };
-    Ok(vm.load(&src, &format!("@{name}")))
+    vm.load(&src, &format!("@{name}"))
 }
 
 /// `dofile`: the chunk runs in dofile's place, so it may yield like any other code.

@@ -76,7 +76,10 @@ impl<'a> Lexer<'a> {
             Some(near) => format!("{}:{}: {} near {}", self.chunkname, line, msg, near),
             None => format!("{}:{}: {}", self.chunkname, line, msg),
         };
-        SyntaxError { message }
+        SyntaxError {
+            message,
+            out_of_memory: false,
+        }
     }
 
     /// A lexical error at the current line.

@@ -6,4 +6,4 @@ pub mod numeral;
 pub mod parser;
 pub mod token;
 
-pub use parser::parse;
+pub use parser::{parse, parse_limited};

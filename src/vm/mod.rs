@@ -151,18 +151,35 @@ pub type Writer = Box<dyn std::io::Write + Send>;
 pub(crate) fn compile_chunk(
     src: &[u8],
     chunk: &str,
-) -> Result<Arc<crate::bytecode::Proto>, String> {
+    allowance: usize,
+) -> Result<Arc<crate::bytecode::Proto>, LoadError> {
     let chunkname = &crate::stdlib::base::chunk_display_name(chunk.as_bytes());
-    let ast = crate::syntax::parse(src, chunkname).map_err(|e| e.message)?;
-    let proto = crate::compiler::compile_named(&ast, chunkname, chunk).map_err(|e| e.message)?;
+    let ast = crate::syntax::parse_limited(src, chunkname, allowance).map_err(|e| {
+        if e.out_of_memory {
+            LoadError::Memory
+        } else {
+            LoadError::Syntax(e.message)
+        }
+    })?;
+    let proto = crate::compiler::compile_named(&ast, chunkname, chunk)
+        .map_err(|e| LoadError::Syntax(e.message))?;
     // The interpreter trusts register operands; refuse code that breaks that trust.
     crate::bytecode::verify(&proto).map_err(|e| {
-        format!(
+        LoadError::Syntax(format!(
             "{chunkname}: internal compiler error at pc {}: {}",
             e.pc, e.message
-        )
+        ))
     })?;
     Ok(proto)
+}
+
+/// Why a chunk did not load.
+#[derive(Debug)]
+pub(crate) enum LoadError {
+    /// A syntax error (or a compiler limit), as lua5.4 words it.
+    Syntax(String),
+    /// Compiling would need more memory than the State's quota leaves.
+    Memory,
 }
 
 /// A Lua state: heap, globals, and the running thread's stacks.
@@ -476,7 +493,9 @@ impl Vm {
     /// `chunkname` follows the loader's conventions (`@file`, `=name`, or source
     /// text shown as `[string "..."]`). Errors are syntax errors as strings
     /// (`chunk:line: message near 'token'`).
-    pub fn load(&mut self, src: &[u8], chunkname: &str) -> Result<Value, String> {
+    /// A chunk that would need more memory than the quota leaves fails with the
+    /// memory limit (the outer error), which no loader can catch.
+    pub fn load(&mut self, src: &[u8], chunkname: &str) -> Result<Result<Value, String>, LuaError> {
         let env = Value::Table(self.globals);
         self.load_with_env(src, chunkname, env)
     }
@@ -487,9 +506,12 @@ impl Vm {
         src: &[u8],
         chunkname: &str,
         env: Value,
-    ) -> Result<Value, String> {
-        let proto = compile_chunk(src, chunkname)?;
-        Ok(self.load_proto(&proto, env))
+    ) -> Result<Result<Value, String>, LuaError> {
+        match compile_chunk(src, chunkname, self.heap.room()) {
+            Ok(proto) => Ok(Ok(self.load_proto(&proto, env))),
+            Err(LoadError::Syntax(msg)) => Ok(Err(msg)),
+            Err(LoadError::Memory) => Err(LuaError::Limit(crate::meter::Limit::Memory)),
+        }
     }
 
     /// Instantiates a verified prototype (from [`compile_chunk`]) as a main function

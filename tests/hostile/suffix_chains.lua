@@ -1,4 +1,4 @@
--- limits: budget=20000000 memory=512m
+-- limits: budget=20000000 memory=1024m
 -- expect: budget exhausted
 -- Million-long postfix chains compile without overflowing the native stack
 -- (they used to abort the process); then the script spins into its budget.
