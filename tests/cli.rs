@@ -564,3 +564,23 @@ fn os_exit_with_close_closes_pending_variables() {
     let r = run(&d, &["-e", src]);
     assert_eq!((r.stdout.as_str(), r.code), ("", Some(0)));
 }
+
+#[test]
+fn sandbox_names_library_functions_like_lua() {
+    // The sandbox has no `package`, but errors and tracebacks still name library
+    // functions through the loaded-modules table (they said '?' and 'rep').
+    let d = scratch();
+    let src = "print(pcall(string.rep))\nprint(pcall(string.format, '%d', 'x'))\nstring.rep()\n";
+    write(&d, "names.lua", src);
+    let r = run(&d, &["--sandbox", "names.lua"]);
+    assert_eq!(
+        r.stdout,
+        "false\tbad argument #1 to 'string.rep' (string expected, got no value)\n\
+         false\tbad argument #2 to 'string.format' (number expected, got string)\n"
+    );
+    assert!(
+        r.stderr.contains("[C]: in function 'string.rep'"),
+        "{}",
+        r.stderr
+    );
+}

@@ -176,6 +176,47 @@ pub fn open_selected(vm: &mut Vm, bits: u32) {
     } else {
         debug::open_readonly(vm);
     }
+    register_loaded(vm);
+}
+
+/// The names of the libraries a State may have, as `package.loaded` lists them.
+const LIB_NAMES: [&str; 10] = [
+    "_G",
+    "string",
+    "table",
+    "math",
+    "utf8",
+    "coroutine",
+    "os",
+    "io",
+    "debug",
+    "package",
+];
+
+/// The table of loaded modules, `registry._LOADED` (made on first use). It is
+/// `package.loaded` where there is a `package`; without one (the sandbox) it still
+/// names library functions in errors and tracebacks (`'string.rep'`), as lua5.4's
+/// does.
+pub(crate) fn loaded_table(vm: &mut Vm) -> crate::heap::Gc<crate::value::Table> {
+    let key = vm.new_str(b"_LOADED");
+    if let Value::Table(t) = vm.registry.get().get(key) {
+        return t;
+    }
+    let t = vm.new_table(0, LIB_NAMES.len());
+    let _ = vm.registry.get_mut().set(key, Value::Table(t));
+    t
+}
+
+/// Records every installed library in [`loaded_table`].
+pub(crate) fn register_loaded(vm: &mut Vm) {
+    let loaded = loaded_table(vm);
+    for lib in LIB_NAMES {
+        let v = vm.get_global(lib);
+        if matches!(v, Value::Table(_)) {
+            let k = vm.new_str(lib.as_bytes());
+            let _ = loaded.get_mut().set(k, v);
+        }
+    }
 }
 
 /// Creates a library table from `fns` and stores it in the global `name`.

@@ -16,24 +16,7 @@ pub fn open(vm: &mut Vm) {
     let v = vm.new_forward("dofile", dofile);
     vm.set_global("dofile", v);
     let pkg = vm.new_table(0, 4);
-    let loaded = vm.new_table(0, 8);
-    for lib in [
-        "_G",
-        "string",
-        "table",
-        "math",
-        "utf8",
-        "coroutine",
-        "os",
-        "io",
-        "debug",
-    ] {
-        let v = vm.get_global(lib);
-        if !v.is_nil() {
-            let k = vm.new_str(lib.as_bytes());
-            let _ = loaded.get_mut().set(k, v);
-        }
-    }
+    let loaded = super::loaded_table(vm);
     let set = |vm: &mut Vm, k: &str, v: Value| {
         let k = vm.new_str(k.as_bytes());
         let _ = pkg.get_mut().set(k, v);
@@ -63,10 +46,8 @@ pub fn open(vm: &mut Vm) {
     set(vm, "searchers", Value::Table(searchers));
     let cfg = vm.new_str(b"/\n;\n?\n!\n-\n");
     set(vm, "config", cfg);
-    let pv = Value::Table(pkg);
-    let k = vm.new_str(b"package");
-    let _ = loaded.get_mut().set(k, pv);
-    vm.set_global("package", pv);
+    vm.set_global("package", Value::Table(pkg));
+    super::register_loaded(vm);
 }
 
 /// Reads and compiles a file: a syntax or file error as a message, or a limit.

@@ -290,41 +290,12 @@ impl Vm {
         format!("bad argument #{n} to '{name}' ({msg})")
     }
 
-    /// `lib.name` (or `name` for globals) of the function running in frame `i`,
-    /// found by searching `package.loaded` like lua5.4's `pushglobalfuncname`.
+    /// `lib.name` (or `name` for globals) of the function running in frame `i`
+    /// (see [`qualified_name`](Self::qualified_name)).
     fn global_func_name(&mut self, i: usize) -> Option<String> {
         let f = self.frames.get(i)?;
         let fv = self.stack.get(f.func).copied()?;
-        let pkg = self.get_global("package");
-        let key = self.new_str(b"loaded");
-        let loaded = match pkg {
-            crate::value::Value::Table(t) => t.get().get(key),
-            _ => crate::value::Value::Nil,
-        };
-        let crate::value::Value::Table(loaded) = loaded else {
-            let g = self.globals;
-            return find_in(g, fv).map(|s| s.to_string());
-        };
-        let mut k = crate::value::Value::Nil;
-        let mut found = None;
-        while let Ok(Some((lk, lv))) = loaded.get().next(k) {
-            k = lk;
-            if let (crate::value::Value::Str(ln), crate::value::Value::Table(lt)) = (lk, lv) {
-                if let Some(fname) = find_in(lt, fv) {
-                    let lib = String::from_utf8_lossy(ln.as_bytes()).into_owned();
-                    let full = if lib == "_G" {
-                        fname
-                    } else {
-                        format!("{lib}.{fname}")
-                    };
-                    // Prefer the global name, as lua5.4 does for `_G.print`.
-                    if found.is_none() || lib == "_G" {
-                        found = Some(full);
-                    }
-                }
-            }
-        }
-        found
+        self.qualified_name(fv)
     }
 
     /// A lua5.4-style stack traceback of the current frames.
@@ -457,37 +428,33 @@ impl Vm {
         }
     }
 
-    /// `lib.name` (or `name` for globals) of a function, found in `package.loaded`
-    /// or, without `package` (the sandbox), in the globals and their tables: the
-    /// names lua5.4's tracebacks give library functions (`'string.rep'`).
+    /// `lib.name` (or `name` for globals) of a function, found in the loaded
+    /// modules (`registry._LOADED`, which is `package.loaded`) as lua5.4's
+    /// `pushglobalfuncname` does: the names errors and tracebacks give library
+    /// functions (`'string.rep'`, `'print'`), in every profile.
     fn qualified_name(&self, fv: crate::value::Value) -> Option<String> {
         use crate::value::Value;
-        let libs = match field(self.globals, b"package") {
-            Value::Table(p) => match field(p, b"loaded") {
-                Value::Table(l) => l,
-                _ => self.globals,
-            },
-            _ => self.globals,
+        let libs = match field(self.registry, b"_LOADED") {
+            Value::Table(l) => l,
+            _ => return find_in(self.globals, fv),
         };
-        if let Some(n) = find_in(self.globals, fv) {
-            return Some(n);
-        }
+        let mut found = None;
         let mut k = Value::Nil;
         while let Ok(Some((lk, lv))) = libs.get().next(k) {
             k = lk;
             if let (Value::Str(ln), Value::Table(lt)) = (lk, lv) {
-                if lt == self.globals {
-                    continue;
-                }
                 if let Some(fname) = find_in(lt, fv) {
-                    return Some(format!(
-                        "{}.{fname}",
-                        String::from_utf8_lossy(ln.as_bytes())
-                    ));
+                    // A global name wins, as lua5.4 shows `_G.print` as `print`.
+                    if ln.as_bytes() == b"_G" {
+                        return Some(fname);
+                    }
+                    found.get_or_insert_with(|| {
+                        format!("{}.{fname}", String::from_utf8_lossy(ln.as_bytes()))
+                    });
                 }
             }
         }
-        None
+        found
     }
 
     /// How the function of frame `i` was named by its calling instruction.
