@@ -123,7 +123,10 @@ impl Vm {
             if matches!(tm, Value::LuaFn(_) | Value::NatFn(_)) {
                 // Keep the object rooted on the stack while its finalizer runs.
                 self.push(v);
+                let here = Some((self.current, self.frames.len()));
+                let floor = std::mem::replace(&mut self.handler_floor, here);
                 let r = self.call_raw(tm, &[v], 0);
+                self.handler_floor = floor;
                 self.top -= 1;
                 if let Err(e) = r {
                     if e.is_uncatchable() {

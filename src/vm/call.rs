@@ -5,6 +5,10 @@
 
 use super::frame::{Cont, Frame, FrameKind};
 use super::{LuaError, Tm, Vm, MAX_NATIVE_DEPTH, MAX_STACK};
+
+/// Stack slots a message handler may use beyond [`MAX_STACK`] after a stack
+/// overflow (lua5.4's `ERRORSTACKSIZE` minus `LUAI_MAXSTACK`).
+const ERROR_ROOM: usize = 200;
 use crate::heap::Gc;
 use crate::value::{NativeKind, UpVal, UpValState, Value};
 
@@ -256,10 +260,17 @@ impl Vm {
     #[inline]
     pub(crate) fn check_stack(&mut self, n: usize) -> Result<(), LuaError> {
         if n > self.stack.len() {
-            if n > MAX_STACK {
+            // After an overflow, message handlers get lua5.4's extra room
+            // (ERRORSTACKSIZE); overflowing that too is an error in error handling.
+            let limit = MAX_STACK + if self.stack_overflowed { ERROR_ROOM } else { 0 };
+            if n > limit {
+                if self.stack_overflowed {
+                    return Err(LuaError::msg("error in error handling"));
+                }
+                self.stack_overflowed = true;
                 return Err(LuaError::msg("stack overflow"));
             }
-            let new_len = (n + n / 2).clamp(n, MAX_STACK);
+            let new_len = (n + n / 2).clamp(n, limit);
             let grow = (new_len - self.stack.len()) * std::mem::size_of::<Value>();
             self.check_alloc(grow)?;
             self.heap.account(grow as isize);
@@ -512,12 +523,26 @@ impl Vm {
             .rev()
             .find(|&i| matches!(self.frames[i].kind, FrameKind::Pcall | FrameKind::Xpcall));
         let Some(i) = found else {
+            // lua5.4 runs an xpcall's message handler where the error is raised, with
+            // every frame still there (its traceback shows them), even when the error
+            // then unwinds through native calls (a comparator of table.sort, a
+            // `__close` handler) before it reaches the xpcall.
+            if let Some(x) = self.raise_handler(entry_depth) {
+                let saved = self.top;
+                let v = self.message_handler(x, errv, entry_depth)?;
+                self.top = saved;
+                self.handled_error = Some((x, v));
+                errv = v;
+            }
             let in_coroutine = self.current != self.main_thread;
             // Escaping to the host: keep the traceback for its error (a coroutine's
             // error goes to its resumer instead, unless it is a task the host runs).
             let at_host = self.current == self.host_thread && entry_depth == self.host_depth;
             if at_host && self.last_traceback.is_none() {
                 self.last_traceback = Some(self.traceback());
+            }
+            if at_host || (in_coroutine && entry_depth == 0) {
+                self.stack_overflowed = false;
             }
             if in_coroutine && entry_depth == 0 {
                 // The coroutine dies: its pending to-be-closed variables wait for
@@ -541,34 +566,9 @@ impl Vm {
             return Err(LuaError::Value(errv));
         };
         if let FrameKind::Xpcall = self.frames[i].kind {
-            let h = self.stack[self.frames[i].func];
-            // The handler runs above every frame still on the stack (they unwind only
-            // after it returns), Lua frames up to their register windows.
-            let lua_top = self.frames[i..]
-                .iter()
-                .filter_map(|f| match f.kind {
-                    FrameKind::Lua(cl) => Some(f.base + cl.p.get().proto.max_stack as usize),
-                    _ => None,
-                })
-                .max()
-                .unwrap_or(0);
-            self.top = self.frames_top().max(lua_top);
-            // An error inside the handler is handled by the handler too, as in lua5.4,
-            // until the nesting limit turns it into "error in error handling".
-            let mut handled = None;
-            for _ in 0..MAX_NATIVE_DEPTH {
-                match self.call1(h, &[errv]) {
-                    Ok(v) => {
-                        handled = Some(v);
-                        break;
-                    }
-                    Err(e) if e.is_uncatchable() => return self.handle_error(e, entry_depth),
-                    Err(e) => errv = self.error_value(e),
-                }
-            }
-            errv = match handled {
-                Some(v) => v,
-                None => self.new_str(b"error in error handling"),
+            errv = match self.handled_error.take() {
+                Some((at, v)) if at == i && v.raw_eq(&errv) => v,
+                _ => self.message_handler(i, errv, entry_depth)?,
             };
         }
         let f = self.frames[i];
@@ -579,10 +579,77 @@ impl Vm {
             Err(e) => return self.handle_error(e, entry_depth),
         };
         self.frames.truncate(i);
+        // The stack is unwound to the protected call: the extra room is closed.
+        self.stack_overflowed = false;
         self.stack[f.func] = Value::Bool(false);
         self.stack[f.func + 1] = errv;
         self.finish_results(f.func, f.func, 2, f.nresults);
         Ok(self.after_return(entry_depth))
+    }
+
+    /// The xpcall frame below `entry_depth` whose message handler applies to an
+    /// error raised now: the innermost protected frame of this thread within the
+    /// host call's frames, if it is an xpcall (a pcall has no handler).
+    fn raise_handler(&self, entry_depth: usize) -> Option<usize> {
+        let host = if self.current == self.host_thread {
+            self.host_depth
+        } else {
+            0
+        };
+        let floor = match self.handler_floor {
+            Some((t, depth)) if t == self.current => host.max(depth),
+            _ => host,
+        };
+        let i = (floor..entry_depth.min(self.frames.len()))
+            .rev()
+            .find(|&i| matches!(self.frames[i].kind, FrameKind::Pcall | FrameKind::Xpcall))?;
+        matches!(self.frames[i].kind, FrameKind::Xpcall).then_some(i)
+    }
+
+    /// Runs the message handler of the xpcall frame `i` on `errv` and returns its
+    /// result. The handler runs above every frame still on the stack (they unwind
+    /// only after it returns), Lua frames up to their register windows.
+    fn message_handler(
+        &mut self,
+        i: usize,
+        mut errv: Value,
+        entry_depth: usize,
+    ) -> Result<Value, LuaError> {
+        let h = self.stack[self.frames[i].func];
+        let lua_top = self.frames[i..]
+            .iter()
+            .filter_map(|f| match f.kind {
+                FrameKind::Lua(cl) => Some(f.base + cl.p.get().proto.max_stack as usize),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0);
+        self.top = self.frames_top().max(lua_top);
+        // An error inside the handler is handled by the handler too, as in lua5.4,
+        // until the nesting limit turns it into "error in error handling" (here, in
+        // this loop: the handler's own errors do not call it where they are raised).
+        let here = Some((self.current, self.frames.len()));
+        let floor = std::mem::replace(&mut self.handler_floor, here);
+        let mut result = None;
+        for _ in 0..MAX_NATIVE_DEPTH {
+            match self.call1(h, &[errv]) {
+                Ok(v) => {
+                    result = Some(Ok(v));
+                    break;
+                }
+                Err(e) if e.is_uncatchable() => {
+                    result = Some(Err(e));
+                    break;
+                }
+                Err(e) => errv = self.error_value(e),
+            }
+        }
+        self.handler_floor = floor;
+        match result {
+            Some(Ok(v)) => Ok(v),
+            Some(Err(e)) => self.handle_error(e, entry_depth).map(|_| Value::Nil),
+            None => Ok(self.new_str(b"error in error handling")),
+        }
     }
 
     /// Drops the frames above `depth` without running handlers: closes their

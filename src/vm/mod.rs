@@ -266,6 +266,17 @@ pub struct Vm {
     pub(crate) host_depth: usize,
     /// The thread the innermost host call runs in: the main thread, or a task.
     pub(crate) host_thread: Gc<Thread>,
+    /// Frames of this thread below this depth are outside the reach of an
+    /// `xpcall` handler for errors raised now: set while finalizers run (lua5.4
+    /// calls them with no message handler) and while a message handler runs.
+    pub(crate) handler_floor: Option<(Gc<Thread>, usize)>,
+    /// An error whose `xpcall` message handler already ran where it was raised:
+    /// (the xpcall frame's index, the handler's result). Its xpcall uses the result
+    /// without calling the handler again.
+    pub(crate) handled_error: Option<(usize, Value)>,
+    /// Set by a stack overflow until the error reaches a protected call: the
+    /// stack may then grow a little beyond its limit, for message handlers.
+    pub(crate) stack_overflowed: bool,
     /// Set while an async host function's parked frame is continued (the
     /// closure then polls the future it parked instead of starting anew).
     pub(crate) async_resume: bool,
@@ -363,6 +374,9 @@ impl Vm {
             ud_metas: Default::default(),
             host: std::ptr::null(),
             host_depth: 0,
+            handler_floor: None,
+            handled_error: None,
+            stack_overflowed: false,
             host_thread: main_thread,
             async_resume: false,
             park_ok: false,
