@@ -304,3 +304,30 @@ fn analyze_and_profile_report() {
         .unwrap();
     assert_eq!(Some(total), cost_of(&p), "profile covers the whole cost");
 }
+
+#[test]
+fn a_budget_caps_sliced_runs_as_it_caps_whole_ones() {
+    // Slices used to run on the task's own budget only, so `--budget` was ignored
+    // under `--slice` and an endless loop never ended.
+    let dir = std::env::temp_dir().join(format!("mani-budget-slices-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("spin.lua"),
+        "local n = 0\nfor i = 1, 10 do n = n + i end\nprint(n)\nwhile true do n = n + 1 end\n",
+    )
+    .unwrap();
+    let whole = run(&dir, &["--budget", "5000"], "spin.lua", &[]);
+    assert_eq!(String::from_utf8_lossy(&whole.stdout), "55\n");
+    assert!(
+        errors_of(&whole).contains("spin.lua:4: budget exhausted"),
+        "{}",
+        errors_of(&whole)
+    );
+    for s in ["1", "7", "997", "100000"] {
+        let sliced = run(&dir, &["--budget", "5000", "--slice", s], "spin.lua", &[]);
+        assert_eq!(sliced.stdout, whole.stdout, "--slice {s}");
+        assert_eq!(errors_of(&sliced), errors_of(&whole), "--slice {s}");
+        assert_eq!(sliced.status.code(), whole.status.code(), "--slice {s}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

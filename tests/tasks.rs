@@ -319,7 +319,7 @@ fn limits_of_the_state_still_stop_a_task() {
 }
 
 #[test]
-fn task_costs_count_in_the_state_and_leave_its_budget_alone() {
+fn task_costs_count_in_the_state_and_its_budget_caps_them() {
     let lua = Lua::new();
     lua.set_budget(Some(1_000_000));
     let before = lua.cost();
@@ -331,9 +331,23 @@ fn task_costs_count_in_the_state_and_leave_its_budget_alone() {
     let (v, _) = finish(&mut task, 30).unwrap();
     assert_eq!(show(&v), "125250");
     assert_eq!(lua.cost() - before, task.cost());
-    // The State's own budget is untouched by the task's slices.
-    let left: i64 = lua.load("return 1").eval().unwrap();
-    assert_eq!(left, 1);
+    // The State's own budget is a total over every run, tasks included: an endless
+    // task paused every 30 units still ends when the State's 2,000 units are spent.
+    lua.set_budget(Some(2_000));
+    let f = lua.load("while true do end").into_function().unwrap();
+    let mut task = lua.spawn(&f, ()).unwrap();
+    let mut slices = 0;
+    let err = loop {
+        slices += 1;
+        assert!(slices < 1_000, "the State's budget did not stop the task");
+        match task.resume(30) {
+            Ok(TaskState::Paused) => {}
+            Ok(TaskState::Done(_)) => panic!("an endless loop finished"),
+            Err(e) => break e,
+        }
+    };
+    assert!(err.to_string().contains("budget exhausted"), "{err}");
+    assert!(slices > 50, "{slices} slices");
     lua.set_budget(Some(10));
     assert!(lua.load("for i = 1, 100 do end").exec().is_err());
 }

@@ -126,6 +126,9 @@ impl Task {
     /// slice) until it finishes, yields, or runs out. Errors end the task: a Lua
     /// error as [`Error::RuntimeError`](super::Error::RuntimeError) (with its traceback) or
     /// [`Error::LuaValue`](super::Error::LuaValue), a limit of the State (steps, memory) as its error.
+    /// A budget set on the State ([`Lua::set_budget`]) is a total over every run,
+    /// slices included: when it runs out before the slice's `budget`, the task ends
+    /// with `budget exhausted` as a call would.
     pub fn resume(&mut self, budget: u64) -> Result<TaskState> {
         let args = self.args.take().unwrap_or_default();
         let lua = self.thread.0.lua();

@@ -10,7 +10,7 @@
 use super::thread::{Thread, ThreadStatus};
 use super::{LuaError, Vm};
 use crate::heap::Gc;
-use crate::meter::Policy;
+use crate::meter::{Policy, UNLIMITED};
 use crate::value::Value;
 
 /// How one slice of a task ended.
@@ -51,9 +51,14 @@ impl Vm {
         }
         let m = &mut self.meter;
         let saved = (m.budget, m.granted, m.policy, m.pause_depth);
-        if let Some(b) = balance.as_deref() {
-            // The task's own budget replaces the State's for the slice; the
-            // State's cost counter still counts what the task uses.
+        // The slice runs until the task's balance runs out (it pauses) or, if the
+        // State has a budget of its own and it is smaller, until that runs out (which
+        // ends the task as it ends a call: a budget caps every run, sliced or not).
+        let state_budget = saved.0 < UNLIMITED;
+        let task_binds = balance
+            .as_deref()
+            .is_some_and(|b| !state_budget || *b < saved.0);
+        if let (Some(b), true) = (balance.as_deref(), task_binds) {
             m.budget = *b;
             m.policy = Policy::Pause;
         }
@@ -78,8 +83,16 @@ impl Vm {
         let used = (start - m.budget).max(0);
         m.pause_depth = saved.3;
         if let Some(b) = balance {
-            *b = m.budget;
-            (m.budget, m.granted, m.policy) = (saved.0, saved.1 + used, saved.2);
+            if !task_binds {
+                // The State's budget was charged directly.
+                *b -= used;
+            } else if state_budget {
+                *b = m.budget;
+                (m.budget, m.granted, m.policy) = (saved.0 - used, saved.1, saved.2);
+            } else {
+                *b = m.budget;
+                (m.budget, m.granted, m.policy) = (saved.0, saved.1 + used, saved.2);
+            }
         }
         let run = match r {
             Ok(Ok(vals)) if co.get().status == ThreadStatus::Dead => TaskRun::Done(vals),
