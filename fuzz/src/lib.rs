@@ -468,7 +468,7 @@ impl Gen<'_, '_> {
             9 => {
                 let op = self.pick(&["-", "not ", "~", "#"])?;
                 let x = if op == "#" && self.portable() {
-                    self.pick(&["s", "u", "'abc'", "tostring(a)"])?.to_string()
+                    self.pick(&["s", "u", "'abc'", "safe(a)"])?.to_string()
                 } else {
                     self.expr()?
                 };

@@ -281,15 +281,15 @@ impl Compiler {
     fn binop(&mut self, op: BinOp, a: &Expr, b: &Expr, e: &Expr, target: u8) -> R<()> {
         match op {
             BinOp::And | BinOp::Or => {
-                // A constant left operand decides at compile time, as in lua5.4, so
-                // `true and f` is just `f` (and errors name `f`).
+                // A constant left operand that cannot decide the result is dropped at
+                // compile time, as in lua5.4, so `true and f` is just `f` (and errors
+                // name `f`). The other cases keep their code: lua5.4 does too, and
+                // its error messages then name nothing.
                 if let Some(c) = const_value(a) {
                     let truthy = !matches!(c, Constant::Nil | Constant::Bool(false));
-                    return if truthy == (op == BinOp::And) {
-                        self.expr_to(b, target)
-                    } else {
-                        self.load_const(target, c)
-                    };
+                    if truthy == (op == BinOp::And) {
+                        return self.expr_to(b, target);
+                    }
                 }
                 // The left operand is written to `t` before the right one runs, so `t`
                 // must not be a local the right operand may read (`n = n == 0 or f(n)`).

@@ -22,3 +22,6 @@ print(true and 1, nil and 1, false or 2, 3 or error("never"), "a" and nil)
 local n = 5
 n = true and n + 1
 print(n, (1 and n) == 6)
+-- A constant that decides the result keeps its code (and errors name nothing).
+print(pcall(function() return ~((1 * 1e308) << ('10' or 3)) end))
+print(pcall(function() return 1 << (nil and 3) end))
