@@ -65,10 +65,14 @@ impl Compiler {
                 }
             }
             ExprKind::Paren(inner) => self.expr_to_inner(inner, target)?,
-            ExprKind::Name(name) => self.name_to(name, target, e.line)?,
+            ExprKind::Name(name) => {
+                let line = self.access_line_of(e);
+                self.name_to(name, target, line)?
+            }
             ExprKind::Index(obj, key) => {
+                let line = self.access_line_of(e);
                 let o = self.operand_into(obj, target)?;
-                self.index_to(o, key, target, e.line)?;
+                self.index_to(o, key, target, line)?;
             }
             ExprKind::Call(..) | ExprKind::Method(..) => {
                 // Into a top temporary, the call is made in that register itself:
@@ -198,6 +202,7 @@ impl Compiler {
     }
 
     fn name_to(&mut self, name: &str, target: u8, line: u32) -> R<()> {
+        self.line = line;
         match self.resolve(name)? {
             VarLoc::Local(r) => {
                 if r != target {
@@ -279,6 +284,29 @@ impl Compiler {
     }
 
     fn binop(&mut self, op: BinOp, a: &Expr, b: &Expr, e: &Expr, target: u8) -> R<()> {
+        // lua5.4 reads a left operand that is a variable (a global, a field) when
+        // it meets the operator, so that read is on the operator's line (line
+        // hooks and errors report it there).
+        if matches!(a.kind, ExprKind::Name(_) | ExprKind::Index(..)) {
+            self.access_line = Some((a as *const Expr, e.line));
+        }
+        let r = self.binop_inner(op, a, b, e, target);
+        self.access_line = None;
+        r
+    }
+
+    /// The line for reading variable `e`: its own, or its operator's (see `binop`).
+    fn access_line_of(&mut self, e: &Expr) -> u32 {
+        match self.access_line {
+            Some((p, line)) if std::ptr::eq(p, e) => {
+                self.access_line = None;
+                line
+            }
+            _ => e.line,
+        }
+    }
+
+    fn binop_inner(&mut self, op: BinOp, a: &Expr, b: &Expr, e: &Expr, target: u8) -> R<()> {
         match op {
             BinOp::And | BinOp::Or => {
                 // A constant left operand that cannot decide the result is dropped at
@@ -433,21 +461,36 @@ impl Compiler {
     }
 
     fn cond_jump_inner(&mut self, e: &Expr, jump_if: bool) -> R<Vec<usize>> {
+        // An `if`'s `then` line applies to this condition's own test, not to the
+        // operands of `and`/`or` inside it.
+        let then_line = self.cond_line.take();
         match &e.kind {
             ExprKind::Nil | ExprKind::False => Ok(if jump_if {
                 vec![]
             } else {
+                if let Some(l) = then_line {
+                    self.line = l;
+                }
                 vec![self.emit_jmp()]
             }),
             ExprKind::True | ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Str(_) => {
                 Ok(if jump_if {
+                    if let Some(l) = then_line {
+                        self.line = l;
+                    }
                     vec![self.emit_jmp()]
                 } else {
                     vec![]
                 })
             }
-            ExprKind::Paren(x) => self.cond_jump(x, jump_if),
-            ExprKind::Unop(UnOp::Not, x) => self.cond_jump(x, !jump_if),
+            ExprKind::Paren(x) => {
+                self.cond_line = then_line;
+                self.cond_jump(x, jump_if)
+            }
+            ExprKind::Unop(UnOp::Not, x) => {
+                self.cond_line = then_line;
+                self.cond_jump(x, !jump_if)
+            }
             ExprKind::Binop(BinOp::And, a, b) => {
                 if jump_if {
                     let skip = self.cond_jump(a, false)?;
@@ -485,6 +528,9 @@ impl Compiler {
             _ => {
                 let entry = self.fs().free_reg;
                 let r = self.expr_any(e)?;
+                if let Some(l) = then_line {
+                    self.line = l;
+                }
                 self.emit(Instr::abc(Op::Test, r, 0, jump_if as u8));
                 let j = self.emit_jmp();
                 self.free_to(entry);

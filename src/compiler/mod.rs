@@ -50,6 +50,8 @@ pub fn compile_named(block: &Block, source: &str, chunk: &str) -> Result<Arc<Pro
         chunk: Arc::from(chunk),
         source: source.clone(),
         line: 0,
+        cond_line: None,
+        access_line: None,
     };
     c.open_func(0, 0, true);
     // The main chunk's only upvalue is _ENV, provided by the loader.
@@ -145,6 +147,12 @@ pub(crate) struct Compiler {
     chunk: Arc<str>,
     /// Line attached to emitted instructions.
     line: u32,
+    /// While the condition of an `if` compiles: the line of its `then`, for the
+    /// test and jump that end it (comparisons keep their operator's line).
+    cond_line: Option<u32>,
+    /// The left operand of the binary operator being compiled and the operator's
+    /// line, at which that operand is read if it is a variable (see `binop`).
+    access_line: Option<(*const crate::syntax::ast::Expr, u32)>,
 }
 
 impl Compiler {
@@ -337,6 +345,8 @@ impl Compiler {
         // The interpreter's collector check after CLOSURE treats registers above
         // its target as dead, so a target below live registers (`a = function()
         // end` with later locals) builds in a fresh register and moves.
+        // The closure is made on the line of the function's `end`, as in lua5.4.
+        self.line = f.end_line;
         if (target as usize) + 1 < self.fs().free_reg {
             let tmp = self.alloc_regs(1)?;
             self.emit(Instr::abx(Op::Closure, tmp, idx as u32));
@@ -345,6 +355,7 @@ impl Compiler {
         } else {
             self.emit(Instr::abx(Op::Closure, target, idx as u32));
         }
+        self.line = line;
         Ok(())
     }
 

@@ -51,6 +51,9 @@ impl Compiler {
         match s {
             Stat::Call(e) => {
                 let entry = self.fs().free_reg;
+                // The statement's first instructions (moving the function into
+                // place) are on its line, not the previous statement's.
+                self.line = e.line;
                 self.call(e, 0)?;
                 self.free_to(entry);
             }
@@ -106,8 +109,10 @@ impl Compiler {
             } => {
                 let mut exits = Vec::new();
                 let n = conds.len();
-                for (i, (cond, block)) in conds.iter().enumerate() {
+                for (i, (cond, block, then_line)) in conds.iter().enumerate() {
+                    self.cond_line = Some(*then_line);
                     let jf = self.cond_jump(cond, false)?;
+                    self.cond_line = None;
                     self.block_body(block)?;
                     if i + 1 < n || else_block.is_some() {
                         exits.push(self.emit_jmp());

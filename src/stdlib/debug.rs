@@ -513,6 +513,7 @@ fn sethook(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let f = a.get(vm, i);
     if f.is_nil() || i > n {
         vm.set_hook(t, None);
+        hook_table(vm, t, Value::Nil);
         return Ok(0);
     }
     let mask = a.check_str(vm, i + 1)?;
@@ -539,7 +540,28 @@ fn sethook(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
         count,
     });
     vm.set_hook(t, h);
+    hook_table(vm, t, f);
     Ok(0)
+}
+
+/// Mirrors the hooks in `registry._HOOKKEY`, a table with weak keys from thread to
+/// hook function, where lua5.4 keeps them (scripts that inspect the registry
+/// find it; the hooks themselves live in the threads).
+fn hook_table(vm: &mut Vm, t: crate::heap::Gc<crate::vm::thread::Thread>, f: Value) {
+    let key = vm.new_str(b"_HOOKKEY");
+    let table = match vm.registry.get().get(key) {
+        Value::Table(h) => h,
+        _ => {
+            let h = vm.new_table(0, 1);
+            let mt = vm.new_table(0, 1);
+            let (mode, k) = (vm.new_str(b"__mode"), vm.new_str(b"k"));
+            let _ = mt.get_mut().set(mode, k);
+            h.get_mut().meta = Some(mt);
+            let _ = vm.registry.get_mut().set(key, Value::Table(h));
+            h
+        }
+    };
+    let _ = table.get_mut().set(Value::Thread(t), f);
 }
 
 fn gethook(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {

@@ -95,8 +95,10 @@ pub enum Stat {
         line: u32,
     },
     /// `if c1 then b1 elseif c2 then b2 else b3 end`; `line`: the `if` keyword.
+    /// Each condition comes with its block and the line of its `then`, where
+    /// lua5.4 puts the test that jumps over the block.
     If {
-        conds: Vec<(Expr, Block)>,
+        conds: Vec<(Expr, Block, u32)>,
         else_block: Option<Block>,
         line: u32,
     },

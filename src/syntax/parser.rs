@@ -506,10 +506,13 @@ impl<'a> Parser<'a> {
 
     fn main_chunk(&mut self) -> PResult<Block> {
         self.open_func(true, 0);
-        let block = self.statlist()?;
+        let mut block = self.statlist()?;
         if self.tok.tok != Tok::Eof {
             return Err(self.expected(&Tok::Eof));
         }
+        // The main function's final return is on the line of its last token, as
+        // in lua5.4 (its line hook reports that line, not the end of the file).
+        block.end_line = self.last_line;
         self.close_func()?;
         Ok(block)
     }
@@ -666,12 +669,13 @@ impl<'a> Parser<'a> {
     }
 
     /// `[if | elseif] cond then block`
-    fn test_then_block(&mut self, conds: &mut Vec<(Expr, Block)>) -> PResult<()> {
+    fn test_then_block(&mut self, conds: &mut Vec<(Expr, Block, u32)>) -> PResult<()> {
         self.advance()?; // skip 'if' / 'elseif'
         let cond = self.expr()?;
         self.check_next(Tok::Then)?;
+        let then_line = self.last_line;
         let body = self.block()?;
-        conds.push((cond, body));
+        conds.push((cond, body, then_line));
         Ok(())
     }
 
@@ -1512,7 +1516,8 @@ mod tests {
             _ => unreachable!(),
         }
         assert_eq!(b.ret.as_ref().unwrap().line, 21);
-        assert_eq!(b.end_line, 22);
+        // The main chunk ends on its last token's line (its final return's line).
+        assert_eq!(b.end_line, 21);
     }
 
     #[test]

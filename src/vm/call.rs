@@ -378,6 +378,7 @@ impl Vm {
             cont: Cont::None,
             pdepth,
             tail: false,
+            hook: false,
         });
         // `f` runs at the caller's native depth: a yield or a pause inside it (or by
         // it, as in `pcall(coroutine.yield, v)`) leaves the protected frame as data,
@@ -416,6 +417,18 @@ impl Vm {
     /// Calls `f` with `args` from native code; returns the index of the first of
     /// `nresults` results (`top` is left after them).
     pub fn call_raw(&mut self, f: Value, args: &[Value], nresults: i32) -> Result<usize, LuaError> {
+        self.call_raw_as(f, args, nresults, false)
+    }
+
+    /// [`call_raw`](Self::call_raw); `hook`: the call is a debug hook's, which
+    /// `debug.getinfo` and tracebacks name `hook '?'` as lua5.4 does.
+    pub(crate) fn call_raw_as(
+        &mut self,
+        f: Value,
+        args: &[Value],
+        nresults: i32,
+        hook: bool,
+    ) -> Result<usize, LuaError> {
         if self.native_depth >= MAX_NATIVE_DEPTH {
             return Err(LuaError::msg("C stack overflow"));
         }
@@ -427,7 +440,12 @@ impl Vm {
         let depth = self.frames.len();
         self.native_depth += 1;
         let r = match self.precall(func, args.len(), nresults) {
-            Ok(true) => self.execute(depth),
+            Ok(true) => {
+                if hook {
+                    self.frames[depth].hook = true;
+                }
+                self.execute(depth)
+            }
             Ok(false) => Ok(()),
             Err(e) => Err(e),
         };

@@ -472,6 +472,9 @@ pub(crate) fn call_name(
     if frames.get(i)?.tail {
         return None;
     }
+    if frames[i].hook {
+        return Some(("hook", "?".to_string()));
+    }
     let caller = frames.get(i.checked_sub(1)?)?;
     let FrameKind::Lua(cl) = caller.kind else {
         return None;

@@ -55,9 +55,11 @@ pub struct Frame {
     pub pdepth: u16,
     /// Entered by a tail call (its caller's frame is gone): tracebacks say so.
     pub tail: bool,
+    /// The frame of a debug hook function (named `hook '?'`).
+    pub hook: bool,
 }
 
-// The frame record stays 72 bytes: `tail` lives in padding.
+// The frame record stays 72 bytes: `tail` and `hook` live in padding.
 const _: () = assert!(std::mem::size_of::<Frame>() <= 72);
 
 impl Frame {
@@ -83,6 +85,7 @@ impl Frame {
             cont: Cont::None,
             pdepth,
             tail: false,
+            hook: false,
         }
     }
 
@@ -99,6 +102,7 @@ impl Frame {
             cont: Cont::None,
             pdepth,
             tail: false,
+            hook: false,
         }
     }
 

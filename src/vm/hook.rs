@@ -67,7 +67,11 @@ impl Vm {
         let saved = self.top;
         self.top = self.frames_top();
         self.in_hook = true;
-        let r = self.call_raw(h.func, &args[..n], 0);
+        // A mode switch requested for the interrupted loop (the hook was just set)
+        // belongs to that loop: the hook function's own run must not take it.
+        let pending = std::mem::take(&mut self.hook_switch);
+        let r = self.call_raw_as(h.func, &args[..n], 0, true);
+        self.hook_switch |= pending;
         self.in_hook = false;
         self.top = saved;
         r.map(|_| ())
