@@ -122,6 +122,11 @@ impl Vm {
             };
             self.call_hook(ev, None)?;
         }
+        // The call hook may have set another hook (a line hook, say): it applies
+        // from this instruction on, as in lua5.4.
+        let Some(h) = self.current.get().hook else {
+            return Ok(());
+        };
         if h.mask & MASK_LINE != 0 {
             let line = |i: usize| p.lines.get(i).copied().unwrap_or(0);
             let fire = if same {

@@ -85,3 +85,29 @@ debug.sethook()
 -- A hook function is named 'hook'.
 debug.sethook(function() local i = debug.getinfo(1, "n") print(i.namewhat, i.name) debug.sethook() end, "l")
 local _ = 1
+
+-- A line hook set by a call hook applies from the callee's first instruction.
+local function collectlocals2 (level)
+  local tab = {}
+  for i = 1, math.huge do
+    local n, v = debug.getlocal(level + 1, i)
+    if not (n and string.find(n, "^[a-zA-Z0-9_]+$")) then break end
+    tab[n] = v
+  end
+  return tab
+end
+X = nil
+a = {}
+function a:f (a, b, ...) local arg = {...}; local c = 13 end
+debug.sethook(function (e)
+  assert(e == "call")
+  debug.sethook(function (e, l)
+    assert(debug.getinfo(2, "l").currentline == l)
+    debug.sethook(nil)
+    X = collectlocals2(2)
+    print(e, l)
+  end, "l")
+end, "c")
+a:f(1,2,3,4,5)
+print(X.a, X.b)
+print(X.self == a, X.c)
