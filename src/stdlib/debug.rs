@@ -72,6 +72,44 @@ fn frame_at(frames: &[Frame], level: i64) -> Option<usize> {
     frames.len().checked_sub(l + 1)
 }
 
+/// True if `t` is a coroutine suspended in `coroutine.yield`: mani drops the
+/// yield's frame, but for the debug library that call is still the thread's
+/// level 0, as in lua5.4 (its Lua frames start at level 1).
+fn yielded(vm: &Vm, t: &crate::heap::Gc<crate::vm::thread::Thread>) -> bool {
+    *t != vm.current
+        && matches!(t.status, crate::vm::thread::ThreadStatus::Suspended)
+        && !t.get().frames.is_empty()
+}
+
+/// `coroutine.yield`, as the function of a suspended coroutine's level 0.
+fn yield_function(vm: &mut Vm) -> Value {
+    let loaded = super::loaded_table(vm);
+    let k = vm.new_str(b"coroutine");
+    match loaded.get().get(k) {
+        Value::Table(co) => {
+            let y = vm.new_str(b"yield");
+            co.get().get(y)
+        }
+        _ => Value::Nil,
+    }
+}
+
+/// The frame of `t` at `level` (see [`yielded`]); `Err(())` for the yield's level.
+fn level_frame(
+    vm: &Vm,
+    t: &crate::heap::Gc<crate::vm::thread::Thread>,
+    level: i64,
+) -> Result<Option<usize>, ()> {
+    let frames = thread_view(vm, t).0;
+    if yielded(vm, t) {
+        return match level {
+            0 => Err(()),
+            l => Ok(frame_at(frames, l - 1)),
+        };
+    }
+    Ok(frame_at(frames, level))
+}
+
 fn traceback(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let a = Args::new(base, n, "traceback");
     let (t, i) = thread_arg(vm, &a);
@@ -123,13 +161,17 @@ fn getinfo(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
         f @ (Value::LuaFn(_) | Value::NatFn(_)) => (f, None),
         Value::Int(_) | Value::Num(_) | Value::Str(_) => {
             let level = a.check_int(vm, i)?;
-            let (frames, stack) = thread_view(vm, &t);
-            match frame_at(frames, level) {
-                Some(fi) => (
-                    stack.get(frames[fi].func).copied().unwrap_or_default(),
-                    Some(fi),
-                ),
-                None => {
+            match level_frame(vm, &t, level) {
+                Ok(Some(fi)) => {
+                    let (frames, stack) = thread_view(vm, &t);
+                    (
+                        stack.get(frames[fi].func).copied().unwrap_or_default(),
+                        Some(fi),
+                    )
+                }
+                // Inside `coroutine.yield`: a C function.
+                Err(()) => (yield_function(vm), None),
+                Ok(None) => {
                     vm.push(Value::Nil);
                     return Ok(1);
                 }
@@ -223,8 +265,15 @@ fn getinfo(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
                 }
             }
             'r' => {
-                set(vm, info, "ftransfer", Value::Int(0));
-                set(vm, info, "ntransfer", Value::Int(0));
+                // Set only for the frame of a running call or return hook.
+                let (first, n) = match (vm.hook_transfer, frame) {
+                    (Some((hf, first, n)), Some(fi)) if hf == fi && t == vm.current => {
+                        (first as i64, n as i64)
+                    }
+                    _ => (0, 0),
+                };
+                set(vm, info, "ftransfer", Value::Int(first));
+                set(vm, info, "ntransfer", Value::Int(n));
             }
             't' => {
                 let tail = frame.is_some_and(|fi| thread_view(vm, &t).0[fi].tail);
@@ -311,8 +360,16 @@ fn getlocal(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     }
     let level = a.check_int(vm, i)?;
     let top = if t == vm.current { vm.top } else { t.get().top };
+    let fi = match level_frame(vm, &t, level) {
+        Ok(fi) => fi,
+        // `coroutine.yield`'s level: no locals to show.
+        Err(()) => {
+            vm.push(Value::Nil);
+            return Ok(1);
+        }
+    };
     let (frames, stack) = thread_view(vm, &t);
-    let Some(fi) = frame_at(frames, level) else {
+    let Some(fi) = fi else {
         return Err(LuaError::Arg(i, "level out of range".into()));
     };
     match local_slot(frames, top, fi, idx) {
@@ -337,8 +394,15 @@ fn setlocal(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let idx = a.check_int(vm, i + 1)?;
     let v = a.check_any(vm, i + 2)?;
     let top = if t == vm.current { vm.top } else { t.get().top };
+    let fi = match level_frame(vm, &t, level) {
+        Ok(fi) => fi,
+        Err(()) => {
+            vm.push(Value::Nil);
+            return Ok(1);
+        }
+    };
     let (frames, _) = thread_view(vm, &t);
-    let Some(fi) = frame_at(frames, level) else {
+    let Some(fi) = fi else {
         return Err(LuaError::Arg(i, "level out of range".into()));
     };
     match local_slot(frames, top, fi, idx) {

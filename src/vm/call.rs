@@ -70,7 +70,7 @@ impl Vm {
                         .push(Frame::native(func, nresults, nc, self.pdepth()));
                     self.top = func + 1 + nargs;
                     if self.hook_active {
-                        self.hook_native_call()?;
+                        self.hook_native_call(nargs)?;
                     }
                     let n = match nc.kind {
                         NativeKind::Plain(f) => f(self, func + 1, nargs)?,
@@ -97,7 +97,7 @@ impl Vm {
                     };
                     if self.hook_active {
                         // The results stay above the hook's own call.
-                        self.hook_return()?;
+                        self.hook_return(self.top - n, n)?;
                     }
                     self.frames.pop();
                     let src = self.top - n;

@@ -77,7 +77,8 @@ impl Vm {
                 let site = co.get().yield_site;
                 if self.hook_active {
                     // The pending `coroutine.yield` returns now.
-                    self.hook_return()?;
+                    let top = self.top;
+                    self.hook_return(top, 0)?;
                 }
                 let at = self.top;
                 self.check_stack(at + args.len())?;

@@ -120,7 +120,8 @@ impl Vm {
             } else {
                 b"call"
             };
-            self.call_hook(ev, None)?;
+            let np = p.num_params as usize;
+            self.with_transfer(fi, 1, np, |vm| vm.call_hook(ev, None))?;
         }
         // The call hook may have set another hook (a line hook, say): it applies
         // from this instruction on, as in lua5.4.
@@ -145,18 +146,50 @@ impl Vm {
     }
 
     /// A return event from the frame on top (Lua or native).
-    pub(crate) fn hook_return(&mut self) -> Result<(), LuaError> {
+    /// A return event for the top frame, whose `n` results start at stack slot
+    /// `first`.
+    pub(crate) fn hook_return(&mut self, first: usize, n: usize) -> Result<(), LuaError> {
         match self.current.get().hook {
-            Some(h) if h.mask & MASK_RET != 0 => self.call_hook(b"return", None),
+            Some(h) if h.mask & MASK_RET != 0 => {
+                let fi = self.frames.len() - 1;
+                let f = &self.frames[fi];
+                // Local indices count from the frame's first slot.
+                let start = match f.kind {
+                    FrameKind::Lua(_) => f.base,
+                    _ => f.func + 1,
+                };
+                let ftransfer = first.saturating_sub(start) + 1;
+                self.with_transfer(fi, ftransfer, n, |vm| vm.call_hook(b"return", None))
+            }
             _ => Ok(()),
         }
     }
 
-    /// A call event for a native function whose frame was just pushed.
-    pub(crate) fn hook_native_call(&mut self) -> Result<(), LuaError> {
+    /// A call event for a native function whose frame was just pushed with
+    /// `nargs` arguments.
+    pub(crate) fn hook_native_call(&mut self, nargs: usize) -> Result<(), LuaError> {
         match self.current.get().hook {
-            Some(h) if h.mask & MASK_CALL != 0 => self.call_hook(b"call", None),
+            Some(h) if h.mask & MASK_CALL != 0 => {
+                let fi = self.frames.len() - 1;
+                self.with_transfer(fi, 1, nargs, |vm| vm.call_hook(b"call", None))
+            }
             _ => Ok(()),
         }
+    }
+
+    /// Runs `f` (a call or return hook) with `debug.getinfo`'s `ftransfer` and
+    /// `ntransfer` of frame `fi` set: the values moved by the call or return, as
+    /// local indices of that frame.
+    fn with_transfer(
+        &mut self,
+        fi: usize,
+        first: usize,
+        n: usize,
+        f: impl FnOnce(&mut Self) -> Result<(), LuaError>,
+    ) -> Result<(), LuaError> {
+        let saved = self.hook_transfer.replace((fi, first, n));
+        let r = f(self);
+        self.hook_transfer = saved;
+        r
     }
 }

@@ -1027,7 +1027,7 @@ impl Vm {
                             self.frames[fi].pc = pc;
                             let saved = self.top;
                             self.top = (base + a + n).max(base + max_stack);
-                            self.hook_return()?;
+                            self.hook_return(base + a, n)?;
                             self.top = saved;
                             reload!();
                         }

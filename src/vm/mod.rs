@@ -277,6 +277,9 @@ pub struct Vm {
     /// Set by a stack overflow until the error reaches a protected call: the
     /// stack may then grow a little beyond its limit, for message handlers.
     pub(crate) stack_overflowed: bool,
+    /// While a call or return hook runs: (the hooked frame's index, its first
+    /// transferred value as a local index, how many), for `debug.getinfo`'s 'r'.
+    pub(crate) hook_transfer: Option<(usize, usize, usize)>,
     /// Set while an async host function's parked frame is continued (the
     /// closure then polls the future it parked instead of starting anew).
     pub(crate) async_resume: bool,
@@ -377,6 +380,7 @@ impl Vm {
             handler_floor: None,
             handled_error: None,
             stack_overflowed: false,
+            hook_transfer: None,
             host_thread: main_thread,
             async_resume: false,
             park_ok: false,
