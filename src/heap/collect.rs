@@ -125,7 +125,7 @@ impl Vm {
                 self.push(v);
                 let here = Some((self.current, self.frames.len()));
                 let floor = std::mem::replace(&mut self.handler_floor, here);
-                let r = self.call_raw(tm, &[v], 0);
+                let r = self.call_raw_as(tm, &[v], 0, crate::vm::CallAs::Finalizer);
                 self.handler_floor = floor;
                 self.top -= 1;
                 if let Err(e) = r {

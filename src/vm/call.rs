@@ -6,6 +6,16 @@
 use super::frame::{Cont, Frame, FrameKind};
 use super::{LuaError, Tm, Vm, MAX_NATIVE_DEPTH, MAX_STACK};
 
+/// What made a call from native code, for the name of its frame.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum CallAs {
+    Plain,
+    /// A debug hook: `hook '?'`.
+    Hook,
+    /// A `__gc` finalizer: `metamethod '__gc'`.
+    Finalizer,
+}
+
 /// Stack slots a message handler may use beyond [`MAX_STACK`] after a stack
 /// overflow (lua5.4's `ERRORSTACKSIZE` minus `LUAI_MAXSTACK`).
 const ERROR_ROOM: usize = 200;
@@ -379,6 +389,7 @@ impl Vm {
             pdepth,
             tail: false,
             hook: false,
+            finalizer: false,
         });
         // `f` runs at the caller's native depth: a yield or a pause inside it (or by
         // it, as in `pcall(coroutine.yield, v)`) leaves the protected frame as data,
@@ -417,17 +428,17 @@ impl Vm {
     /// Calls `f` with `args` from native code; returns the index of the first of
     /// `nresults` results (`top` is left after them).
     pub fn call_raw(&mut self, f: Value, args: &[Value], nresults: i32) -> Result<usize, LuaError> {
-        self.call_raw_as(f, args, nresults, false)
+        self.call_raw_as(f, args, nresults, CallAs::Plain)
     }
 
-    /// [`call_raw`](Self::call_raw); `hook`: the call is a debug hook's, which
-    /// `debug.getinfo` and tracebacks name `hook '?'` as lua5.4 does.
+    /// [`call_raw`](Self::call_raw) for a call that `debug.getinfo` and tracebacks
+    /// name by what made it (see [`CallAs`]), as lua5.4 does.
     pub(crate) fn call_raw_as(
         &mut self,
         f: Value,
         args: &[Value],
         nresults: i32,
-        hook: bool,
+        by: CallAs,
     ) -> Result<usize, LuaError> {
         if self.native_depth >= MAX_NATIVE_DEPTH {
             return Err(LuaError::msg("C stack overflow"));
@@ -441,8 +452,10 @@ impl Vm {
         self.native_depth += 1;
         let r = match self.precall(func, args.len(), nresults) {
             Ok(true) => {
-                if hook {
-                    self.frames[depth].hook = true;
+                match by {
+                    CallAs::Plain => {}
+                    CallAs::Hook => self.frames[depth].hook = true,
+                    CallAs::Finalizer => self.frames[depth].finalizer = true,
                 }
                 self.execute(depth)
             }
@@ -565,9 +578,10 @@ impl Vm {
             if in_coroutine && entry_depth == 0 {
                 // The coroutine dies: its pending to-be-closed variables wait for
                 // `coroutine.close`, which runs them with the error, as in lua5.4.
+                // Its frames stay (dead) for `debug.traceback(co)`, as lua5.4 keeps
+                // a dead coroutine's stack, until `coroutine.close` clears them.
                 let level = self.frames.first().map_or(0, |f| f.func);
                 self.close_upvals(level);
-                self.frames.clear();
             } else if let Some(level) = self.frames.get(entry_depth).map(|f| f.func) {
                 // Leaving through a native call or to the host: the dropped frames'
                 // to-be-closed variables are closed now, innermost first, as the

@@ -164,8 +164,9 @@ impl Vm {
             Err(e) => {
                 co.get_mut().status = ThreadStatus::Dead;
                 let v = self.error_value(e);
-                // Pending to-be-closed variables wait for `coroutine.close`, as in lua5.4.
-                self.frames.clear();
+                // Pending to-be-closed variables wait for `coroutine.close`, as in
+                // lua5.4, and the frames stay for `debug.traceback(co)` (lua5.4 keeps
+                // a dead coroutine's stack); `coroutine.close` clears them.
                 co.get_mut().error = Some(v);
                 Ok(Err(v))
             }

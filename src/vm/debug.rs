@@ -475,6 +475,9 @@ pub(crate) fn call_name(
     if frames[i].hook {
         return Some(("hook", "?".to_string()));
     }
+    if frames[i].finalizer {
+        return Some(("metamethod", "__gc".to_string()));
+    }
     let caller = frames.get(i.checked_sub(1)?)?;
     let FrameKind::Lua(cl) = caller.kind else {
         return None;

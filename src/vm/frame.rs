@@ -57,9 +57,11 @@ pub struct Frame {
     pub tail: bool,
     /// The frame of a debug hook function (named `hook '?'`).
     pub hook: bool,
+    /// The frame of a `__gc` finalizer (named `metamethod '__gc'`).
+    pub finalizer: bool,
 }
 
-// The frame record stays 72 bytes: `tail` and `hook` live in padding.
+// The frame record stays 72 bytes: `tail`, `hook` and `finalizer` live in padding.
 const _: () = assert!(std::mem::size_of::<Frame>() <= 72);
 
 impl Frame {
@@ -86,6 +88,7 @@ impl Frame {
             pdepth,
             tail: false,
             hook: false,
+            finalizer: false,
         }
     }
 
@@ -103,6 +106,7 @@ impl Frame {
             pdepth,
             tail: false,
             hook: false,
+            finalizer: false,
         }
     }
 

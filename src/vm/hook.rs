@@ -70,7 +70,7 @@ impl Vm {
         // A mode switch requested for the interrupted loop (the hook was just set)
         // belongs to that loop: the hook function's own run must not take it.
         let pending = std::mem::take(&mut self.hook_switch);
-        let r = self.call_raw_as(h.func, &args[..n], 0, true);
+        let r = self.call_raw_as(h.func, &args[..n], 0, super::call::CallAs::Hook);
         self.hook_switch |= pending;
         self.in_hook = false;
         self.top = saved;

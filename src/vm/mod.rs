@@ -2,6 +2,7 @@
 
 pub mod arith;
 mod call;
+pub(crate) use call::CallAs;
 pub mod coroutine;
 pub mod debug;
 pub mod frame;

@@ -39,3 +39,18 @@ foo1(); on = false
 print(table.concat(inp, ","), table.concat(out, ","))
 debug.sethook()
 print(debug.getinfo(1, "r").ftransfer, debug.getinfo(1, "r").ntransfer)
+
+-- A coroutine dead by an error keeps its frames for debug.traceback.
+function f(i)
+  if i == 0 then error(i)
+  else coroutine.yield(); f(i-1)
+  end
+end
+co = coroutine.create(function (x) f(x) end)
+a, b = coroutine.resume(co, 1)
+print(coroutine.resume(co))
+print(debug.traceback(co))
+print(debug.traceback("main"))
+
+-- A finalizer's frame is metamethod '__gc'.
+setmetatable({}, {__gc = function() local t = debug.getinfo(1, "n") print(t.namewhat, t.name) print(debug.traceback()) end}) collectgarbage()
