@@ -14,6 +14,8 @@ targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(compile run slice)
 for t in "${targets[@]}"; do
     mkdir -p "corpus/$t"
+    # The compiler target starts from the conformance corpus.
+    [ "$t" = compile ] && cp ../tests/lua/*/*.lua "corpus/$t/"
     echo "== $t for ${secs}s"
     cargo +nightly fuzz run -O "$t" "corpus/$t" -- \
         -max_total_time="$secs" -max_len=4096 -len_control=20 -timeout=20 \
