@@ -272,8 +272,9 @@ pub struct Vm {
     /// calls them with no message handler) and while a message handler runs.
     pub(crate) handler_floor: Option<(Gc<Thread>, usize)>,
     /// An error whose `xpcall` message handler already ran where it was raised:
-    /// (the xpcall frame's index, the handler's result). Its xpcall uses the result
-    /// without calling the handler again.
+    /// (the xpcall frame's index, the handler's result). Its xpcall uses the error
+    /// in flight without calling the handler again when that is the same value. Not
+    /// traced by the collector: the value is only compared, never read.
     pub(crate) handled_error: Option<(usize, Value)>,
     /// Set by a stack overflow until the error reaches a protected call: the
     /// stack may then grow a little beyond its limit, for message handlers.
