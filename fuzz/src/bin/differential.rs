@@ -42,12 +42,16 @@ fn run(cmd: &mut Command) -> Option<(String, String)> {
 }
 
 /// lua5.4.4 reports `x % 0` and `x // 0` with a constant zero at the line of an
-/// earlier instruction (its MODK and IDIVK do not save the pc); mani at the right
-/// line. Such lines are left out of the comparison.
+/// earlier instruction (its MODK and IDIVK do not save the pc: "attempt to perform
+/// 'n%%0'", "attempt to divide by zero"); mani at the right line. Such lines are
+/// compared without their line.
 fn normalize(s: &str) -> String {
     s.lines()
         .map(|l| {
-            if l.contains("attempt to perform 'n%0'") || l.contains("attempt to perform 'n//0'") {
+            if l.contains("attempt to perform 'n%0'")
+                || l.contains("attempt to perform 'n//0'")
+                || l.contains("attempt to divide by zero")
+            {
                 let tail = l.split_once("attempt").map(|(_, t)| t).unwrap_or(l);
                 format!("<line>: attempt{tail}")
             } else {
