@@ -194,6 +194,22 @@ impl Op {
         (Op::Add as u8..=Op::Shr as u8).contains(&(self as u8))
     }
 
+    /// Stores into a table (`t[k] = v` in its forms): they write no register, and
+    /// their metamethod is `__newindex`.
+    pub fn is_table_store(self) -> bool {
+        matches!(
+            self,
+            Op::SetTabUp
+                | Op::SetTabUpK
+                | Op::SetTable
+                | Op::SetTableK
+                | Op::SetI
+                | Op::SetIK
+                | Op::SetField
+                | Op::SetFieldK
+        )
+    }
+
     /// Conditional tests: always followed by the `JMP` they decide on.
     pub fn is_conditional(self) -> bool {
         matches!(

@@ -565,10 +565,7 @@ fn load(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
                         buf.extend_from_slice(s.as_bytes());
                     }
                     _ => {
-                        vm.push(Value::Nil);
-                        let m = vm.new_str(b"reader function must return a string");
-                        vm.push(m);
-                        return Ok(2);
+                        return Ok(vm.push_fail("reader function must return a string"));
                     }
                 }
             }
@@ -589,22 +586,15 @@ fn load(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
         None => "bt".to_string(),
     };
     if src.first() == Some(&0x1b) {
-        vm.push(Value::Nil);
         let msg = if mode.contains('b') {
             "binary chunks are not supported".to_string()
         } else {
             format!("attempt to load a binary chunk (mode is '{mode}')")
         };
-        let m = vm.new_str_vec(msg.into_bytes());
-        vm.push(m);
-        return Ok(2);
+        return Ok(vm.push_fail(msg));
     }
     if !mode.contains('t') {
-        vm.push(Value::Nil);
-        let m =
-            vm.new_str_vec(format!("attempt to load a text chunk (mode is '{mode}')").into_bytes());
-        vm.push(m);
-        return Ok(2);
+        return Ok(vm.push_fail(format!("attempt to load a text chunk (mode is '{mode}')")));
     }
     let env = if n >= 4 {
         a.get(vm, 4)
@@ -616,12 +606,7 @@ fn load(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
             vm.push(f);
             Ok(1)
         }
-        Err(msg) => {
-            vm.push(Value::Nil);
-            let m = vm.new_str_vec(msg.into_bytes());
-            vm.push(m);
-            Ok(2)
-        }
+        Err(msg) => Ok(vm.push_fail(msg)),
     }
 }
 

@@ -72,15 +72,6 @@ fn frame_at(frames: &[Frame], level: i64) -> Option<usize> {
     frames.len().checked_sub(l + 1)
 }
 
-/// True if `t` is a coroutine suspended in `coroutine.yield`: mani drops the
-/// yield's frame, but for the debug library that call is still the thread's
-/// level 0, as in lua5.4 (its Lua frames start at level 1).
-fn yielded(vm: &Vm, t: &crate::heap::Gc<crate::vm::thread::Thread>) -> bool {
-    *t != vm.current
-        && matches!(t.status, crate::vm::thread::ThreadStatus::Suspended)
-        && !t.get().frames.is_empty()
-}
-
 /// `coroutine.yield`, as the function of a suspended coroutine's level 0.
 fn yield_function(vm: &mut Vm) -> Value {
     let loaded = super::loaded_table(vm);
@@ -94,20 +85,22 @@ fn yield_function(vm: &mut Vm) -> Value {
     }
 }
 
-/// The frame of `t` at `level` (see [`yielded`]); `Err(())` for the yield's level.
-fn level_frame(
-    vm: &Vm,
-    t: &crate::heap::Gc<crate::vm::thread::Thread>,
-    level: i64,
-) -> Result<Option<usize>, ()> {
+/// What a level of a thread's stack is (see [`Vm::in_yield`]).
+enum Level {
+    Frame(usize),
+    /// A suspended coroutine's level 0: its `coroutine.yield` call.
+    InYield,
+    OutOfRange,
+}
+
+fn level_of(vm: &Vm, t: &crate::heap::Gc<crate::vm::thread::Thread>, level: i64) -> Level {
     let frames = thread_view(vm, t).0;
-    if yielded(vm, t) {
-        return match level {
-            0 => Err(()),
-            l => Ok(frame_at(frames, l - 1)),
-        };
-    }
-    Ok(frame_at(frames, level))
+    let fi = match (vm.in_yield(*t), level) {
+        (true, 0) => return Level::InYield,
+        (true, l) => frame_at(frames, l - 1),
+        (false, l) => frame_at(frames, l),
+    };
+    fi.map_or(Level::OutOfRange, Level::Frame)
 }
 
 fn traceback(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
@@ -161,8 +154,8 @@ fn getinfo(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
         f @ (Value::LuaFn(_) | Value::NatFn(_)) => (f, None),
         Value::Int(_) | Value::Num(_) | Value::Str(_) => {
             let level = a.check_int(vm, i)?;
-            match level_frame(vm, &t, level) {
-                Ok(Some(fi)) => {
+            match level_of(vm, &t, level) {
+                Level::Frame(fi) => {
                     let (frames, stack) = thread_view(vm, &t);
                     (
                         stack.get(frames[fi].func).copied().unwrap_or_default(),
@@ -170,8 +163,8 @@ fn getinfo(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
                     )
                 }
                 // Inside `coroutine.yield`: a C function.
-                Err(()) => (yield_function(vm), None),
-                Ok(None) => {
+                Level::InYield => (yield_function(vm), None),
+                Level::OutOfRange => {
                     vm.push(Value::Nil);
                     return Ok(1);
                 }
@@ -360,18 +353,16 @@ fn getlocal(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     }
     let level = a.check_int(vm, i)?;
     let top = if t == vm.current { vm.top } else { t.get().top };
-    let fi = match level_frame(vm, &t, level) {
-        Ok(fi) => fi,
+    let fi = match level_of(vm, &t, level) {
+        Level::Frame(fi) => fi,
         // `coroutine.yield`'s level: no locals to show.
-        Err(()) => {
+        Level::InYield => {
             vm.push(Value::Nil);
             return Ok(1);
         }
+        Level::OutOfRange => return Err(LuaError::Arg(i, "level out of range".into())),
     };
     let (frames, stack) = thread_view(vm, &t);
-    let Some(fi) = fi else {
-        return Err(LuaError::Arg(i, "level out of range".into()));
-    };
     match local_slot(frames, top, fi, idx) {
         Some((name, slot)) => {
             let v = stack.get(slot).copied().unwrap_or_default();
@@ -394,17 +385,15 @@ fn setlocal(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let idx = a.check_int(vm, i + 1)?;
     let v = a.check_any(vm, i + 2)?;
     let top = if t == vm.current { vm.top } else { t.get().top };
-    let fi = match level_frame(vm, &t, level) {
-        Ok(fi) => fi,
-        Err(()) => {
+    let fi = match level_of(vm, &t, level) {
+        Level::Frame(fi) => fi,
+        Level::InYield => {
             vm.push(Value::Nil);
             return Ok(1);
         }
+        Level::OutOfRange => return Err(LuaError::Arg(i, "level out of range".into())),
     };
     let (frames, _) = thread_view(vm, &t);
-    let Some(fi) = fi else {
-        return Err(LuaError::Arg(i, "level out of range".into()));
-    };
     match local_slot(frames, top, fi, idx) {
         Some((name, slot)) => {
             if t == vm.current {

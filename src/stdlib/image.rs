@@ -152,10 +152,12 @@ pub(crate) fn new_state(bits: u32) -> Vm {
     let mut vm = image(bits).instantiate();
     if bits & 4 != 0 {
         super::io::open(&mut vm);
-        super::register_loaded(&mut vm);
     }
     if bits & 128 != 0 {
         super::package::open(&mut vm);
+    }
+    if bits & (4 | 128) != 0 {
+        super::register_loaded(&mut vm);
     }
     vm
 }

@@ -112,6 +112,15 @@ pub(crate) fn compare_bytes(a: Value, b: Value) -> usize {
 }
 
 impl Vm {
+    /// Pushes the failure results `nil, msg` and returns their count, as loaders
+    /// and searchers report what went wrong.
+    pub(crate) fn push_fail(&mut self, msg: impl Into<Vec<u8>>) -> usize {
+        self.push(Value::Nil);
+        let m = self.new_str_vec(msg.into());
+        self.push(m);
+        2
+    }
+
     /// Before building a new string of `n` bytes: checks the memory quota, then
     /// charges the bytes.
     #[inline]

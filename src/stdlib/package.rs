@@ -47,7 +47,6 @@ pub fn open(vm: &mut Vm) {
     let cfg = vm.new_str(b"/\n;\n?\n!\n-\n");
     set(vm, "config", cfg);
     vm.set_global("package", Value::Table(pkg));
-    super::register_loaded(vm);
 }
 
 /// Reads and compiles a file: a syntax or file error as a message, or a limit.
@@ -95,12 +94,7 @@ fn loadfile(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
             vm.push(f);
             Ok(1)
         }
-        Err(m) => {
-            vm.push(Value::Nil);
-            let s = vm.new_str_vec(m.into_bytes());
-            vm.push(s);
-            Ok(2)
-        }
+        Err(m) => Ok(vm.push_fail(m)),
     }
 }
 
@@ -158,12 +152,7 @@ fn searchpath(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
             vm.push(v);
             Ok(1)
         }
-        Err(tried) => {
-            vm.push(Value::Nil);
-            let v = vm.new_str(tried.as_bytes());
-            vm.push(v);
-            Ok(2)
-        }
+        Err(tried) => Ok(vm.push_fail(tried)),
     }
 }
 

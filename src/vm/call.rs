@@ -5,6 +5,8 @@
 
 use super::frame::{Cont, Frame, FrameKind};
 use super::{LuaError, Tm, Vm, MAX_NATIVE_DEPTH, MAX_STACK};
+use crate::heap::Gc;
+use crate::value::{NativeKind, UpVal, UpValState, Value};
 
 /// What made a call from native code, for the name of its frame.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -19,8 +21,6 @@ pub(crate) enum CallAs {
 /// Stack slots a message handler may use beyond [`MAX_STACK`] after a stack
 /// overflow (lua5.4's `ERRORSTACKSIZE` minus `LUAI_MAXSTACK`).
 const ERROR_ROOM: usize = 200;
-use crate::heap::Gc;
-use crate::value::{NativeKind, UpVal, UpValState, Value};
 
 /// Longest chain of `__call` handlers followed for one call (handlers that are
 /// themselves callable values with a `__call`).
@@ -388,8 +388,7 @@ impl Vm {
             cont: Cont::None,
             pdepth,
             tail: false,
-            hook: false,
-            finalizer: false,
+            by: CallAs::Plain,
         });
         // `f` runs at the caller's native depth: a yield or a pause inside it (or by
         // it, as in `pcall(coroutine.yield, v)`) leaves the protected frame as data,
@@ -452,11 +451,7 @@ impl Vm {
         self.native_depth += 1;
         let r = match self.precall(func, args.len(), nresults) {
             Ok(true) => {
-                match by {
-                    CallAs::Plain => {}
-                    CallAs::Hook => self.frames[depth].hook = true,
-                    CallAs::Finalizer => self.frames[depth].finalizer = true,
-                }
+                self.frames[depth].by = by;
                 self.execute(depth)
             }
             Ok(false) => Ok(()),
@@ -663,25 +658,21 @@ impl Vm {
         // this loop: the handler's own errors do not call it where they are raised).
         let here = Some((self.current, self.frames.len()));
         let floor = std::mem::replace(&mut self.handler_floor, here);
-        let mut result = None;
-        for _ in 0..MAX_NATIVE_DEPTH {
-            match self.call1(h, &[errv]) {
-                Ok(v) => {
-                    result = Some(Ok(v));
-                    break;
+        let r = (|| {
+            for _ in 0..MAX_NATIVE_DEPTH {
+                match self.call1(h, &[errv]) {
+                    Ok(v) => return Ok(Some(v)),
+                    Err(e) if e.is_uncatchable() => return Err(e),
+                    Err(e) => errv = self.error_value(e),
                 }
-                Err(e) if e.is_uncatchable() => {
-                    result = Some(Err(e));
-                    break;
-                }
-                Err(e) => errv = self.error_value(e),
             }
-        }
+            Ok(None)
+        })();
         self.handler_floor = floor;
-        match result {
-            Some(Ok(v)) => Ok(v),
-            Some(Err(e)) => self.handle_error(e, entry_depth).map(|_| Value::Nil),
-            None => Ok(self.new_str(b"error in error handling")),
+        match r {
+            Ok(Some(v)) => Ok(v),
+            Ok(None) => Ok(self.new_str(b"error in error handling")),
+            Err(e) => self.handle_error(e, entry_depth).map(|_| Value::Nil),
         }
     }
 

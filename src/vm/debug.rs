@@ -35,17 +35,10 @@ fn field(t: crate::heap::Gc<crate::value::Table>, name: &[u8]) -> crate::value::
 fn sets_a(op: Op) -> bool {
     // Tests only decide a jump, except TESTSET, which also copies into A.
     (op == Op::TestSet || !op.is_conditional())
+        && !op.is_table_store()
         && !matches!(
             op,
-            Op::SetTabUp
-                | Op::SetTabUpK
-                | Op::SetTable
-                | Op::SetTableK
-                | Op::SetI
-                | Op::SetIK
-                | Op::SetField
-                | Op::SetFieldK
-                | Op::SetUpval
+            Op::SetUpval
                 | Op::Jmp
                 | Op::Return
                 | Op::Return0
@@ -317,10 +310,16 @@ impl Vm {
             let th = t.get();
             (&th.frames, &th.stack)
         };
-        let yielded = t != self.current
+        self.render_traceback(frames, stack, level, self.is_main(t), self.in_yield(t))
+    }
+
+    /// True if `t` is a coroutine suspended in `coroutine.yield`, whose frame mani
+    /// drops at the yield: that call is still the thread's level 0 for tracebacks
+    /// and the debug library, as in lua5.4 (its Lua frames start at level 1).
+    pub(crate) fn in_yield(&self, t: crate::heap::Gc<super::thread::Thread>) -> bool {
+        t != self.current
             && matches!(t.status, super::thread::ThreadStatus::Suspended)
-            && !frames.is_empty();
-        self.render_traceback(frames, stack, level, self.is_main(t), yielded)
+            && !t.get().frames.is_empty()
     }
 
     /// Lists `frames` from the top, skipping `skip` levels; past 22 levels only the
@@ -472,11 +471,10 @@ pub(crate) fn call_name(
     if frames.get(i)?.tail {
         return None;
     }
-    if frames[i].hook {
-        return Some(("hook", "?".to_string()));
-    }
-    if frames[i].finalizer {
-        return Some(("metamethod", "__gc".to_string()));
+    match frames[i].by {
+        super::CallAs::Hook => return Some(("hook", "?".to_string())),
+        super::CallAs::Finalizer => return Some(("metamethod", "__gc".to_string())),
+        super::CallAs::Plain => {}
     }
     let caller = frames.get(i.checked_sub(1)?)?;
     let FrameKind::Lua(cl) = caller.kind else {
@@ -516,14 +514,7 @@ pub(crate) fn metamethod_event(op: Op) -> Option<&'static str> {
         Op::Lt | Op::LtI | Op::GtI => "lt",
         Op::Le | Op::LeI | Op::GeI => "le",
         Op::GetTabUp | Op::GetTable | Op::GetI | Op::GetField | Op::SelfOp => "index",
-        Op::SetTabUp
-        | Op::SetTabUpK
-        | Op::SetTable
-        | Op::SetTableK
-        | Op::SetI
-        | Op::SetIK
-        | Op::SetField
-        | Op::SetFieldK => "newindex",
+        op if op.is_table_store() => "newindex",
         Op::Close | Op::Return | Op::Return0 | Op::Return1 => "close",
         _ => return None,
     })

@@ -55,13 +55,12 @@ pub struct Frame {
     pub pdepth: u16,
     /// Entered by a tail call (its caller's frame is gone): tracebacks say so.
     pub tail: bool,
-    /// The frame of a debug hook function (named `hook '?'`).
-    pub hook: bool,
-    /// The frame of a `__gc` finalizer (named `metamethod '__gc'`).
-    pub finalizer: bool,
+    /// What called this frame from native code, when that names it (a hook, a
+    /// finalizer).
+    pub by: super::CallAs,
 }
 
-// The frame record stays 72 bytes: `tail`, `hook` and `finalizer` live in padding.
+// The frame record stays 72 bytes: `tail` and `by` live in padding.
 const _: () = assert!(std::mem::size_of::<Frame>() <= 72);
 
 impl Frame {
@@ -87,8 +86,7 @@ impl Frame {
             cont: Cont::None,
             pdepth,
             tail: false,
-            hook: false,
-            finalizer: false,
+            by: super::CallAs::Plain,
         }
     }
 
@@ -105,8 +103,7 @@ impl Frame {
             cont: Cont::None,
             pdepth,
             tail: false,
-            hook: false,
-            finalizer: false,
+            by: super::CallAs::Plain,
         }
     }
 

@@ -83,16 +83,19 @@ impl Vm {
         let used = (start - m.budget).max(0);
         m.pause_depth = saved.3;
         if let Some(b) = balance {
-            if !task_binds {
-                // The State's budget was charged directly.
-                *b -= used;
-            } else if state_budget {
+            if task_binds {
                 *b = m.budget;
-                (m.budget, m.granted, m.policy) = (saved.0 - used, saved.1, saved.2);
+                m.policy = saved.2;
             } else {
-                *b = m.budget;
-                (m.budget, m.granted, m.policy) = (saved.0, saved.1 + used, saved.2);
+                *b -= used;
             }
+            // The State counts what the task used: spent from its own budget if
+            // it has one, else only added to its cost.
+            (m.budget, m.granted) = if state_budget {
+                (saved.0 - used, saved.1)
+            } else {
+                (saved.0, saved.1 + used)
+            };
         }
         let run = match r {
             Ok(Ok(vals)) if co.get().status == ThreadStatus::Dead => TaskRun::Done(vals),
