@@ -289,6 +289,38 @@ impl Vm {
         Ok(())
     }
 
+    /// A call of a plain native function `f` (closure `nc`) at `func` with `nargs`
+    /// arguments, made by the interpreter without [`precall`](Self::precall)'s cases
+    /// (see `Vm::plain_native`). On an error its frame stays for the unwinder, as in
+    /// `precall`.
+    #[inline(always)]
+    pub(crate) fn call_plain_native(
+        &mut self,
+        nc: Gc<crate::value::NativeClosure>,
+        f: crate::value::NativeFn,
+        func: usize,
+        nargs: usize,
+        nresults: i32,
+        pdepth: u16,
+    ) -> Result<(), LuaError> {
+        self.frames.push(Frame::native(func, nresults, nc, pdepth));
+        self.top = func + 1 + nargs;
+        let n = f(self, func + 1, nargs)?;
+        if self.hook_active {
+            // `debug.sethook` itself: its return is the hook's first event.
+            self.hook_return(self.top - n, n)?;
+        }
+        self.frames.pop();
+        let src = self.top - n;
+        if nresults == 1 && n >= 1 {
+            self.stack[func] = self.stack[src];
+            self.top = func + 1;
+        } else {
+            self.finish_results(func, src, n, nresults);
+        }
+        Ok(())
+    }
+
     /// Moves `n` results from `src` to `dst` and adjusts them to `wanted`.
     #[inline]
     pub(crate) fn finish_results(&mut self, dst: usize, src: usize, n: usize, wanted: i32) {

@@ -917,18 +917,25 @@ impl Vm {
                                 continue 'frame;
                             }
                         }
-                        if !matches!(self.stack[func], Value::LuaFn(_) | Value::NatFn(_))
-                            && self.metamethod(self.stack[func], Tm::Call).is_nil()
-                        {
-                            let info = self.operand_info(0);
-                            return Err(LuaError::rt(format!(
-                                "attempt to call a {} value{}",
-                                self.type_name_of(self.stack[func]),
-                                info
-                            )));
-                        }
-                        if self.precall(func, nargs, nres)? {
-                            continue 'frame;
+                        // The common native call: a plain library function, without
+                        // `precall`'s cases.
+                        if let Some((nc, f)) = self.plain_native::<M>(r!(a)) {
+                            let pdepth = self.frames[fi].pdepth;
+                            self.call_plain_native(nc, f, func, nargs, nres, pdepth)?;
+                        } else {
+                            if !matches!(self.stack[func], Value::LuaFn(_) | Value::NatFn(_))
+                                && self.metamethod(self.stack[func], Tm::Call).is_nil()
+                            {
+                                let info = self.operand_info(0);
+                                return Err(LuaError::rt(format!(
+                                    "attempt to call a {} value{}",
+                                    self.type_name_of(self.stack[func]),
+                                    info
+                                )));
+                            }
+                            if self.precall(func, nargs, nres)? {
+                                continue 'frame;
+                            }
                         }
                         // Fixed results end the live part; multiple ones end at `top`.
                         gc_point!(live if nres >= 0 { func + nres as usize } else { self.top });
@@ -1131,7 +1138,11 @@ impl Vm {
                                 self.type_name_of(self.stack[a + 4])
                             )));
                         }
-                        if self.precall(a + 4, 2, i.c() as i32)? {
+                        // `ipairs`' and `next`'s iterators: no `precall`.
+                        if let Some((nc, f)) = self.plain_native::<M>(self.stack[a + 4]) {
+                            let pdepth = self.frames[fi].pdepth;
+                            self.call_plain_native(nc, f, a + 4, 2, i.c() as i32, pdepth)?;
+                        } else if self.precall(a + 4, 2, i.c() as i32)? {
                             continue 'frame;
                         }
                         reload!();
@@ -1214,6 +1225,23 @@ impl Vm {
                     Op::ExtraArg => {}
                 }
             }
+        }
+    }
+
+    /// The function of a plain native call the interpreter makes itself (see
+    /// [`call_plain_native`](Self::call_plain_native)): a library function that is not
+    /// `pcall`, a coroutine switch or a host closure, with no hook to report to.
+    #[inline(always)]
+    fn plain_native<const M: u8>(
+        &self,
+        f: Value,
+    ) -> Option<(Gc<crate::value::NativeClosure>, crate::value::NativeFn)> {
+        match f {
+            Value::NatFn(nc) if M != METER_HOOK && !self.hook_active => match nc.kind {
+                crate::value::NativeKind::Plain(f) => Some((nc, f)),
+                _ => None,
+            },
+            _ => None,
         }
     }
 
