@@ -354,13 +354,17 @@ fn run_sliced(
     run.map(|_| ())
 }
 
-/// Skips a first line starting with `#` (Unix exec. file), keeping line numbers.
+/// Skips a UTF-8 byte-order mark and a first line starting with `#` (Unix exec.
+/// file), keeping line numbers, as lua5.4 reads a file.
 fn skip_shebang(src: &[u8]) -> &[u8] {
-    if src.first() == Some(&b'#') {
-        let end = src.iter().position(|&c| c == b'\n').unwrap_or(src.len());
-        &src[end..]
-    } else {
-        src
+    let src = src.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(src);
+    if src.first() != Some(&b'#') {
+        return src;
+    }
+    let end = src.iter().position(|&c| c == b'\n').unwrap_or(src.len());
+    match src.get(end + 1) {
+        Some(0x1b) => &src[end + 1..],
+        _ => &src[end..],
     }
 }
 

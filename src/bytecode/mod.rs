@@ -3,10 +3,12 @@
 //! Prototypes hold no heap handles, so a compiled [`Proto`] can be shared (`Arc`) by
 //! many States: each State instantiates its constants when it loads the program.
 
+mod dump;
 mod opcode;
 mod proto;
 mod verify;
 
+pub use dump::{attach_text, dump, select, strip, undump};
 pub use opcode::{Instr, Op};
 pub use proto::{Constant, LocVar, Proto, UpvalDesc};
 pub use verify::verify;

@@ -50,9 +50,23 @@ pub struct Proto {
     /// Chunk name as given to the loader (`@script.lua`, `=stdin`, the source
     /// text): `debug.getinfo`'s `source`.
     pub chunk: Arc<str>,
+    /// The source text of the whole chunk, shared by its prototypes: what
+    /// `string.dump` writes (see `bytecode::dump`).
+    pub text: Option<Arc<[u8]>>,
+    /// Child indices from the chunk's main function down to this one.
+    pub path: Box<[u32]>,
 }
 
 impl Proto {
+    /// The source line of the instruction before `pc` (the one running when a frame
+    /// saved `pc`), as messages show it: -1 without line information (a stripped
+    /// binary chunk), as in lua5.4.
+    pub fn line_before(&self, pc: usize) -> i64 {
+        self.lines
+            .get(pc.saturating_sub(1))
+            .map_or(-1, |&l| l as i64)
+    }
+
     /// Name of the local variable in register `reg` at `pc`, if any.
     pub fn local_name(&self, reg: usize, pc: usize) -> Option<&str> {
         let mut n = reg as isize;

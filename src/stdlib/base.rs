@@ -586,14 +586,10 @@ fn load(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
         None => "bt".to_string(),
     };
     if src.first() == Some(&0x1b) {
-        let msg = if mode.contains('b') {
-            "binary chunks are not supported".to_string()
-        } else {
-            format!("attempt to load a binary chunk (mode is '{mode}')")
-        };
-        return Ok(vm.push_fail(msg));
-    }
-    if !mode.contains('t') {
+        if !mode.contains('b') {
+            return Ok(vm.push_fail(format!("attempt to load a binary chunk (mode is '{mode}')")));
+        }
+    } else if !mode.contains('t') {
         return Ok(vm.push_fail(format!("attempt to load a text chunk (mode is '{mode}')")));
     }
     let env = if n >= 4 {

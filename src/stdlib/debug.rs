@@ -219,7 +219,7 @@ fn getinfo(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
                     (Some(fi), Some(cl), false) => {
                         let pc = thread_view(vm, &t).0[fi].pc;
                         let p = &cl.p.get().proto;
-                        p.lines.get(pc.saturating_sub(1)).map_or(-1, |&l| l as i64)
+                        p.line_before(pc)
                     }
                     _ => -1,
                 };

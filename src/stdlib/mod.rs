@@ -159,6 +159,12 @@ pub fn open_selected(vm: &mut Vm, bits: u32) {
     }
     if has(16) {
         string::open(vm);
+        if !has(256) {
+            // A binary chunk carries its chunk's whole source text (see
+            // `bytecode::dump`): like the debug library, `string.dump` would let a
+            // script read the code of functions the host handed it.
+            string::remove_dump(vm);
+        }
     }
     if has(2) {
         table::open(vm);

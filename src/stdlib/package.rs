@@ -65,13 +65,23 @@ fn read_chunk(vm: &mut Vm, name: &str) -> Result<Result<Value, String>, LuaError
         }
     };
     vm.charge_bytes(src.len())?;
-    let src = if src.first() == Some(&b'#') {
-        let end = src.iter().position(|&c| c == b'\n').unwrap_or(src.len());
-        src[end..].to_vec()
-    } else {
-        src
-    };
-    vm.load(&src, &format!("@{name}"))
+    let env = Value::Table(vm.globals);
+    vm.load_with_env(file_text(&src), &format!("@{name}"), env)
+}
+
+/// What of a file's contents is the chunk, as lua5.4's `luaL_loadfile` reads it: a
+/// UTF-8 byte-order mark and a first line starting with `#` are skipped (the line's
+/// end is kept, so line numbers stay right, unless a binary chunk follows).
+pub(crate) fn file_text(src: &[u8]) -> &[u8] {
+    let src = src.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(src);
+    if src.first() != Some(&b'#') {
+        return src;
+    }
+    let end = src.iter().position(|&c| c == b'\n').unwrap_or(src.len());
+    match src.get(end + 1) {
+        Some(0x1b) => &src[end + 1..],
+        _ => &src[end..],
+    }
 }
 
 /// `dofile`: the chunk runs in dofile's place, so it may yield like any other code.
@@ -89,7 +99,33 @@ fn loadfile(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let a = Args::new(base, n, "loadfile");
     let name = a.check_str(vm, 1)?;
     let name = String::from_utf8_lossy(name.as_bytes()).into_owned();
-    match read_chunk(vm, &name)? {
+    let mode = match a.opt_str(vm, 2)? {
+        Some(s) => String::from_utf8_lossy(s.as_bytes()).into_owned(),
+        None => "bt".to_string(),
+    };
+    let env = if n >= 3 {
+        a.get(vm, 3)
+    } else {
+        Value::Table(vm.globals)
+    };
+    let len = std::fs::metadata(&name).map_or(0, |m| m.len());
+    vm.check_alloc(usize::try_from(len).unwrap_or(usize::MAX))?;
+    let src = match std::fs::read(&name) {
+        Ok(src) => src,
+        Err(e) => {
+            let m = format!("cannot open {name}: {}", super::io::strerror(&e));
+            return Ok(vm.push_fail(m));
+        }
+    };
+    vm.charge_bytes(src.len())?;
+    let text = file_text(&src);
+    let binary = text.first() == Some(&0x1b);
+    if binary && !mode.contains('b') || !binary && !mode.contains('t') {
+        let kind = if binary { "binary" } else { "text" };
+        let m = format!("attempt to load a {kind} chunk (mode is '{mode}')");
+        return Ok(vm.push_fail(m));
+    }
+    match vm.load_with_env(text, &format!("@{name}"), env)? {
         Ok(f) => {
             vm.push(f);
             Ok(1)

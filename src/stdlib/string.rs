@@ -417,10 +417,30 @@ fn char(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     Ok(1)
 }
 
+/// Takes `string.dump` out of the string library (the sandbox profile).
+pub(crate) fn remove_dump(vm: &mut Vm) {
+    if let Value::Table(lib) = vm.get_global("string") {
+        let k = vm.new_str(b"dump");
+        let _ = lib.get_mut().set(k, Value::Nil);
+    }
+}
+
+/// `string.dump(f [, strip])`: a binary chunk of `f` (see `bytecode::dump` for what
+/// it holds).
 fn dump(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let a = Args::new(base, n, "dump");
+    let strip = a.get(vm, 2).is_truthy();
     match a.get(vm, 1) {
-        Value::LuaFn(_) | Value::NatFn(_) => Err(LuaError::msg("unable to dump given function")),
+        Value::LuaFn(cl) => {
+            let Some(bytes) = crate::bytecode::dump(&cl.get().p.get().proto, strip) else {
+                return Err(LuaError::msg("unable to dump given function"));
+            };
+            vm.charge_new_str(bytes.len())?;
+            let v = vm.new_str_vec(bytes);
+            vm.push(v);
+            Ok(1)
+        }
+        Value::NatFn(_) => Err(LuaError::msg("unable to dump given function")),
         _ => Err(a.expected(vm, 1, "function")),
     }
 }

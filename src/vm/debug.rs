@@ -170,7 +170,7 @@ impl Vm {
         match f.kind {
             FrameKind::Lua(cl) => {
                 let p = &cl.p.get().proto;
-                let line = p.lines.get(f.pc.saturating_sub(1)).copied().unwrap_or(0);
+                let line = p.line_before(f.pc);
                 format!("{}:{}: ", p.source, line)
             }
             _ => String::new(),
@@ -189,7 +189,7 @@ impl Vm {
             FrameKind::Lua(cl) => {
                 let p = &cl.p.get().proto;
                 let pc = self.frames[i].pc;
-                let line = p.lines.get(pc.saturating_sub(1)).copied().unwrap_or(0);
+                let line = p.line_before(pc);
                 format!("{}:{}: ", p.source, line)
             }
             _ => String::new(),
@@ -397,7 +397,7 @@ impl Vm {
         match f.kind {
             FrameKind::Lua(cl) => {
                 let p = &cl.p.get().proto;
-                let line = p.lines.get(f.pc.saturating_sub(1)).copied().unwrap_or(0);
+                let line = p.line_before(f.pc);
                 if p.line_defined == 0 {
                     return format!("{}:{}: in main chunk", p.source, line);
                 }

@@ -130,7 +130,11 @@ impl Vm {
         };
         if h.mask & MASK_LINE != 0 {
             let line = |i: usize| p.lines.get(i).copied().unwrap_or(0);
-            let fire = if same {
+            let fire = if p.lines.is_empty() {
+                // No line information (a stripped binary chunk): one event with a
+                // nil line when the function starts, none after, as in lua5.4.
+                entered
+            } else if same {
                 pc <= last.pc || line(pc) != line(last.pc)
             } else if entered {
                 true
@@ -139,7 +143,8 @@ impl Vm {
                 pc == 0 || line(pc) != line(pc - 1)
             };
             if fire {
-                self.call_hook(b"line", Some(line(pc) as i64))?;
+                let l = (!p.lines.is_empty()).then(|| line(pc) as i64);
+                self.call_hook(b"line", l)?;
             }
         }
         Ok(())

@@ -154,6 +154,9 @@ pub(crate) fn compile_chunk(
     chunk: &str,
     allowance: usize,
 ) -> Result<Arc<crate::bytecode::Proto>, LoadError> {
+    if src.first() == Some(&0x1b) {
+        return load_binary(src, chunk, allowance);
+    }
     let chunkname = &crate::stdlib::base::chunk_display_name(chunk.as_bytes());
     let ast = crate::syntax::parse_limited(src, chunkname, allowance).map_err(|e| {
         if e.out_of_memory {
@@ -171,7 +174,42 @@ pub(crate) fn compile_chunk(
             e.pc, e.message
         ))
     })?;
+    let mut proto = proto;
+    crate::bytecode::attach_text(&mut proto, &Arc::from(src));
     Ok(proto)
+}
+
+/// Loads a binary chunk (see `bytecode::dump`): compiles the text it carries and
+/// picks the dumped function, stripped of debug information if it was dumped so.
+fn load_binary(
+    src: &[u8],
+    chunk: &str,
+    allowance: usize,
+) -> Result<Arc<crate::bytecode::Proto>, LoadError> {
+    // lua5.4's name for a chunk in messages about its binary format.
+    let shown = match chunk.as_bytes().first() {
+        Some(b'@' | b'=') => &chunk[1..],
+        Some(0x1b) => "binary string",
+        _ => chunk,
+    };
+    let d = crate::bytecode::undump(src).map_err(|m| LoadError::Syntax(format!("{shown}: {m}")))?;
+    let strip = d.name.is_none();
+    // A stripped chunk's errors name no source (`?:-1:`), as lua5.4's do.
+    let name = d.name.unwrap_or_else(|| "=?".to_string());
+    if d.text.first() == Some(&0x1b) {
+        return Err(LoadError::Syntax(format!(
+            "{shown}: bad binary format (corrupted chunk)"
+        )));
+    }
+    let root = compile_chunk(&d.text, &name, allowance)?;
+    let p = crate::bytecode::select(&root, &d.path).ok_or_else(|| {
+        LoadError::Syntax(format!("{shown}: bad binary format (corrupted chunk)"))
+    })?;
+    Ok(if strip {
+        Arc::new(crate::bytecode::strip(&p))
+    } else {
+        p
+    })
 }
 
 /// Why a chunk did not load.
@@ -509,18 +547,12 @@ impl Vm {
         })
     }
 
-    /// Compiles `src` and returns the main function, with `_ENV` set to the globals.
-    /// `chunkname` follows the loader's conventions (`@file`, `=name`, or source
-    /// text shown as `[string "..."]`). Errors are syntax errors as strings
-    /// (`chunk:line: message near 'token'`).
-    /// A chunk that would need more memory than the quota leaves fails with the
-    /// memory limit (the outer error), which no loader can catch.
-    pub fn load(&mut self, src: &[u8], chunkname: &str) -> Result<Result<Value, String>, LuaError> {
-        let env = Value::Table(self.globals);
-        self.load_with_env(src, chunkname, env)
-    }
-
-    /// Like [`load`](Self::load) with an explicit `_ENV` value.
+    /// Compiles `src` (source text, or a binary chunk from `string.dump`) and returns
+    /// the main function, with `_ENV` = `env`. `chunkname` follows the loader's
+    /// conventions (`@file`, `=name`, or source text shown as `[string "..."]`).
+    /// Errors are syntax errors as strings (`chunk:line: message near 'token'`). A
+    /// chunk that would need more memory than the quota leaves fails with the memory
+    /// limit (the outer error), which no loader can catch.
     pub fn load_with_env(
         &mut self,
         src: &[u8],
@@ -538,12 +570,20 @@ impl Vm {
     /// with `_ENV` = `env`.
     pub(crate) fn load_proto(&mut self, proto: &Arc<crate::bytecode::Proto>, env: Value) -> Value {
         let inst = self.instantiate(proto);
-        let uv = self.heap.alloc(UpVal {
-            state: crate::value::UpValState::Closed(env),
-        });
+        // A main chunk has one upvalue, `_ENV`; a function from a binary chunk may
+        // have any number: the first is `env` whatever its name, the others are
+        // fresh and nil, as in lua5.4.
+        let n = proto.upvals.len().max(1);
+        let mut upvals = Vec::with_capacity(n);
+        for i in 0..n {
+            let v = if i == 0 { env } else { Value::Nil };
+            upvals.push(self.heap.alloc(UpVal {
+                state: crate::value::UpValState::Closed(v),
+            }));
+        }
         let cl = self.heap.alloc(LuaClosure {
             p: inst,
-            upvals: vec![uv].into_boxed_slice(),
+            upvals: upvals.into_boxed_slice(),
         });
         Value::LuaFn(cl)
     }
