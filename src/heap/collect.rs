@@ -12,6 +12,9 @@ impl Vm {
     /// Fails only if a finalizer hit a limit (limits pass through finalizers; their
     /// ordinary errors are ignored).
     pub fn collect_garbage_at(&mut self, live_top: usize) -> Result<(), LuaError> {
+        if self.finalizing {
+            return Ok(());
+        }
         let live_top = live_top.max(self.top).min(self.stack.len());
         for v in &mut self.stack[live_top..] {
             *v = Value::Nil;
@@ -118,6 +121,13 @@ impl Vm {
     /// Calls the pending `__gc` metamethods. Errors in finalizers are ignored (lua5.4
     /// turns them into warnings, which are off by default).
     pub fn run_finalizers(&mut self) -> Result<(), LuaError> {
+        let outer = std::mem::replace(&mut self.finalizing, true);
+        let r = self.run_finalizers_inner();
+        self.finalizing = outer;
+        r
+    }
+
+    fn run_finalizers_inner(&mut self) -> Result<(), LuaError> {
         while let Some(v) = self.tobefnz.pop_front() {
             let tm = self.metamethod(v, crate::vm::Tm::Gc);
             if matches!(tm, Value::LuaFn(_) | Value::NatFn(_)) {

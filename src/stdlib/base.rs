@@ -95,6 +95,10 @@ fn collectgarbage(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError>
         None => "collect".into(),
     };
     match opt.as_str() {
+        "collect" | "step" if vm.finalizing => {
+            // Inside a finalizer: no collection (lua5.4 answers fail).
+            vm.push(Value::Nil);
+        }
         "collect" | "step" => {
             // Charged by what the collection marked (1 unit per 64 bytes of live
             // objects), so a loop of collections over a large heap meets its

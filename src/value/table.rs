@@ -375,7 +375,11 @@ impl Table {
             if v.is_nil() {
                 continue;
             }
-            if !weak_k || !is_weak_ref(&k.0) {
+            // A string key of a table weak in both keys and values is marked
+            // only if its entry survives (`clear_dead`), as lua5.4 clears such
+            // tables by values first: a dead value frees its key's string.
+            let deferred = weak_k && weak_v && matches!(k.0, Value::Str(_));
+            if (!weak_k || !is_weak_ref(&k.0)) && !deferred {
                 out.extend(k.0.obj_ref());
             }
             if !weak_v || !is_weak_ref(v) {
@@ -425,10 +429,14 @@ impl Table {
             if dead {
                 *v = Value::Nil;
             }
+            if let (Value::Str(s), false) = (k.0, v.is_nil()) {
+                // The deferred string keys of surviving entries (see `trace_weak`).
+                s.mark();
+            }
         }
-        // Dead keys must not stay in the map: their objects are about to be freed.
-        self.map
-            .retain(|k, v| !v.is_nil() || !is_weak_ref(&k.0) || is_marked_value(&k.0));
+        // Dead keys must not stay in the map: their objects are about to be freed
+        // (an unmarked string key included).
+        self.map.retain(|k, v| !v.is_nil() || is_marked_value(&k.0));
     }
 }
 

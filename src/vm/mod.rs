@@ -309,6 +309,9 @@ pub struct Vm {
     /// `xpcall` handler for errors raised now: set while finalizers run (lua5.4
     /// calls them with no message handler) and while a message handler runs.
     pub(crate) handler_floor: Option<(Gc<Thread>, usize)>,
+    /// Finalizers are running: collections wait until they are done (lua5.4's
+    /// collector is not reentrant either; `collectgarbage` answers fail).
+    pub(crate) finalizing: bool,
     /// An error whose `xpcall` message handler already ran where it was raised:
     /// (the xpcall frame's index, the handler's result). Its xpcall uses the error
     /// in flight without calling the handler again when that is the same value. Not
@@ -418,6 +421,7 @@ impl Vm {
             host: std::ptr::null(),
             host_depth: 0,
             handler_floor: None,
+            finalizing: false,
             handled_error: None,
             stack_overflowed: false,
             hook_transfer: None,
