@@ -12,9 +12,6 @@ impl Vm {
     /// Fails only if a finalizer hit a limit (limits pass through finalizers; their
     /// ordinary errors are ignored).
     pub fn collect_garbage_at(&mut self, live_top: usize) -> Result<(), LuaError> {
-        if self.finalizing {
-            return Ok(());
-        }
         let live_top = live_top.max(self.top).min(self.stack.len());
         for v in &mut self.stack[live_top..] {
             *v = Value::Nil;

@@ -789,12 +789,13 @@ fn f_close(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     Ok(close_file(vm, &f))
 }
 
+/// `__gc` and `__close` of a file: closes it unless it is a standard stream.
 fn f_gc(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
-    if let Some(f) = as_file(Args::new(base, n, "__gc").get(vm, 1)) {
-        let mut core = lock(&f);
-        if !core.is_std() && !core.is_closed() {
-            let _ = core.close();
-        }
+    let a = Args::new(base, n, "__gc");
+    let f = as_file(a.get(vm, 1)).ok_or_else(|| a.expected(vm, 1, "FILE*"))?;
+    let mut core = lock(&f);
+    if !core.is_std() && !core.is_closed() {
+        let _ = core.close();
     }
     Ok(0)
 }

@@ -490,6 +490,37 @@ impl Vm {
             Err(e) => Err(e),
         };
         self.native_depth -= 1;
+        let r = match r {
+            // A native's argument error is worded while its frame is still there:
+            // it is named by who called it (a native here: `table.sort`, not the
+            // name of the Lua call that is left below), as in lua5.4.
+            // The raise point of a native's error: an xpcall's handler runs here,
+            // with the native's frame still on the stack, as in `handle_error`.
+            Err(e @ (LuaError::Arg(..) | LuaError::Msg(..) | LuaError::Rt(..)))
+                if self.frames.len() == depth + 1
+                    && matches!(self.frames[depth].kind, FrameKind::Native(_)) =>
+            {
+                let mut errv = self.error_value(e);
+                let here = self.frames.len();
+                if let Some(x) = self.raise_handler(here) {
+                    let saved = self.top;
+                    let v = self.message_handler(x, errv, here);
+                    self.top = saved;
+                    match v {
+                        Ok(v) => {
+                            self.handled_error = Some((x, v));
+                            errv = v;
+                        }
+                        Err(e) => {
+                            self.frames.truncate(depth);
+                            return Err(e);
+                        }
+                    }
+                }
+                Err(LuaError::Value(errv))
+            }
+            r => r,
+        };
         if r.is_err() {
             self.frames.truncate(depth);
         }

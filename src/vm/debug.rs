@@ -137,6 +137,17 @@ pub fn obj_name(p: &Proto, lastpc: usize, reg: usize) -> Option<(&'static str, S
                 Some(("constant", k)) => k,
                 _ => "?".to_string(),
             };
+            // `o:name()` with a constant beyond SELF's reach compiles to
+            // `MOVE A+1 B; LOADK C; GETTABLE A B C`: still a method, as lua5.4
+            // (whose SELF takes a register key) names it.
+            let method = pc >= 2
+                && p.code[pc - 2].op() == Op::Move
+                && (p.code[pc - 2].a(), p.code[pc - 2].b()) == (i.a() + 1, i.b())
+                && p.code[pc - 1].op() == Op::LoadK
+                && p.code[pc - 1].a() == i.c();
+            if method {
+                return Some(("method", key));
+            }
             let is_env = matches!(obj_name(p, pc, i.b()), Some((_, n)) if n == "_ENV");
             Some((if is_env { "global" } else { "field" }, key))
         }

@@ -309,8 +309,9 @@ pub struct Vm {
     /// `xpcall` handler for errors raised now: set while finalizers run (lua5.4
     /// calls them with no message handler) and while a message handler runs.
     pub(crate) handler_floor: Option<(Gc<Thread>, usize)>,
-    /// Finalizers are running: collections wait until they are done (lua5.4's
-    /// collector is not reentrant either; `collectgarbage` answers fail).
+    /// Finalizers are running: an explicit `collectgarbage` answers fail, as
+    /// lua5.4's does. (Automatic collections still run: a finalizer that allocates
+    /// in a loop must be able to free its own garbage under the memory quota.)
     pub(crate) finalizing: bool,
     /// An error whose `xpcall` message handler already ran where it was raised:
     /// (the xpcall frame's index, the handler's result). Its xpcall uses the error
