@@ -212,6 +212,13 @@ impl Vm {
     pub(crate) fn apply_cont(&mut self, cont: Cont, v: Value) -> Result<(), LuaError> {
         match cont {
             Cont::None | Cont::Discard => {}
+            Cont::Close { top } => {
+                self.top = top as usize;
+                // The CLOSE or RETURN that ran the handler runs again.
+                if let Some(f) = self.frames.last_mut() {
+                    f.pc -= 1;
+                }
+            }
             Cont::Reg(slot) => self.stack[slot as usize] = v,
             Cont::Cond { k, negate } => {
                 let taken = v.is_truthy() != negate;
@@ -799,6 +806,58 @@ impl Vm {
     /// Calls `__close` on to-be-closed variables at or above `level`, newest first.
     /// With `err`, runs in error mode and returns the (possibly replaced) error value.
     /// Errors come back as `LuaError::Value`, or as a limit that must pass through.
+    /// Closes the pending to-be-closed variables at or above `level` for a CLOSE or
+    /// RETURN of frame `fi` (whose saved pc is after that instruction) on a normal
+    /// exit. A Lua `__close` handler runs as a frame of its own, so it may yield or
+    /// pause like any Lua code; when it returns, the instruction runs again with
+    /// `top` back at `keep_top` (`Cont::Close`), and true is returned. Native
+    /// handlers run here. False: nothing is pending any more.
+    pub(crate) fn close_pending(
+        &mut self,
+        level: usize,
+        fi: usize,
+        keep_top: usize,
+    ) -> Result<bool, LuaError> {
+        loop {
+            let Some(&slot) = self.tbc.last() else {
+                return Ok(false);
+            };
+            if slot < level {
+                return Ok(false);
+            }
+            let v = self.stack[slot];
+            let tm = self.metamethod(v, Tm::Close);
+            let as_frame = match tm {
+                Value::LuaFn(_) => true,
+                Value::NatFn(nc) => matches!(nc.kind, NativeKind::CoYield),
+                _ => false,
+            };
+            if !as_frame {
+                // Only this slot: it is the newest pending one.
+                self.top = keep_top.max(self.frames_top());
+                self.close_tbc(slot, None)?;
+                continue;
+            }
+            self.tbc.pop();
+            let func = keep_top.max(self.frames_top()).max(slot + 1);
+            self.check_stack(func + 3)?;
+            self.stack[func] = tm;
+            self.stack[func + 1] = v;
+            self.stack[func + 2] = Value::Nil;
+            self.top = func + 3;
+            let r = self.precall(func, 2, 0);
+            if matches!(r, Ok(true) | Err(LuaError::Pause | LuaError::Yield))
+                && self.frames.len() > fi + 1
+            {
+                self.frames[fi + 1].cont = Cont::Close {
+                    top: keep_top as u32,
+                };
+            }
+            r?;
+            return Ok(true);
+        }
+    }
+
     pub(crate) fn close_tbc(
         &mut self,
         level: usize,

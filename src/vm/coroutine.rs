@@ -2,6 +2,7 @@
 //! the interpreter on them, `yield` unwinds back to that `resume` leaving the thread's
 //! frames intact as data, so the thread continues exactly where it stopped.
 
+use super::frame::Cont;
 use super::thread::{Thread, ThreadStatus};
 use super::{LuaError, Vm, MAX_NATIVE_DEPTH};
 use crate::heap::Gc;
@@ -12,6 +13,9 @@ use crate::value::{NativeClosure, NativeKind, Value};
 pub struct YieldSite {
     pub func: usize,
     pub nresults: i32,
+    /// The yield's frame continuation: a `coroutine.yield` used as a `__close`
+    /// handler lets its CLOSE or RETURN run again on resume.
+    pub cont: Cont,
 }
 
 impl Vm {
@@ -84,6 +88,9 @@ impl Vm {
                 self.check_stack(at + args.len())?;
                 self.stack[at..at + args.len()].copy_from_slice(args);
                 self.finish_results(site.func, at, args.len(), site.nresults);
+                if let Cont::Close { .. } = site.cont {
+                    self.apply_cont(site.cont, Value::Nil)?;
+                }
                 if !self.frames.is_empty() && !self.after_return(0) {
                     self.execute(0)?;
                 }
@@ -148,6 +155,7 @@ impl Vm {
                 co.get_mut().yield_site = YieldSite {
                     func: f.func,
                     nresults: f.nresults,
+                    cont: f.cont,
                 };
                 co.get_mut().status = ThreadStatus::Suspended;
                 Ok(Ok(vals))

@@ -19,9 +19,10 @@ pub enum FrameKind {
 
 /// What to do with the result of a metamethod call that the interpreter ran as a
 /// frame (so that it can yield or pause), when that frame returns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Cont {
     /// An ordinary call: results go to `func` as usual.
+    #[default]
     None,
     /// Store the first result into this stack slot.
     Reg(u32),
@@ -32,6 +33,10 @@ pub enum Cont {
     Discard,
     /// `__concat`: store at `first + m - 2`, then go on concatenating `m - 1` values.
     Concat { first: u32, m: u32 },
+    /// A `__close` handler run by a CLOSE or RETURN, which runs again when the
+    /// handler returns: ignore the results and put `top` back where the
+    /// instruction left it (a RETURN of multiple results counts them from it).
+    Close { top: u32 },
 }
 
 /// One activation record.

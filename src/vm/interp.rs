@@ -222,16 +222,6 @@ impl Vm {
                     }
                 }};
             }
-            // Saves the pc, then evaluates a fallible slow path.
-            macro_rules! slow {
-                ($e:expr) => {{
-                    self.frames[fi].pc = pc;
-                    self.top = base + max_stack;
-                    let v = $e?;
-                    reload!();
-                    v
-                }};
-            }
             // Arithmetic fast paths read operands in place (no copies) and fall back to
             // the metamethod-aware slow path for anything but two numbers.
             // Arithmetic whose integer case may fail (division by zero) or which has no
@@ -752,7 +742,11 @@ impl Vm {
                         let level = base + i.a();
                         self.close_upvals(level);
                         if self.tbc.last().is_some_and(|&s| s >= level) {
-                            slow!(self.close_tbc(level, None));
+                            self.frames[fi].pc = pc;
+                            let keep = base + max_stack;
+                            if self.close_pending(level, fi, keep)? {
+                                continue 'frame;
+                            }
                         }
                         reload!();
                     }
@@ -1026,9 +1020,24 @@ impl Vm {
                         };
                         if self.tbc.last().is_some_and(|&s| s >= base) {
                             self.frames[fi].pc = pc;
-                            self.top = (base + a + n).max(base + proto.max_stack as usize);
+                            // A multiple-results RETURN counts its results from `top`
+                            // when it runs again after a handler.
+                            let keep = if op == Op::Return && i.b() == 0 {
+                                self.top
+                            } else {
+                                (base + a + n).max(base + max_stack)
+                            };
                             self.close_upvals(base);
-                            self.close_tbc(base, None)?;
+                            if self.close_pending(base, fi, keep)? {
+                                continue 'frame;
+                            }
+                            self.top = keep.max(base + max_stack);
+                            if M != METER_HOOK && self.hook_active && !self.in_hook {
+                                // A `__close` handler set a hook: it sees this
+                                // function's return, as in lua5.4.
+                                self.hook_return(base + a, n)?;
+                            }
+                            reload!();
                         }
                         if M == METER_HOOK && !self.in_hook {
                             self.frames[fi].pc = pc;
