@@ -296,15 +296,15 @@ impl Vm {
         Ok(())
     }
 
-    /// A call of a plain native function `f` (closure `nc`) at `func` with `nargs`
-    /// arguments, made by the interpreter without [`precall`](Self::precall)'s cases
-    /// (see `Vm::plain_native`). On an error its frame stays for the unwinder, as in
-    /// `precall`.
+    /// A call of a plain native function `f` (closure `nc`; `None`: its host
+    /// closure) at `func` with `nargs` arguments, made by the interpreter without
+    /// [`precall`](Self::precall)'s cases (see `Vm::plain_native`). On an error its
+    /// frame stays for the unwinder, as in `precall`.
     #[inline(always)]
     pub(crate) fn call_plain_native(
         &mut self,
         nc: Gc<crate::value::NativeClosure>,
-        f: crate::value::NativeFn,
+        f: Option<crate::value::NativeFn>,
         func: usize,
         nargs: usize,
         nresults: i32,
@@ -312,7 +312,10 @@ impl Vm {
     ) -> Result<(), LuaError> {
         self.frames.push(Frame::native(func, nresults, nc, pdepth));
         self.top = func + 1 + nargs;
-        let n = f(self, func + 1, nargs)?;
+        let n = match f {
+            Some(f) => f(self, func + 1, nargs)?,
+            None => self.call_host(nc, func + 1, nargs)?,
+        };
         if self.hook_active {
             // `debug.sethook` itself: its return is the hook's first event.
             self.hook_return(self.top - n, n)?;

@@ -1238,16 +1238,18 @@ impl Vm {
     }
 
     /// The function of a plain native call the interpreter makes itself (see
-    /// [`call_plain_native`](Self::call_plain_native)): a library function that is not
-    /// `pcall`, a coroutine switch or a host closure, with no hook to report to.
+    /// [`call_plain_native`](Self::call_plain_native)): a library function (`Some`)
+    /// or a host closure (`None`) that is not `pcall`, a coroutine switch or an async
+    /// host function, with no hook to report to.
     #[inline(always)]
     fn plain_native<const M: u8>(
         &self,
         f: Value,
-    ) -> Option<(Gc<crate::value::NativeClosure>, crate::value::NativeFn)> {
+    ) -> Option<(Gc<crate::value::NativeClosure>, Option<crate::value::NativeFn>)> {
         match f {
             Value::NatFn(nc) if M != METER_HOOK && !self.hook_active => match nc.kind {
-                crate::value::NativeKind::Plain(f) => Some((nc, f)),
+                crate::value::NativeKind::Plain(f) => Some((nc, Some(f))),
+                crate::value::NativeKind::Host => Some((nc, None)),
                 _ => None,
             },
             _ => None,
