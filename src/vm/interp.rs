@@ -1245,7 +1245,10 @@ impl Vm {
     fn plain_native<const M: u8>(
         &self,
         f: Value,
-    ) -> Option<(Gc<crate::value::NativeClosure>, Option<crate::value::NativeFn>)> {
+    ) -> Option<(
+        Gc<crate::value::NativeClosure>,
+        Option<crate::value::NativeFn>,
+    )> {
         match f {
             Value::NatFn(nc) if M != METER_HOOK && !self.hook_active => match nc.kind {
                 crate::value::NativeKind::Plain(f) => Some((nc, Some(f))),
