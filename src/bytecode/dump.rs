@@ -277,6 +277,21 @@ mod tests {
     }
 
     #[test]
+    fn altered_text_is_a_corrupted_chunk_of_the_loaded_name() {
+        let p = Proto {
+            text: Some(Arc::from(&b"return +"[..])),
+            chunk: Arc::from(""),
+            ..Default::default()
+        };
+        let c = dump(&p, false).unwrap();
+        let e = match crate::vm::compile_chunk(&c, "=fuzz", usize::MAX) {
+            Err(crate::vm::LoadError::Syntax(m)) => m,
+            _ => panic!("altered text loaded"),
+        };
+        assert!(e.starts_with("fuzz: bad binary format (corrupted chunk: "), "{e}");
+    }
+
+    #[test]
     fn corrupted_headers_and_lua_chunks_are_refused() {
         let c = chunk(false);
         for i in 0..header().len() + 1 + TAG.len() {

@@ -201,7 +201,14 @@ fn load_binary(
             "{shown}: bad binary format (corrupted chunk)"
         )));
     }
-    let root = compile_chunk(&d.text, &name, allowance)?;
+    // The text of a chunk `string.dump` made always compiles: a syntax error means
+    // the chunk was altered, and is reported under the name it is loaded as.
+    let root = compile_chunk(&d.text, &name, allowance).map_err(|e| match e {
+        LoadError::Syntax(m) => {
+            LoadError::Syntax(format!("{shown}: bad binary format (corrupted chunk: {m})"))
+        }
+        e => e,
+    })?;
     let p = crate::bytecode::select(&root, &d.path).ok_or_else(|| {
         LoadError::Syntax(format!("{shown}: bad binary format (corrupted chunk)"))
     })?;
