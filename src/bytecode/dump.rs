@@ -288,7 +288,10 @@ mod tests {
             Err(crate::vm::LoadError::Syntax(m)) => m,
             _ => panic!("altered text loaded"),
         };
-        assert!(e.starts_with("fuzz: bad binary format (corrupted chunk: "), "{e}");
+        assert!(
+            e.starts_with("fuzz: bad binary format (corrupted chunk: "),
+            "{e}"
+        );
     }
 
     #[test]
