@@ -11,11 +11,16 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 secs="${1:-3600}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(compile run slice)
+[ ${#targets[@]} -eq 0 ] && targets=(compile run slice chunk)
 for t in "${targets[@]}"; do
     mkdir -p "corpus/$t"
     # The compiler target starts from the conformance corpus.
-    [ "$t" = compile ] && cp ../tests/lua/*/*.lua "corpus/$t/"
+    # (Named by section too: several sections have a file of the same name.)
+    if [ "$t" = compile ]; then
+        for f in ../tests/lua/*/*.lua; do
+            cp "$f" "corpus/$t/$(basename "$(dirname "$f")")_$(basename "$f")"
+        done
+    fi
     echo "== $t for ${secs}s"
     cargo +nightly fuzz run -O "$t" "corpus/$t" -- \
         -max_total_time="$secs" -max_len=4096 -len_control=20 -timeout=20 \
