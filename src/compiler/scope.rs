@@ -170,8 +170,16 @@ impl Compiler {
         };
         let fs = &mut self.funcs[level];
         if fs.proto.upvals.len() >= MAX_UPVALS {
+            // Where, as lua5.4's limit messages say it.
+            let place = match fs.proto.line_defined {
+                0 => "main function".to_string(),
+                l => format!("function at line {l}"),
+            };
             let line = self.line;
-            return self.error(line, format!("too many upvalues (limit is {MAX_UPVALS})"));
+            return self.error(
+                line,
+                format!("too many upvalues (limit is {MAX_UPVALS}) in {place}"),
+            );
         }
         fs.proto.upvals.push(UpvalDesc {
             name: name.to_string(),
