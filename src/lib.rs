@@ -150,6 +150,7 @@ pub mod userdata {
 pub mod scope {
     pub use crate::api::Scope;
 }
+pub use syntax::file_text as file_chunk;
 pub use vm::host::{Clock, FixedClock, SystemClock};
 
 /// Compiles `src` and returns each function's static cost analysis as text (what

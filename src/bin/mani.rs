@@ -249,7 +249,13 @@ fn real_main() -> ExitCode {
             }
         };
         let script_args: Vec<String> = argv[si + 1..].to_vec();
-        if !run_chunk(&mut lua, skip_shebang(&src), &chunk, &script_args, slice) {
+        if !run_chunk(
+            &mut lua,
+            mani::file_chunk(&src),
+            &chunk,
+            &script_args,
+            slice,
+        ) {
             return finish(&mut lua, ExitCode::FAILURE, &m);
         }
     } else if !interactive && !version && actions_empty(&argv) {
@@ -259,7 +265,7 @@ fn real_main() -> ExitCode {
         } else {
             let mut buf = Vec::new();
             let _ = std::io::stdin().read_to_end(&mut buf);
-            if !run_chunk(&mut lua, skip_shebang(&buf), "=stdin", &[], slice) {
+            if !run_chunk(&mut lua, mani::file_chunk(&buf), "=stdin", &[], slice) {
                 return finish(&mut lua, ExitCode::FAILURE, &m);
             }
         }
@@ -308,7 +314,7 @@ fn analyze(script: Option<&str>) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match mani::analyze_source(skip_shebang(&src), name, &Default::default()) {
+    match mani::analyze_source(mani::file_chunk(&src), name, &Default::default()) {
         Ok(report) => {
             print!("{report}");
             ExitCode::SUCCESS
@@ -352,20 +358,6 @@ fn run_sliced(
     }
     eprintln!("slices: {slices}");
     run.map(|_| ())
-}
-
-/// Skips a UTF-8 byte-order mark and a first line starting with `#` (Unix exec.
-/// file), keeping line numbers, as lua5.4 reads a file.
-fn skip_shebang(src: &[u8]) -> &[u8] {
-    let src = src.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(src);
-    if src.first() != Some(&b'#') {
-        return src;
-    }
-    let end = src.iter().position(|&c| c == b'\n').unwrap_or(src.len());
-    match src.get(end + 1) {
-        Some(0x1b) => &src[end + 1..],
-        _ => &src[end..],
-    }
 }
 
 /// Loads and runs a chunk; reports errors like lua.c. Returns false on error.
@@ -536,7 +528,7 @@ fn lua_init(lua: &mut Lua, slice: Option<u64>) -> bool {
     };
     if let Some(file) = init.strip_prefix('@') {
         match std::fs::read(file) {
-            Ok(src) => run_chunk(lua, skip_shebang(&src), &format!("@{file}"), &[], slice),
+            Ok(src) => run_chunk(lua, mani::file_chunk(&src), &format!("@{file}"), &[], slice),
             Err(e) => {
                 eprintln!("mani: cannot open {file}: {}", os_reason(&e));
                 false

@@ -532,6 +532,17 @@ fn type_(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     Ok(1)
 }
 
+/// Why a loader's `mode` (`"b"`, `"t"`, `"bt"`) refuses the chunk `src`, in
+/// lua5.4's words, if it does.
+pub(crate) fn mode_refusal(src: &[u8], mode: &str) -> Option<String> {
+    let (kind, letter) = if src.first() == Some(&0x1b) {
+        ("binary", 'b')
+    } else {
+        ("text", 't')
+    };
+    (!mode.contains(letter)).then(|| format!("attempt to load a {kind} chunk (mode is '{mode}')"))
+}
+
 fn load(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let a = Args::new(base, n, "load");
     let mut chunk = a.get(vm, 1);
@@ -589,12 +600,8 @@ fn load(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
         Some(s) => String::from_utf8_lossy(s.as_bytes()).into_owned(),
         None => "bt".to_string(),
     };
-    if src.first() == Some(&0x1b) {
-        if !mode.contains('b') {
-            return Ok(vm.push_fail(format!("attempt to load a binary chunk (mode is '{mode}')")));
-        }
-    } else if !mode.contains('t') {
-        return Ok(vm.push_fail(format!("attempt to load a text chunk (mode is '{mode}')")));
+    if let Some(m) = mode_refusal(&src, &mode) {
+        return Ok(vm.push_fail(m));
     }
     let env = if n >= 4 {
         a.get(vm, 4)

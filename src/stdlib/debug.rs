@@ -352,19 +352,9 @@ fn getlocal(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
         return Ok(1);
     }
     let level = a.check_int(vm, i)?;
-    let top = if t == vm.current { vm.top } else { t.get().top };
-    let fi = match level_of(vm, &t, level) {
-        Level::Frame(fi) => fi,
-        // `coroutine.yield`'s level: no locals to show.
-        Level::InYield => {
-            vm.push(Value::Nil);
-            return Ok(1);
-        }
-        Level::OutOfRange => return Err(LuaError::Arg(i, "level out of range".into())),
-    };
-    let (frames, stack) = thread_view(vm, &t);
-    match local_slot(frames, top, fi, idx) {
+    match local_at(vm, &t, level, idx, i)? {
         Some((name, slot)) => {
+            let (_, stack) = thread_view(vm, &t);
             let v = stack.get(slot).copied().unwrap_or_default();
             let nv = vm.new_str(name.as_bytes());
             vm.push(nv);
@@ -378,23 +368,37 @@ fn getlocal(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     }
 }
 
+/// The name and stack slot of local `idx` of the function at `level` of thread
+/// `t` (the level is argument `i`), or `None` when it has none, as at
+/// `coroutine.yield`'s own level.
+fn local_at(
+    vm: &Vm,
+    t: &Gc<Thread>,
+    level: i64,
+    idx: i64,
+    i: usize,
+) -> Result<Option<(String, usize)>, LuaError> {
+    let fi = match level_of(vm, t, level) {
+        Level::Frame(fi) => fi,
+        Level::InYield => return Ok(None),
+        Level::OutOfRange => return Err(LuaError::Arg(i, "level out of range".into())),
+    };
+    let top = if *t == vm.current {
+        vm.top
+    } else {
+        t.get().top
+    };
+    let (frames, _) = thread_view(vm, t);
+    Ok(local_slot(frames, top, fi, idx))
+}
+
 fn setlocal(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let a = Args::new(base, n, "setlocal");
     let (t, i) = thread_arg(vm, &a);
     let level = a.check_int(vm, i)?;
     let idx = a.check_int(vm, i + 1)?;
     let v = a.check_any(vm, i + 2)?;
-    let top = if t == vm.current { vm.top } else { t.get().top };
-    let fi = match level_of(vm, &t, level) {
-        Level::Frame(fi) => fi,
-        Level::InYield => {
-            vm.push(Value::Nil);
-            return Ok(1);
-        }
-        Level::OutOfRange => return Err(LuaError::Arg(i, "level out of range".into())),
-    };
-    let (frames, _) = thread_view(vm, &t);
-    match local_slot(frames, top, fi, idx) {
+    match local_at(vm, &t, level, idx, i)? {
         Some((name, slot)) => {
             if t == vm.current {
                 vm.stack[slot] = v;

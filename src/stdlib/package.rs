@@ -49,10 +49,15 @@ pub fn open(vm: &mut Vm) {
     vm.set_global("package", Value::Table(pkg));
 }
 
-/// Reads and compiles a file: a syntax or file error as a message, or a limit.
-/// The source is charged by its length (as `load` charges it) before it is
-/// compiled.
-fn read_chunk(vm: &mut Vm, name: &str) -> Result<Result<Value, String>, LuaError> {
+/// Reads and compiles a file as `loadfile(name, mode, env)` does: a file, mode or
+/// syntax error as a message, or a limit. The source is charged by its length (as
+/// `load` charges it) before it is compiled.
+fn read_chunk(
+    vm: &mut Vm,
+    name: &str,
+    mode: &str,
+    env: Value,
+) -> Result<Result<Value, String>, LuaError> {
     let len = std::fs::metadata(name).map_or(0, |m| m.len());
     vm.check_alloc(usize::try_from(len).unwrap_or(usize::MAX))?;
     let src = match std::fs::read(name) {
@@ -65,23 +70,18 @@ fn read_chunk(vm: &mut Vm, name: &str) -> Result<Result<Value, String>, LuaError
         }
     };
     vm.charge_bytes(src.len())?;
-    let env = Value::Table(vm.globals);
-    vm.load_with_env(file_text(&src), &format!("@{name}"), env)
+    let text = crate::syntax::file_text(&src);
+    if let Some(m) = super::base::mode_refusal(text, mode) {
+        return Ok(Err(m));
+    }
+    vm.load_with_env(text, &format!("@{name}"), env)
 }
 
-/// What of a file's contents is the chunk, as lua5.4's `luaL_loadfile` reads it: a
-/// UTF-8 byte-order mark and a first line starting with `#` are skipped (the line's
-/// end is kept, so line numbers stay right, unless a binary chunk follows).
-pub(crate) fn file_text(src: &[u8]) -> &[u8] {
-    let src = src.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(src);
-    if src.first() != Some(&b'#') {
-        return src;
-    }
-    let end = src.iter().position(|&c| c == b'\n').unwrap_or(src.len());
-    match src.get(end + 1) {
-        Some(0x1b) => &src[end + 1..],
-        _ => &src[end..],
-    }
+/// [`read_chunk`] as `dofile` and `require` read files: text or binary, in the
+/// global environment.
+fn read_chunk_bt(vm: &mut Vm, name: &str) -> Result<Result<Value, String>, LuaError> {
+    let env = Value::Table(vm.globals);
+    read_chunk(vm, name, "bt", env)
 }
 
 /// `dofile`: the chunk runs in dofile's place, so it may yield like any other code.
@@ -89,7 +89,8 @@ fn dofile(vm: &mut Vm, base: usize, n: usize, _nres: i32) -> Result<Option<usize
     let a = Args::new(base, n, "dofile");
     let name = a.check_str(vm, 1)?;
     let name = String::from_utf8_lossy(name.as_bytes()).into_owned();
-    let f = read_chunk(vm, &name)?.map_err(|m| LuaError::Value(vm.new_str_vec(m.into_bytes())))?;
+    let f =
+        read_chunk_bt(vm, &name)?.map_err(|m| LuaError::Value(vm.new_str_vec(m.into_bytes())))?;
     vm.stack[base - 1] = f;
     vm.top = base;
     Ok(None)
@@ -108,24 +109,7 @@ fn loadfile(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     } else {
         Value::Table(vm.globals)
     };
-    let len = std::fs::metadata(&name).map_or(0, |m| m.len());
-    vm.check_alloc(usize::try_from(len).unwrap_or(usize::MAX))?;
-    let src = match std::fs::read(&name) {
-        Ok(src) => src,
-        Err(e) => {
-            let m = format!("cannot open {name}: {}", super::io::strerror(&e));
-            return Ok(vm.push_fail(m));
-        }
-    };
-    vm.charge_bytes(src.len())?;
-    let text = file_text(&src);
-    let binary = text.first() == Some(&0x1b);
-    if binary && !mode.contains('b') || !binary && !mode.contains('t') {
-        let kind = if binary { "binary" } else { "text" };
-        let m = format!("attempt to load a {kind} chunk (mode is '{mode}')");
-        return Ok(vm.push_fail(m));
-    }
-    match vm.load_with_env(text, &format!("@{name}"), env)? {
+    match read_chunk(vm, &name, &mode, env)? {
         Ok(f) => {
             vm.push(f);
             Ok(1)
@@ -233,7 +217,7 @@ fn searcher_lua(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let path = package_string(vm, "path")?;
     match find_file(&name, &path, ".", "/") {
         Ok(file) => {
-            let f = read_chunk(vm, &file)?.map_err(|m| {
+            let f = read_chunk_bt(vm, &file)?.map_err(|m| {
                 LuaError::msg(format!(
                     "error loading module '{name}' from file '{file}':\n\t{m}"
                 ))

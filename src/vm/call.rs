@@ -501,33 +501,18 @@ impl Vm {
         };
         self.native_depth -= 1;
         let r = match r {
-            // A native's argument error is worded while its frame is still there:
-            // it is named by who called it (a native here: `table.sort`, not the
-            // name of the Lua call that is left below), as in lua5.4.
-            // The raise point of a native's error: an xpcall's handler runs here,
-            // with the native's frame still on the stack, as in `handle_error`.
+            // The raise point of a native's error, its frame still there: the
+            // message is worded here, so a native called by a native is named by
+            // where it lives (`table.sort`), not by the Lua call left below, and an
+            // xpcall's handler sees the frame, as in lua5.4.
             Err(e @ (LuaError::Arg(..) | LuaError::Msg(..) | LuaError::Rt(..)))
                 if self.frames.len() == depth + 1
                     && matches!(self.frames[depth].kind, FrameKind::Native(_)) =>
             {
-                let mut errv = self.error_value(e);
+                let errv = self.error_value(e);
                 let here = self.frames.len();
-                if let Some(x) = self.raise_handler(here) {
-                    let saved = self.top;
-                    let v = self.message_handler(x, errv, here);
-                    self.top = saved;
-                    match v {
-                        Ok(v) => {
-                            self.handled_error = Some((x, v));
-                            errv = v;
-                        }
-                        Err(e) => {
-                            self.frames.truncate(depth);
-                            return Err(e);
-                        }
-                    }
-                }
-                Err(LuaError::Value(errv))
+                self.handle_at_raise(errv, here)
+                    .and_then(|v| Err(LuaError::Value(v)))
             }
             r => r,
         };
@@ -626,13 +611,7 @@ impl Vm {
             // every frame still there (its traceback shows them), even when the error
             // then unwinds through native calls (a comparator of table.sort, a
             // `__close` handler) before it reaches the xpcall.
-            if let Some(x) = self.raise_handler(entry_depth) {
-                let saved = self.top;
-                let v = self.message_handler(x, errv, entry_depth)?;
-                self.top = saved;
-                self.handled_error = Some((x, v));
-                errv = v;
-            }
+            errv = self.handle_at_raise(errv, entry_depth)?;
             let in_coroutine = self.current != self.main_thread;
             // Escaping to the host: keep the traceback for its error (a coroutine's
             // error goes to its resumer instead, unless it is a task the host runs).
@@ -686,6 +665,20 @@ impl Vm {
         self.stack[f.func + 1] = errv;
         self.finish_results(f.func, f.func, 2, f.nresults);
         Ok(self.after_return(entry_depth))
+    }
+
+    /// Runs the message handler that applies to an error raised now (see
+    /// [`raise_handler`](Self::raise_handler)) on `errv` and records that it ran, so
+    /// its xpcall does not run it again. Returns the error value to propagate.
+    fn handle_at_raise(&mut self, errv: Value, entry_depth: usize) -> Result<Value, LuaError> {
+        let Some(x) = self.raise_handler(entry_depth) else {
+            return Ok(errv);
+        };
+        let saved = self.top;
+        let v = self.message_handler(x, errv, entry_depth)?;
+        self.top = saved;
+        self.handled_error = Some((x, v));
+        Ok(v)
     }
 
     /// The xpcall frame below `entry_depth` whose message handler applies to an

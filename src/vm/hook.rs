@@ -150,8 +150,7 @@ impl Vm {
         Ok(())
     }
 
-    /// A return event from the frame on top (Lua or native).
-    /// A return event for the top frame, whose `n` results start at stack slot
+    /// A return event for the top frame (Lua or native), whose `n` results start at stack slot
     /// `first`.
     pub(crate) fn hook_return(&mut self, first: usize, n: usize) -> Result<(), LuaError> {
         match self.current.get().hook {

@@ -911,22 +911,13 @@ impl Vm {
                                 continue 'frame;
                             }
                         }
-                        // The common native call: a plain library function, without
-                        // `precall`'s cases.
+                        // The common native call: a library function or a host
+                        // closure, without `precall`'s cases.
                         if let Some((nc, f)) = self.plain_native::<M>(r!(a)) {
                             let pdepth = self.frames[fi].pdepth;
                             self.call_plain_native(nc, f, func, nargs, nres, pdepth)?;
                         } else {
-                            if !matches!(self.stack[func], Value::LuaFn(_) | Value::NatFn(_))
-                                && self.metamethod(self.stack[func], Tm::Call).is_nil()
-                            {
-                                let info = self.operand_info(0);
-                                return Err(LuaError::rt(format!(
-                                    "attempt to call a {} value{}",
-                                    self.type_name_of(self.stack[func]),
-                                    info
-                                )));
-                            }
+                            self.check_callable(func)?;
                             if self.precall(func, nargs, nres)? {
                                 continue 'frame;
                             }
@@ -951,16 +942,7 @@ impl Vm {
                             i.b() - 1
                         };
                         self.frames[fi].pc = pc;
-                        if !matches!(self.stack[func], Value::LuaFn(_) | Value::NatFn(_))
-                            && self.metamethod(self.stack[func], Tm::Call).is_nil()
-                        {
-                            let info = self.operand_info(0);
-                            return Err(LuaError::rt(format!(
-                                "attempt to call a {} value{}",
-                                self.type_name_of(self.stack[func]),
-                                info
-                            )));
-                        }
+                        self.check_callable(func)?;
                         if matches!(self.stack[func], Value::NatFn(_)) {
                             // A native runs on top of this frame, as in lua5.4 (so errors
                             // still see this caller's position); the RETURN that follows
@@ -1235,6 +1217,24 @@ impl Vm {
                 }
             }
         }
+    }
+
+    /// Fails with lua5.4's "attempt to call" error unless the value at stack slot
+    /// `func` is a function or has `__call` (CALL and TAILCALL, before `precall`).
+    /// Out of line: it is on the calls' slow path only.
+    #[inline(never)]
+    fn check_callable(&self, func: usize) -> Result<(), LuaError> {
+        let f = self.stack[func];
+        if matches!(f, Value::LuaFn(_) | Value::NatFn(_)) || !self.metamethod(f, Tm::Call).is_nil()
+        {
+            return Ok(());
+        }
+        let info = self.operand_info(0);
+        Err(LuaError::rt(format!(
+            "attempt to call a {} value{}",
+            self.type_name_of(f),
+            info
+        )))
     }
 
     /// The function of a plain native call the interpreter makes itself (see

@@ -192,26 +192,22 @@ fn load_binary(
         Some(0x1b) => "binary string",
         _ => chunk,
     };
-    let d = crate::bytecode::undump(src).map_err(|m| LoadError::Syntax(format!("{shown}: {m}")))?;
+    let named = |m: String| LoadError::Syntax(format!("{shown}: {m}"));
+    let corrupt = |why: &str| named(format!("bad binary format (corrupted chunk{why})"));
+    let d = crate::bytecode::undump(src).map_err(named)?;
     let strip = d.name.is_none();
     // A stripped chunk's errors name no source (`?:-1:`), as lua5.4's do.
     let name = d.name.unwrap_or_else(|| "=?".to_string());
     if d.text.first() == Some(&0x1b) {
-        return Err(LoadError::Syntax(format!(
-            "{shown}: bad binary format (corrupted chunk)"
-        )));
+        return Err(corrupt(""));
     }
     // The text of a chunk `string.dump` made always compiles: a syntax error means
     // the chunk was altered, and is reported under the name it is loaded as.
     let root = compile_chunk(&d.text, &name, allowance).map_err(|e| match e {
-        LoadError::Syntax(m) => {
-            LoadError::Syntax(format!("{shown}: bad binary format (corrupted chunk: {m})"))
-        }
+        LoadError::Syntax(m) => corrupt(&format!(": {m}")),
         e => e,
     })?;
-    let p = crate::bytecode::select(&root, &d.path).ok_or_else(|| {
-        LoadError::Syntax(format!("{shown}: bad binary format (corrupted chunk)"))
-    })?;
+    let p = crate::bytecode::select(&root, &d.path).ok_or_else(|| corrupt(""))?;
     Ok(if strip {
         Arc::new(crate::bytecode::strip(&p))
     } else {
