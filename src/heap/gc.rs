@@ -216,6 +216,8 @@ impl Default for Heap {
 impl Heap {
     /// An empty heap with the initial collection threshold.
     pub fn new() -> Self {
+        // Strings and tables hash with the process's key: draw it first.
+        crate::value::seed::init();
         Heap {
             objects: Vec::new(),
             bytes: 0,

@@ -2,6 +2,7 @@
 
 mod function;
 mod ordmap;
+pub(crate) mod seed;
 mod string;
 mod table;
 mod userdata;
@@ -10,7 +11,7 @@ pub use function::{
     ForwardFn, HostFn, LuaClosure, NativeClosure, NativeFn, NativeKind, ProtoInst, UpVal,
     UpValState,
 };
-pub use string::{LuaStr, StrTable};
+pub use string::{hash_bytes, LuaStr, StrTable, MAX_SHORT};
 pub use table::{Key, Table};
 pub use userdata::UserData;
 
@@ -85,7 +86,7 @@ impl Value {
             (Value::Int(a), Value::Num(b)) | (Value::Num(b), Value::Int(a)) => {
                 crate::vm::arith::int_eq_float(*a, *b)
             }
-            (Value::Str(a), Value::Str(b)) => a == b,
+            (Value::Str(a), Value::Str(b)) => LuaStr::same(*a, *b),
             (Value::Table(a), Value::Table(b)) => a == b,
             (Value::LuaFn(a), Value::LuaFn(b)) => a == b,
             (Value::NatFn(a), Value::NatFn(b)) => a == b,

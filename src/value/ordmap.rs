@@ -20,24 +20,24 @@ pub struct OrdMap {
     index: Vec<u32>,
 }
 
-/// Hash of a key: fixed mixing of the integer, float bits or object address. The
-/// hash only decides probe positions, never iteration order.
+/// Hash of a key: a string's cached content hash, or the keyed mixing of the
+/// integer, float bits or object address (see [`super::seed`]). The hash only
+/// decides probe positions, never iteration order.
 #[inline(always)]
 fn hash(k: &Key) -> u64 {
     let x = match k.0 {
+        Value::Str(s) => return s.hash(),
         Value::Int(i) => i as u64,
-        Value::Str(s) => (s.addr() >> 4) as u64,
         Value::Num(f) => f.to_bits(),
         Value::Bool(b) => b as u64 + 0x51,
-        Value::Table(g) => (g.addr() >> 4) as u64,
-        Value::LuaFn(g) => (g.addr() >> 4) as u64,
-        Value::NatFn(g) => (g.addr() >> 4) as u64,
-        Value::UData(g) => (g.addr() >> 4) as u64,
-        Value::Thread(g) => (g.addr() >> 4) as u64,
+        Value::Table(g) => g.addr() as u64,
+        Value::LuaFn(g) => g.addr() as u64,
+        Value::NatFn(g) => g.addr() as u64,
+        Value::UData(g) => g.addr() as u64,
+        Value::Thread(g) => g.addr() as u64,
         Value::Nil => 0,
     };
-    let h = x.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    h ^ (h >> 32)
+    super::seed::mix(x)
 }
 
 impl OrdMap {
@@ -80,14 +80,18 @@ impl OrdMap {
     }
 
     /// Position of the string key `key`: the probe of [`get_index_of`] without
-    /// its dispatch on key types (strings compare by identity: they are interned).
+    /// its dispatch on key types (short strings compare by identity: they are
+    /// interned).
     #[inline]
     pub fn get_str_index(&self, key: Gc<LuaStr>) -> Option<usize> {
         if self.index.is_empty() {
             return None;
         }
+        if key.is_long() {
+            return self.get_index_of(&Key(Value::Str(key)));
+        }
         let mask = self.index.len() - 1;
-        let mut i = hash(&Key(Value::Str(key))) as usize & mask;
+        let mut i = key.hash() as usize & mask;
         loop {
             let e = self.index[i];
             if e == EMPTY {
@@ -176,13 +180,17 @@ impl OrdMap {
     }
 
     /// Makes room: drops tombstones, doubling the index only if still needed.
+    /// Amortised O(1) per insert.
     fn grow(&mut self) {
         let live = self.entries.iter().filter(|(_, v)| !v.is_nil()).count();
         if live < self.entries.len() {
             self.entries.retain(|(_, v)| !v.is_nil());
         }
+        // A rebuild at the same size must leave room for an eighth of it in new
+        // keys: a table held at its threshold by removing one key and adding
+        // another would otherwise rebuild its whole index at every insert.
         let mut size = self.index.len().max(4);
-        while (self.entries.len() + 1) * 2 > size {
+        while (self.entries.len() + 1) * 2 + size / 4 > size {
             size *= 2;
         }
         self.rebuild(size);

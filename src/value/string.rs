@@ -1,9 +1,14 @@
-//! Lua strings: immutable byte strings, all interned, so equal strings are one object
-//! and string equality is a pointer comparison.
+//! Lua strings: immutable byte strings. Short ones (up to [`MAX_SHORT`] bytes) are
+//! interned, so equal short strings are one object and compare by pointer; long ones
+//! are made afresh each time, as in lua5.4, so building them costs no table probe,
+//! and they compare by length, hash and bytes.
 
+pub use super::seed::hash_bytes;
 use crate::heap::{Gc, Heap, HeapObject, ObjRef};
 use hashbrown::HashTable;
-use std::hash::Hasher;
+
+/// Longest string that is interned (lua5.4's `LUAI_MAXSHORTLEN`).
+pub const MAX_SHORT: usize = 40;
 
 /// An immutable Lua string with its content hash cached.
 pub struct LuaStr {
@@ -35,6 +40,24 @@ impl LuaStr {
     pub fn is_empty(&self) -> bool {
         self.data.is_empty()
     }
+
+    /// True for a string that is not interned: another object may hold its bytes.
+    #[inline(always)]
+    pub fn is_long(&self) -> bool {
+        self.data.len() > MAX_SHORT
+    }
+
+    /// String equality: the same object, or two long strings with the same bytes.
+    #[inline(always)]
+    pub fn same(a: Gc<LuaStr>, b: Gc<LuaStr>) -> bool {
+        a == b || (a.is_long() && Self::same_long(a, b))
+    }
+
+    /// Equality of `a` (long) and `b` by contents.
+    #[inline(never)]
+    fn same_long(a: Gc<LuaStr>, b: Gc<LuaStr>) -> bool {
+        a.hash == b.hash && a.as_bytes() == b.as_bytes()
+    }
 }
 
 impl HeapObject for LuaStr {
@@ -49,16 +72,7 @@ impl HeapObject for LuaStr {
     }
 }
 
-/// Content hash with a fixed seed: deterministic across runs and platforms.
-#[inline]
-pub fn hash_bytes(b: &[u8]) -> u64 {
-    let mut h = rustc_hash::FxHasher::default();
-    h.write(b);
-    h.write_usize(b.len());
-    h.finish()
-}
-
-/// The interning table: maps contents to the unique string object.
+/// The interning table: maps the contents of short strings to their unique object.
 #[derive(Default)]
 pub struct StrTable {
     table: HashTable<Gc<LuaStr>>,
@@ -68,9 +82,15 @@ pub struct StrTable {
 }
 
 impl StrTable {
-    /// Returns the interned string for `bytes`, allocating it if new.
+    /// Returns the string for `bytes`: the interned one if short, else a new one.
     pub fn intern(&mut self, heap: &mut Heap, bytes: &[u8]) -> Gc<LuaStr> {
         let hash = hash_bytes(bytes);
+        if bytes.len() > MAX_SHORT {
+            return heap.alloc(LuaStr {
+                hash,
+                data: bytes.into(),
+            });
+        }
         if let Some(s) = self
             .table
             .find(hash, |s| s.hash == hash && s.as_bytes() == bytes)
@@ -91,6 +111,12 @@ impl StrTable {
     /// Like [`intern`](Self::intern) but takes ownership of a buffer, avoiding a copy.
     pub fn intern_vec(&mut self, heap: &mut Heap, bytes: Vec<u8>) -> Gc<LuaStr> {
         let hash = hash_bytes(&bytes);
+        if bytes.len() > MAX_SHORT {
+            return heap.alloc(LuaStr {
+                hash,
+                data: bytes.into_boxed_slice(),
+            });
+        }
         if let Some(s) = self
             .table
             .find(hash, |s| s.hash == hash && s.as_bytes() == &bytes[..])

@@ -26,7 +26,7 @@ impl PartialEq for Key {
     fn eq(&self, other: &Key) -> bool {
         match (self.0, other.0) {
             (Value::Int(a), Value::Int(b)) => a == b,
-            (Value::Str(a), Value::Str(b)) => a == b,
+            (Value::Str(a), Value::Str(b)) => LuaStr::same(a, b),
             (Value::Num(a), Value::Num(b)) => a.to_bits() == b.to_bits(),
             (a, b) => a.raw_eq(&b) && std::mem::discriminant(&a) == std::mem::discriminant(&b),
         }

@@ -530,19 +530,45 @@ impl Vm {
 
     /// Instantiates a compiled prototype (and its children) in this State.
     pub(crate) fn instantiate(&mut self, p: &Arc<crate::bytecode::Proto>) -> Gc<ProtoInst> {
+        self.instantiate_in(p, &mut hashbrown::HashTable::new())
+    }
+
+    /// [`instantiate`](Self::instantiate), with the long-string constants made so far
+    /// for this chunk: equal literals of one chunk are one object, as in lua5.4.
+    fn instantiate_in(
+        &mut self,
+        p: &Arc<crate::bytecode::Proto>,
+        longs: &mut hashbrown::HashTable<Gc<crate::value::LuaStr>>,
+    ) -> Gc<ProtoInst> {
         use crate::bytecode::Constant;
-        let consts: Vec<Value> = p
-            .consts
-            .iter()
-            .map(|c| match c {
+        let mut consts: Vec<Value> = Vec::with_capacity(p.consts.len());
+        for c in p.consts.iter() {
+            consts.push(match c {
                 Constant::Nil => Value::Nil,
                 Constant::Bool(b) => Value::Bool(*b),
                 Constant::Int(i) => Value::Int(*i),
                 Constant::Num(f) => Value::Num(*f),
+                Constant::Str(s) if s.len() > crate::value::MAX_SHORT => {
+                    let h = crate::value::hash_bytes(s);
+                    let same =
+                        |x: &Gc<crate::value::LuaStr>| x.hash() == h && x.as_bytes() == &s[..];
+                    match longs.find(h, same) {
+                        Some(x) => Value::Str(*x),
+                        None => {
+                            let x = self.strings.intern(&mut self.heap, s);
+                            longs.insert_unique(h, x, |x| x.hash());
+                            Value::Str(x)
+                        }
+                    }
+                }
                 Constant::Str(s) => self.new_str(s),
-            })
+            });
+        }
+        let children: Vec<Gc<ProtoInst>> = p
+            .protos
+            .iter()
+            .map(|c| self.instantiate_in(c, longs))
             .collect();
-        let children: Vec<Gc<ProtoInst>> = p.protos.iter().map(|c| self.instantiate(c)).collect();
         self.heap.alloc(ProtoInst {
             proto: p.clone(),
             consts: consts.into_boxed_slice(),
