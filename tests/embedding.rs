@@ -1,7 +1,7 @@
 //! The embedding API: determinism across runs and States, sandbox profile, clock and
 //! string-size limits.
 
-use mani::Lua;
+use mani::{Lua, Value};
 
 mod common;
 use common::Sink;
@@ -160,4 +160,33 @@ fn a_state_moves_to_another_thread_and_keeps_running() {
             .unwrap(),
         3
     );
+}
+
+#[test]
+fn light_userdata_crosses_threads() {
+    use mani::LightUserData;
+    let lua = Lua::new_trusted();
+    let p = LightUserData(0x1234 as *mut std::ffi::c_void);
+    lua.globals().set("p", p).unwrap();
+    // Sent to another thread, the value and the State both still work.
+    let back = std::thread::spawn(move || {
+        let t: (String, bool, LightUserData) =
+            lua.load("return type(p), p == p, p").eval().unwrap();
+        (t, lua)
+    })
+    .join()
+    .unwrap();
+    let ((ty, eq, q), lua) = back;
+    assert_eq!((ty.as_str(), eq, q), ("userdata", true, p));
+    // debug.upvalueid makes them too, equal for a shared upvalue.
+    let v: Value = lua
+        .load("local a = 1; local function f() return a end; return debug.upvalueid(f, 1)")
+        .eval()
+        .unwrap();
+    assert!(matches!(v, Value::LightUserData(_)));
+    assert_eq!(v.type_name(), "lightuserdata");
+    assert!(Value::NULL != v);
+    let s: String = lua.load("return tostring(...)").call(Value::NULL).unwrap();
+    assert_eq!(s, "userdata: 0x00000000");
+    assert!(lua.unpack::<LightUserData>(Value::Integer(1)).is_err());
 }

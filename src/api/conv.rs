@@ -3,8 +3,8 @@
 
 use super::value::to_public;
 use super::{
-    AnyUserData, Error, Function, Lua, LuaString, Result, Table, Thread, UserData, UserDataRef,
-    UserDataRefMut, Value,
+    AnyUserData, Error, Function, LightUserData, Lua, LuaString, Result, Table, Thread, UserData,
+    UserDataRef, UserDataRefMut, Value,
 };
 use crate::value::Value as Raw;
 use std::collections::{BTreeMap, HashMap};
@@ -376,6 +376,7 @@ handle_impls! {
     Function Function "function";
     Thread Thread "thread";
     AnyUserData UserData "userdata";
+    LightUserData LightUserData "lightuserdata";
 }
 
 macro_rules! handle_from {
@@ -397,6 +398,7 @@ handle_from! {
     Function Function "function";
     Thread Thread "thread";
     AnyUserData UserData "userdata";
+    LightUserData LightUserData "lightuserdata";
 }
 
 impl<T: IntoLua> IntoLua for Option<T> {

@@ -44,7 +44,7 @@ pub use userdata::{
     AnyUserData, MetaMethod, UserData, UserDataFields, UserDataMethods, UserDataRef,
     UserDataRefMut, UserDataRegistry,
 };
-pub use value::{Nil, Value};
+pub use value::{LightUserData, Nil, Value};
 
 #[doc(hidden)]
 pub use conv::{RawArg, VmCx};

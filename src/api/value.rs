@@ -114,11 +114,40 @@ pub enum Value {
     Thread(Thread),
     /// A userdata.
     UserData(AnyUserData),
+    /// A light userdata: a pointer-sized word (`debug.upvalueid` makes them).
+    LightUserData(LightUserData),
     /// A Rust error travelling as a Lua value (what a callback's `Err` becomes).
     Error(Box<Error>),
 }
 
 pub use Value::Nil;
+
+/// A light userdata: an opaque pointer, as in mlua. mani never dereferences it: it is
+/// stored, compared and hashed as a number, and comes back to the host unchanged.
+///
+/// ```
+/// use mani::{LightUserData, Lua, Value};
+/// let lua = Lua::new();
+/// let p = LightUserData(8 as *mut std::ffi::c_void);
+/// lua.globals().set("p", p).unwrap();
+/// let same: bool = lua.load("return p == p and type(p) == 'userdata'").eval().unwrap();
+/// assert!(same);
+/// assert_eq!(lua.globals().get::<Value>("p").unwrap(), Value::LightUserData(p));
+/// ```
+#[derive(Debug, Copy, Clone, Eq, PartialEq, Hash)]
+pub struct LightUserData(pub *mut std::ffi::c_void);
+
+// SAFETY: mani never dereferences the pointer (it is only copied, compared and
+// hashed as an integer), so sharing or sending one between threads can race on
+// nothing; a host that dereferences a pointer it gets back does so in its own unsafe
+// code. The test `light_userdata_crosses_threads` sends one through a State.
+unsafe impl Send for LightUserData {}
+unsafe impl Sync for LightUserData {}
+
+impl Value {
+    /// The light userdata holding a null pointer (mlua's `Value::NULL`).
+    pub const NULL: Value = Value::LightUserData(LightUserData(std::ptr::null_mut()));
+}
 
 impl Value {
     /// The name `type()` gives this value.
@@ -132,6 +161,7 @@ impl Value {
             Value::Table(_) => "table",
             Value::Function(_) => "function",
             Value::Thread(_) => "thread",
+            Value::LightUserData(_) => "lightuserdata",
             Value::UserData(_) | Value::Error(_) => "userdata",
         }
     }
@@ -298,6 +328,7 @@ impl Value {
             Value::Nil => Ok("nil".into()),
             Value::Boolean(b) => Ok(b.to_string()),
             Value::Integer(i) => Ok(i.to_string()),
+            Value::LightUserData(p) => Ok(format!("userdata: 0x{:08x}", p.0 as usize)),
             Value::Number(_) | Value::Error(_) => {
                 if let Value::Error(e) = self {
                     return Ok(e.to_string());
@@ -348,6 +379,7 @@ impl PartialEq for Value {
             (Value::Integer(a), Value::Number(b)) | (Value::Number(b), Value::Integer(a)) => {
                 crate::vm::arith::int_eq_float(*a, *b)
             }
+            (Value::LightUserData(a), Value::LightUserData(b)) => a == b,
             _ => match (self.handle(), other.handle()) {
                 (Some(a), Some(b)) => a == b,
                 _ => false,
@@ -368,6 +400,7 @@ impl fmt::Debug for Value {
             Value::Function(h) => write!(f, "Function({:?})", h.0),
             Value::Thread(h) => write!(f, "Thread({:?})", h.0),
             Value::UserData(h) => write!(f, "UserData({:?})", h.0),
+            Value::LightUserData(p) => write!(f, "LightUserData({:?})", p.0),
             Value::Error(e) => write!(f, "Error({e:?})"),
         }
     }
@@ -381,6 +414,7 @@ pub(crate) fn to_public(s: &Arc<Shared>, v: Raw) -> Value {
         Raw::Bool(b) => Value::Boolean(b),
         Raw::Int(i) => Value::Integer(i),
         Raw::Num(n) => Value::Number(n),
+        Raw::LightUd(p) => Value::LightUserData(LightUserData(p as *mut std::ffi::c_void)),
         v => heap_to_public(s, v),
     }
 }
@@ -409,6 +443,7 @@ pub(crate) fn to_raw(vm: &mut Vm, s: impl StateId, v: &Value) -> Result<Raw> {
         Value::Boolean(b) => Raw::Bool(*b),
         Value::Integer(i) => Raw::Int(*i),
         Value::Number(n) => Raw::Num(*n),
+        Value::LightUserData(p) => Raw::LightUd(p.0 as usize),
         _ => return heap_to_raw(vm, s.ptr(), v),
     })
 }
@@ -429,6 +464,7 @@ pub(crate) fn into_raw(vm: &mut Vm, s: impl StateId, v: Value) -> Result<Raw> {
         Value::Boolean(b) => Ok(Raw::Bool(b)),
         Value::Integer(i) => Ok(Raw::Int(i)),
         Value::Number(n) => Ok(Raw::Num(n)),
+        Value::LightUserData(p) => Ok(Raw::LightUd(p.0 as usize)),
         v => heap_into_raw(vm, s.ptr(), v),
     }
 }

@@ -40,7 +40,12 @@ impl Args {
         let got = if i > self.n {
             "no value".to_string()
         } else {
-            vm.type_name_of(self.get(vm, i))
+            // As lua5.4's luaL_typeerror: `__name`, else the kind of userdata.
+            let v = self.get(vm, i);
+            match vm.lib_type_name(v) {
+                t if t == "userdata" && matches!(v, Value::LightUd(_)) => "light userdata".into(),
+                t => t,
+            }
         };
         arg_error(self.name, i, &format!("{expected} expected, got {got}"))
     }

@@ -478,11 +478,12 @@ fn upvalueid(vm: &mut Vm, base: usize, n: usize) -> Result<usize, LuaError> {
     let a = Args::new(base, n, "upvalueid");
     let f = check_function(vm, &a, 1)?;
     let up = a.check_int(vm, 2)?;
-    // An identity that compares equal exactly when two closures share the upvalue
-    // (lua5.4 gives a light userdata; mani has none, so a number).
+    // A light userdata equal exactly when two closures share the upvalue: the
+    // upvalue's identity number (a native's upvalues are its own: its number and
+    // the index), never an address, so output stays deterministic.
     let id = match (f, upvalue_index(f, up)) {
-        (Value::LuaFn(cl), Some(k)) => Value::Int(vm.object_id(cl.upvals[k]) as i64),
-        (Value::NatFn(nc), Some(k)) => Value::Int(((vm.object_id(nc) as i64) << 8) | k as i64),
+        (Value::LuaFn(cl), Some(k)) => Value::LightUd(vm.object_id(cl.upvals[k]) as usize),
+        (Value::NatFn(nc), Some(k)) => Value::LightUd(((vm.object_id(nc) as usize) << 8) | k),
         _ => Value::Nil,
     };
     vm.push(id);

@@ -746,6 +746,7 @@ impl FormatArgs for FormatVm<'_> {
             Value::NatFn(g) => self.vm.object_id(g),
             Value::UData(g) => self.vm.object_id(g),
             Value::Thread(g) => self.vm.object_id(g),
+            Value::LightUd(p) => return Some(p),
             _ => return None,
         };
         Some(id as usize)

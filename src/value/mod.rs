@@ -46,6 +46,9 @@ pub enum Value {
     NatFn(Gc<NativeClosure>),
     UData(Gc<UserData>),
     Thread(Gc<Thread>),
+    /// A light userdata: an opaque word compared by value (lua5.4's `void*`; here
+    /// only `debug.upvalueid` and the host make them, and nothing dereferences one).
+    LightUd(usize),
 }
 
 impl Value {
@@ -70,7 +73,7 @@ impl Value {
             Value::Str(_) => "string",
             Value::Table(_) => "table",
             Value::LuaFn(_) | Value::NatFn(_) => "function",
-            Value::UData(_) => "userdata",
+            Value::UData(_) | Value::LightUd(_) => "userdata",
             Value::Thread(_) => "thread",
         }
     }
@@ -92,6 +95,7 @@ impl Value {
             (Value::NatFn(a), Value::NatFn(b)) => a == b,
             (Value::UData(a), Value::UData(b)) => a == b,
             (Value::Thread(a), Value::Thread(b)) => a == b,
+            (Value::LightUd(a), Value::LightUd(b)) => a == b,
             _ => false,
         }
     }

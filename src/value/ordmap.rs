@@ -35,6 +35,7 @@ fn hash(k: &Key) -> u64 {
         Value::NatFn(g) => g.addr() as u64,
         Value::UData(g) => g.addr() as u64,
         Value::Thread(g) => g.addr() as u64,
+        Value::LightUd(p) => p as u64,
         Value::Nil => 0,
     };
     super::seed::mix(x)

@@ -23,6 +23,7 @@ fn type_meta_index(v: Value) -> usize {
         Value::Bool(_) => 1,
         Value::Int(_) | Value::Num(_) => 2,
         Value::LuaFn(_) | Value::NatFn(_) => 3,
+        Value::LightUd(_) => 5,
         _ => 4,
     }
 }
@@ -59,11 +60,18 @@ impl Vm {
 
     /// Type name honouring `__name` (used in error messages).
     pub fn type_name_of(&self, v: Value) -> String {
+        match v {
+            Value::Table(_) | Value::UData(_) => self.lib_type_name(v),
+            _ => v.type_name().to_string(),
+        }
+    }
+
+    /// Type name as the auxiliary library gives it (`tostring`, argument errors):
+    /// the `__name` of any value's metatable, else the type.
+    pub fn lib_type_name(&self, v: Value) -> String {
         if let Some(mt) = self.metatable(v) {
             if let Value::Str(s) = mt.get().get_str(self.tm_name(Tm::Name)) {
-                if matches!(v, Value::Table(_) | Value::UData(_)) {
-                    return String::from_utf8_lossy(s.as_bytes()).into_owned();
-                }
+                return String::from_utf8_lossy(s.as_bytes()).into_owned();
             }
         }
         v.type_name().to_string()
@@ -448,14 +456,15 @@ impl Vm {
             Value::Bool(false) => self.new_str(b"false"),
             _ => {
                 let id = match v {
-                    Value::Table(g) => self.object_id(g),
-                    Value::LuaFn(g) => self.object_id(g),
-                    Value::NatFn(g) => self.object_id(g),
-                    Value::UData(g) => self.object_id(g),
-                    Value::Thread(g) => self.object_id(g),
+                    Value::Table(g) => self.object_id(g) as usize,
+                    Value::LuaFn(g) => self.object_id(g) as usize,
+                    Value::NatFn(g) => self.object_id(g) as usize,
+                    Value::UData(g) => self.object_id(g) as usize,
+                    Value::Thread(g) => self.object_id(g) as usize,
+                    Value::LightUd(p) => p,
                     _ => 0,
                 };
-                let name = self.type_name_of(v);
+                let name = self.lib_type_name(v);
                 let s = format!("{}: 0x{:08x}", name, id);
                 self.new_str_vec(s.into_bytes())
             }

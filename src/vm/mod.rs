@@ -243,7 +243,7 @@ pub struct Vm {
     pub string_meta: Option<Gc<Table>>,
     /// Metatables of nil, booleans, numbers, functions and threads (set only by
     /// `debug.setmetatable`).
-    pub type_metas: [Option<Gc<Table>>; 5],
+    pub type_metas: [Option<Gc<Table>>; 6],
     pub current: Gc<Thread>,
     pub main_thread: Gc<Thread>,
     pub(crate) tm_names: Vec<Gc<LuaStr>>,
@@ -393,7 +393,7 @@ impl Vm {
             globals,
             registry,
             string_meta: None,
-            type_metas: [None; 5],
+            type_metas: [None; 6],
             current: main_thread,
             main_thread,
             tm_names,
