@@ -212,6 +212,10 @@ impl Vm {
     pub(crate) fn apply_cont(&mut self, cont: Cont, v: Value) -> Result<(), LuaError> {
         match cont {
             Cont::None | Cont::Discard => {}
+            // (The caller then finishes protected calls below, if it completed.)
+            Cont::Unwind => {
+                self.close_unwinding()?;
+            }
             Cont::Close { top } => {
                 self.top = top as usize;
                 // The CLOSE or RETURN that ran the handler runs again.
@@ -654,17 +658,71 @@ impl Vm {
         let f = self.frames[i];
         self.close_upvals(f.func + 1);
         self.frames.truncate(i + 1);
-        errv = match self.close_tbc(f.func + 1, Some(errv)) {
-            Ok(v) | Err(LuaError::Value(v)) => v,
-            Err(e) => return self.handle_error(e, entry_depth),
-        };
+        // The error waits in the protected function's slot (rooted, below every
+        // handler) while the pending `__close` handlers run.
+        self.stack[f.func + 1] = errv;
+        self.top = self.top.max(f.func + 2);
+        match self.close_unwinding() {
+            Ok(true) => Ok(false),
+            Ok(false) => Ok(self.after_return(entry_depth)),
+            Err(e @ (LuaError::Yield | LuaError::Pause)) => Err(e),
+            Err(e) => self.handle_error(e, entry_depth),
+        }
+    }
+
+    /// Runs the next `__close` handler pending above the protected frame on top
+    /// of the frame stack, whose error waits in its function slot. A Lua handler
+    /// (or `coroutine.yield` itself) runs as a frame with continuation
+    /// [`Cont::Unwind`], so it may yield or pause, and true is returned; native
+    /// handlers run here, an error of theirs replacing the error, as in lua5.4.
+    /// With none left, the protected call returns `false` and the error (false).
+    pub(crate) fn close_unwinding(&mut self) -> Result<bool, LuaError> {
+        let i = self.frames.len() - 1;
+        let f = self.frames[i];
+        while let Some(&slot) = self.tbc.last() {
+            if slot <= f.func + 1 {
+                break;
+            }
+            self.tbc.pop();
+            let v = self.stack[slot];
+            let tm = self.metamethod(v, Tm::Close);
+            let errv = self.stack[f.func + 1];
+            let as_frame = match tm {
+                Value::LuaFn(_) => true,
+                Value::NatFn(nc) => matches!(nc.kind, NativeKind::CoYield),
+                _ => false,
+            };
+            let func = self.top.max(slot + 1);
+            if !as_frame {
+                self.top = func;
+                match self.call_raw(tm, &[v, errv], 0) {
+                    Ok(_) => {}
+                    Err(e) if e.is_uncatchable() => return Err(e),
+                    Err(e) => self.stack[f.func + 1] = self.error_value(e),
+                }
+                self.top = func;
+                continue;
+            }
+            self.check_stack(func + 3)?;
+            self.stack[func] = tm;
+            self.stack[func + 1] = v;
+            self.stack[func + 2] = errv;
+            self.top = func + 3;
+            let r = self.precall(func, 2, 0);
+            if matches!(r, Ok(true) | Err(LuaError::Pause | LuaError::Yield))
+                && self.frames.len() > i + 1
+            {
+                self.frames[i + 1].cont = Cont::Unwind;
+            }
+            r?;
+            return Ok(true);
+        }
         self.frames.truncate(i);
         // The stack is unwound to the protected call: the extra room is closed.
         self.stack_overflowed = false;
         self.stack[f.func] = Value::Bool(false);
-        self.stack[f.func + 1] = errv;
         self.finish_results(f.func, f.func, 2, f.nresults);
-        Ok(self.after_return(entry_depth))
+        Ok(false)
     }
 
     /// Runs the message handler that applies to an error raised now (see

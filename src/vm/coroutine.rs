@@ -88,7 +88,7 @@ impl Vm {
                 self.check_stack(at + args.len())?;
                 self.stack[at..at + args.len()].copy_from_slice(args);
                 self.finish_results(site.func, at, args.len(), site.nresults);
-                if let Cont::Close { .. } = site.cont {
+                if let Cont::Close { .. } | Cont::Unwind = site.cont {
                     self.apply_cont(site.cont, Value::Nil)?;
                 }
                 if !self.frames.is_empty() && !self.after_return(0) {

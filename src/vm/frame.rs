@@ -37,6 +37,10 @@ pub enum Cont {
     /// handler returns: ignore the results and put `top` back where the
     /// instruction left it (a RETURN of multiple results counts them from it).
     Close { top: u32 },
+    /// A `__close` handler run while an error unwinds to the protected frame just
+    /// below it: when the handler returns, the next pending handler runs, and after
+    /// the last the protected call returns `false` and the error.
+    Unwind,
 }
 
 /// One activation record.

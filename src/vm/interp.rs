@@ -980,6 +980,9 @@ impl Vm {
                                 Value::Nil
                             };
                             self.apply_cont(frame.cont, v)?;
+                            if frame.cont == Cont::Unwind && self.after_return(entry_depth) {
+                                return Ok(());
+                            }
                             continue 'frame;
                         }
                         if self.after_return(entry_depth) {
@@ -1040,6 +1043,9 @@ impl Vm {
                         if cont != Cont::None {
                             let v = if n > 0 { r!(a) } else { Value::Nil };
                             self.apply_cont(cont, v)?;
+                            if cont == Cont::Unwind && self.after_return(entry_depth) {
+                                return Ok(());
+                            }
                             continue 'frame;
                         }
                         if n == 1 && nresults == 1 {
