@@ -47,7 +47,7 @@ impl Function {
     /// ```
     /// let lua = mani::Lua::new();
     /// let f: mani::Function = lua.load("function(x) return x * 2 end").eval().unwrap();
-    /// let g: mani::Function = lua.load(f.dump(true)).eval().unwrap();
+    /// let g = lua.load(f.dump(true)).into_function().unwrap();
     /// assert_eq!(g.call::<i64>(21).unwrap(), 42);
     /// ```
     pub fn dump(&self, strip: bool) -> Vec<u8> {
