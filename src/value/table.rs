@@ -118,6 +118,13 @@ impl Table {
         }
     }
 
+    /// The array slot of integer key `i`, to overwrite with a non-nil value (a nil
+    /// at the end must shrink the array part: [`set_int`](Self::set_int) does that).
+    #[inline(always)]
+    pub fn array_slot_mut(&mut self, i: i64) -> Option<&mut Value> {
+        self.arr.get_mut((i as u64).wrapping_sub(1) as usize)
+    }
+
     /// Raw get with a string key.
     #[inline(always)]
     pub fn get_str(&self, s: Gc<LuaStr>) -> Value {

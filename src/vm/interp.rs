@@ -466,6 +466,17 @@ impl Vm {
                         }
                     }
                     Op::GetTable => {
+                        // `t[i]` from the array part first: one bounds check.
+                        if let (Value::Table(tb), Value::Int(n)) = (rref!(i.b()), rref!(i.c())) {
+                            let tbl = tb.get_static();
+                            if let Some(v) = tbl.array().get((*n as u64).wrapping_sub(1) as usize) {
+                                if !v.is_nil() || tbl.meta.is_none() {
+                                    let v = *v;
+                                    set!(i.a(), v);
+                                    continue;
+                                }
+                            }
+                        }
                         let fast = match (rref!(i.b()), rref!(i.c())) {
                             (Value::Table(tb), key) => {
                                 let tbl = tb.get_static();
@@ -520,6 +531,19 @@ impl Vm {
                             Op::SetTable | Op::SetI => rref!(i.c()),
                             _ => &k[i.c()],
                         };
+                        // `t[i] = v` into the array part: one bounds check and a
+                        // store. (Storing nil may shrink it, and a nil slot of a
+                        // table with a metatable may call `__newindex`.)
+                        if let (Value::Table(tb), Value::Int(n)) = (rref!(i.a()), key) {
+                            let tbl = tb.get_mut();
+                            let plain = tbl.meta.is_none();
+                            if let Some(slot) = tbl.array_slot_mut(*n) {
+                                if !v.is_nil() && (plain || !slot.is_nil()) {
+                                    *slot = *v;
+                                    continue;
+                                }
+                            }
+                        }
                         store!(i.a(), key, v);
                     }
                     Op::NewTable => {
