@@ -416,7 +416,7 @@ impl Vm {
                         } else {
                             k[i.c()]
                         };
-                        match self.store_fast(&t, &key, &v) {
+                        match self.store_global(t, key, v, &pinst.caches[pc - 1]) {
                             Stored::Done => {}
                             Stored::Grew => gc_point!(),
                             Stored::Declined => {
@@ -1314,6 +1314,24 @@ impl Vm {
                 Stored::Done
             }
         }
+    }
+
+    /// A global assignment (`_ENV.name = v`): into an existing field through the
+    /// instruction's cache, as SETFIELD does, else as [`store_fast`](Self::store_fast).
+    /// Out of line, so that the interpreter loop keeps its registers.
+    #[inline(never)]
+    fn store_global(&mut self, t: Value, key: Value, v: Value, cache: &Cell<u32>) -> Stored {
+        if let (Value::Table(tb), Value::Str(name)) = (t, key) {
+            let tbl = tb.get_mut();
+            let plain = tbl.meta.is_none();
+            if let Some(slot) = tbl.get_str_cached_mut(name, cache) {
+                if plain || !slot.is_nil() {
+                    *slot = v;
+                    return Stored::Done;
+                }
+            }
+        }
+        self.store_fast(&t, &key, &v)
     }
 
     /// The slow path of the store instructions, after [`store_fast`](Self::store_fast)
