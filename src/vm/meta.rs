@@ -396,6 +396,13 @@ impl Vm {
                 // then hashed) are charged before it is built.
                 self.check_alloc(total)?;
                 self.charge_bytes(total)?;
+                if total <= crate::value::MAX_SHORT {
+                    if let Some(s) = self.concat_short(top - k, top, total) {
+                        self.stack[top - k] = s;
+                        n -= k - 1;
+                        continue;
+                    }
+                }
                 let mut buf = Vec::with_capacity(total);
                 for i in top - k..top {
                     self.append_strnum(&mut buf, self.stack[i]);
@@ -422,6 +429,22 @@ impl Vm {
             }
         }
         Ok(None)
+    }
+
+    /// Concatenates the strings `stack[from..to]` (`total` bytes, short) in a buffer
+    /// on the native stack: a result already interned costs no allocation. `None`
+    /// if an operand is a number.
+    fn concat_short(&mut self, from: usize, to: usize, total: usize) -> Option<Value> {
+        let mut buf = [0u8; crate::value::MAX_SHORT];
+        let mut len = 0;
+        for v in &self.stack[from..to] {
+            let Value::Str(s) = v else { return None };
+            let b = s.as_bytes();
+            buf[len..len + b.len()].copy_from_slice(b);
+            len += b.len();
+        }
+        debug_assert_eq!(len, total);
+        Some(self.new_str(&buf[..len]))
     }
 
     /// Appends the string form of a string or number.
