@@ -293,3 +293,30 @@ fn recursive_mut_callbacks_are_an_error() {
     let e = lua.load("again()").exec().unwrap_err();
     assert!(e.to_string().contains("recursively"), "{e}");
 }
+
+#[test]
+fn removed_long_string_keys_are_never_read_after_collection() {
+    // A removed entry keeps its key (so `next` can go on from it) but does not
+    // keep the key alive; once collected, probes with equal long strings must
+    // not read the freed string (valgrind saw such reads when long strings were
+    // first compared by contents).
+    let lua = Lua::new();
+    let out: String = lua
+        .load(
+            r#"
+            local t = {}
+            local function key(i) return string.rep("k", 50) .. i end
+            for i = 1, 200 do t[key(i)] = i end
+            for i = 1, 200, 2 do t[key(i)] = nil end
+            collectgarbage() collectgarbage()
+            local found, n = 0, 0
+            for i = 1, 200 do if t[key(i)] then found = found + 1 end end
+            for i = 1, 200, 2 do t[key(i)] = -i end
+            for k, v in pairs(t) do n = n + 1 end
+            return found .. " " .. n .. " " .. t[key(3)]
+        "#,
+        )
+        .eval()
+        .unwrap();
+    assert_eq!(out, "100 200 -3");
+}

@@ -100,6 +100,18 @@ impl Value {
         }
     }
 
+    /// The same value, heap objects by identity: unlike [`raw_eq`](Self::raw_eq) it
+    /// never reads an object (two long strings with equal contents made apart
+    /// differ), so either side may be a stale handle.
+    #[inline]
+    pub fn identical(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Str(a), Value::Str(b)) => a == b,
+            (Value::Str(_), _) | (_, Value::Str(_)) => false,
+            _ => self.raw_eq(other),
+        }
+    }
+
     /// The string bytes, if this is a string.
     #[inline]
     pub fn as_str(&self) -> Option<&[u8]> {

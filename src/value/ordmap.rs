@@ -66,6 +66,7 @@ impl OrdMap {
         if self.index.is_empty() {
             return None;
         }
+        let long = matches!(key.0, Value::Str(s) if s.is_long());
         let mask = self.index.len() - 1;
         let mut i = hash(key) as usize & mask;
         loop {
@@ -73,8 +74,20 @@ impl OrdMap {
             if e == EMPTY {
                 return None;
             }
-            if self.entries[e as usize].0 == *key {
+            let (k, v) = &self.entries[e as usize];
+            if *k == *key {
                 return Some(e as usize);
+            }
+            // A long string equal by contents to a live entry's key. A removed
+            // entry (nil value) is matched by identity only: its key is not traced,
+            // so its object may be freed and must not be read (as lua5.4 compares
+            // dead keys).
+            if long && !v.is_nil() {
+                if let (Value::Str(a), Value::Str(b)) = (k.0, key.0) {
+                    if LuaStr::same(b, a) {
+                        return Some(e as usize);
+                    }
+                }
             }
             i = (i + 1) & mask;
         }

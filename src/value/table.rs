@@ -21,12 +21,15 @@ use std::cell::Cell;
 #[derive(Clone, Copy, Debug)]
 pub struct Key(pub Value);
 
+/// Key identity: by value, and strings by object (equal long strings made apart are
+/// told equal by the map's probe, which alone may read a key's contents: a removed
+/// entry's key object may already be freed, see `OrdMap::get_index_of`).
 impl PartialEq for Key {
     #[inline]
     fn eq(&self, other: &Key) -> bool {
         match (self.0, other.0) {
             (Value::Int(a), Value::Int(b)) => a == b,
-            (Value::Str(a), Value::Str(b)) => LuaStr::same(a, b),
+            (Value::Str(a), Value::Str(b)) => a == b,
             (Value::Num(a), Value::Num(b)) => a.to_bits() == b.to_bits(),
             (a, b) => a.raw_eq(&b) && std::mem::discriminant(&a) == std::mem::discriminant(&b),
         }

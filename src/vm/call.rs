@@ -649,9 +649,10 @@ impl Vm {
             return Err(LuaError::Value(errv));
         };
         if let FrameKind::Xpcall = self.frames[i].kind {
-            // (The recorded value is only compared, never used: it may be stale.)
+            // (The recorded value is only compared by identity, never read: it
+            // may be stale.)
             errv = match self.handled_error.take() {
-                Some((at, v)) if at == i && v.raw_eq(&errv) => errv,
+                Some((at, v)) if at == i && v.identical(&errv) => errv,
                 _ => self.message_handler(i, errv, entry_depth)?,
             };
         }
