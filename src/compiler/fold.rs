@@ -7,11 +7,24 @@ use crate::vm::arith::{self, ArithOp};
 
 /// The constant value of `e`, if it is a literal or a foldable expression of literals.
 pub(crate) fn const_value(e: &Expr) -> Option<Constant> {
+    const_at(e, 0)
+}
+
+fn const_at(e: &Expr, depth: u32) -> Option<Constant> {
     match &e.kind {
         ExprKind::Nil => Some(Constant::Nil),
         ExprKind::True => Some(Constant::Bool(true)),
         ExprKind::False => Some(Constant::Bool(false)),
         ExprKind::Str(s) => Some(Constant::Str(s.clone().into_boxed_slice())),
+        // `not` of a constant is one, as lua5.4 folds it (so `not 1 or f` is `f`).
+        ExprKind::Unop(UnOp::Not, x) if depth < FOLD_DEPTH => {
+            let c = const_at(x, depth + 1)?;
+            Some(Constant::Bool(matches!(
+                c,
+                Constant::Nil | Constant::Bool(false)
+            )))
+        }
+        ExprKind::Paren(x) if depth < FOLD_DEPTH => const_at(x, depth + 1),
         _ => numeric(e),
     }
 }
