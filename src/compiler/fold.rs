@@ -92,6 +92,16 @@ fn fold(op: ArithOp, a: &Constant, b: &Constant) -> Option<Constant> {
         _ => None,
     };
     let (x, y) = (to_v(a)?, to_v(b)?);
+    // lua5.4 never folds a division or modulo by zero, even one giving inf (so
+    // `-1/0 and k` keeps its code, and errors there name nothing).
+    let by_zero = match y {
+        Value::Int(i) => i == 0,
+        Value::Num(f) => f == 0.0,
+        _ => false,
+    };
+    if matches!(op, ArithOp::Div | ArithOp::IDiv | ArithOp::Mod) && by_zero {
+        return None;
+    }
     let r = arith::arith_numbers(op, x, y)?.ok()?;
     match r {
         Value::Int(i) => Some(Constant::Int(i)),

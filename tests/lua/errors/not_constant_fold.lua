@@ -22,3 +22,11 @@ print(x == not 1, x ~= not nil, not 1 == false)
 if not 1 then print("no") else print("else") end
 while not true do print("never") end
 print(not 1 or "fallback", not nil and "taken")
+
+-- a division or modulo by zero is never folded (even one giving inf), so the
+-- and/or around it keeps its code and the error names nothing
+try(function() return (-1/0 and '0x10') << 1 end)
+try(function() local v = (1 % 0.0 or g) + 1 return v ~= v end)
+try(function() return (1 // 0) end)
+try(function() return 1 % 0 end)
+print(-1/0, 1/0, 0/0 ~= 0/0, 5 // 0.0, -5 % 0.0 ~= -5 % 0.0)
