@@ -100,14 +100,15 @@ impl Value {
         }
     }
 
-    /// The same value, heap objects by identity: unlike [`raw_eq`](Self::raw_eq) it
-    /// never reads an object (two long strings with equal contents made apart
-    /// differ), so either side may be a stale handle.
+    /// The same value: heap objects by identity, floats by bits (a NaN is itself).
+    /// Unlike [`raw_eq`](Self::raw_eq) it never reads an object (two long strings
+    /// with equal contents made apart differ), so either side may be a stale handle.
     #[inline]
     pub fn identical(&self, other: &Value) -> bool {
         match (self, other) {
             (Value::Str(a), Value::Str(b)) => a == b,
-            (Value::Str(_), _) | (_, Value::Str(_)) => false,
+            (Value::Num(a), Value::Num(b)) => a.to_bits() == b.to_bits(),
+            (Value::Str(_) | Value::Num(_), _) | (_, Value::Str(_) | Value::Num(_)) => false,
             _ => self.raw_eq(other),
         }
     }

@@ -124,7 +124,8 @@ impl Vm {
 
     fn index_error(&mut self, o: Value, key: Value, orig: Value) -> LuaError {
         let mut msg = format!("attempt to index a {} value", self.type_name_of(o));
-        if o.raw_eq(&orig) {
+        // (By identity: a NaN indexed directly is still named.)
+        if o.identical(&orig) {
             msg.push_str(&self.operand_info(0));
         }
         let _ = key;
