@@ -42,10 +42,10 @@ impl Args {
         } else {
             // As lua5.4's luaL_typeerror: `__name`, else the kind of userdata.
             let v = self.get(vm, i);
-            match vm.lib_type_name(v) {
-                t if t == "userdata" && matches!(v, Value::LightUd(_)) => "light userdata".into(),
-                t => t,
-            }
+            vm.name_field(v).unwrap_or_else(|| match v {
+                Value::LightUd(_) => "light userdata".into(),
+                _ => v.type_name().into(),
+            })
         };
         arg_error(self.name, i, &format!("{expected} expected, got {got}"))
     }

@@ -108,8 +108,10 @@ impl Value {
         match (self, other) {
             (Value::Str(a), Value::Str(b)) => a == b,
             (Value::Num(a), Value::Num(b)) => a.to_bits() == b.to_bits(),
-            (Value::Str(_) | Value::Num(_), _) | (_, Value::Str(_) | Value::Num(_)) => false,
-            _ => self.raw_eq(other),
+            // The other kinds compare without reading objects; 1 and 1.0 differ.
+            _ => {
+                std::mem::discriminant(self) == std::mem::discriminant(other) && self.raw_eq(other)
+            }
         }
     }
 

@@ -84,7 +84,7 @@ impl OrdMap {
             // dead keys).
             if long && !v.is_nil() {
                 if let (Value::Str(a), Value::Str(b)) = (k.0, key.0) {
-                    if LuaStr::same(b, a) {
+                    if LuaStr::same_long(b, a) {
                         return Some(e as usize);
                     }
                 }

@@ -53,9 +53,10 @@ impl LuaStr {
         a == b || (a.is_long() && Self::same_long(a, b))
     }
 
-    /// Equality of `a` (long) and `b` by contents.
+    /// Equality of `a` (long) and `b` by contents (both must be live: this reads
+    /// them).
     #[inline(never)]
-    fn same_long(a: Gc<LuaStr>, b: Gc<LuaStr>) -> bool {
+    pub(crate) fn same_long(a: Gc<LuaStr>, b: Gc<LuaStr>) -> bool {
         a.hash == b.hash && a.as_bytes() == b.as_bytes()
     }
 }
@@ -83,54 +84,53 @@ pub struct StrTable {
 
 impl StrTable {
     /// Returns the string for `bytes`: the interned one if short, else a new one.
+    #[inline]
     pub fn intern(&mut self, heap: &mut Heap, bytes: &[u8]) -> Gc<LuaStr> {
-        let hash = hash_bytes(bytes);
-        if bytes.len() > MAX_SHORT {
-            return heap.alloc(LuaStr {
-                hash,
-                data: bytes.into(),
-            });
+        self.intern_hashed(heap, hash_bytes(bytes), bytes)
+    }
+
+    /// [`intern`](Self::intern) with the content hash already computed.
+    #[inline]
+    pub(crate) fn intern_hashed(&mut self, heap: &mut Heap, hash: u64, bytes: &[u8]) -> Gc<LuaStr> {
+        match self.find(hash, bytes) {
+            Some(s) => s,
+            None => self.add(heap, hash, bytes.into()),
         }
-        if let Some(s) = self
-            .table
-            .find(hash, |s| s.hash == hash && s.as_bytes() == bytes)
-        {
-            return *s;
-        }
-        if let Some(s) = self.base.as_ref().and_then(|b| b.find_str(hash, bytes)) {
-            return s;
-        }
-        let s = heap.alloc(LuaStr {
-            hash,
-            data: bytes.into(),
-        });
-        self.table.insert_unique(hash, s, |s| s.hash);
-        s
     }
 
     /// Like [`intern`](Self::intern) but takes ownership of a buffer, avoiding a copy.
     pub fn intern_vec(&mut self, heap: &mut Heap, bytes: Vec<u8>) -> Gc<LuaStr> {
         let hash = hash_bytes(&bytes);
+        match self.find(hash, &bytes) {
+            Some(s) => s,
+            None => self.add(heap, hash, bytes.into_boxed_slice()),
+        }
+    }
+
+    /// The interned string with these contents (none for a long string: those are
+    /// never interned).
+    #[inline(always)]
+    fn find(&self, hash: u64, bytes: &[u8]) -> Option<Gc<LuaStr>> {
         if bytes.len() > MAX_SHORT {
-            return heap.alloc(LuaStr {
-                hash,
-                data: bytes.into_boxed_slice(),
-            });
+            return None;
         }
         if let Some(s) = self
             .table
-            .find(hash, |s| s.hash == hash && s.as_bytes() == &bytes[..])
+            .find(hash, |s| s.hash == hash && s.as_bytes() == bytes)
         {
-            return *s;
+            return Some(*s);
         }
-        if let Some(s) = self.base.as_ref().and_then(|b| b.find_str(hash, &bytes)) {
-            return s;
+        self.base.as_ref().and_then(|b| b.find_str(hash, bytes))
+    }
+
+    /// Makes a new string, interning it if short.
+    #[inline]
+    fn add(&mut self, heap: &mut Heap, hash: u64, data: Box<[u8]>) -> Gc<LuaStr> {
+        let long = data.len() > MAX_SHORT;
+        let s = heap.alloc(LuaStr { hash, data });
+        if !long {
+            self.table.insert_unique(hash, s, |s| s.hash);
         }
-        let s = heap.alloc(LuaStr {
-            hash,
-            data: bytes.into_boxed_slice(),
-        });
-        self.table.insert_unique(hash, s, |s| s.hash);
         s
     }
 

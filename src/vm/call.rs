@@ -688,13 +688,8 @@ impl Vm {
             let v = self.stack[slot];
             let tm = self.metamethod(v, Tm::Close);
             let errv = self.stack[f.func + 1];
-            let as_frame = match tm {
-                Value::LuaFn(_) => true,
-                Value::NatFn(nc) => matches!(nc.kind, NativeKind::CoYield),
-                _ => false,
-            };
             let func = self.top.max(slot + 1);
-            if !as_frame {
+            if !close_as_frame(tm) {
                 self.top = func;
                 match self.call_raw(tm, &[v, errv], 0) {
                     Ok(_) => {}
@@ -704,18 +699,7 @@ impl Vm {
                 self.top = func;
                 continue;
             }
-            self.check_stack(func + 3)?;
-            self.stack[func] = tm;
-            self.stack[func + 1] = v;
-            self.stack[func + 2] = errv;
-            self.top = func + 3;
-            let r = self.precall(func, 2, 0);
-            if matches!(r, Ok(true) | Err(LuaError::Pause | LuaError::Yield))
-                && self.frames.len() > i + 1
-            {
-                self.frames[i + 1].cont = Cont::Unwind;
-            }
-            r?;
+            self.start_close_frame(func, [tm, v, errv], i, Cont::Unwind)?;
             return Ok(true);
         }
         self.frames.truncate(i);
@@ -882,12 +866,7 @@ impl Vm {
             }
             let v = self.stack[slot];
             let tm = self.metamethod(v, Tm::Close);
-            let as_frame = match tm {
-                Value::LuaFn(_) => true,
-                Value::NatFn(nc) => matches!(nc.kind, NativeKind::CoYield),
-                _ => false,
-            };
-            if !as_frame {
+            if !close_as_frame(tm) {
                 // Only this slot: it is the newest pending one.
                 self.top = keep_top.max(self.frames_top());
                 self.close_tbc(slot, None)?;
@@ -895,22 +874,36 @@ impl Vm {
             }
             self.tbc.pop();
             let func = keep_top.max(self.frames_top()).max(slot + 1);
-            self.check_stack(func + 3)?;
-            self.stack[func] = tm;
-            self.stack[func + 1] = v;
-            self.stack[func + 2] = Value::Nil;
-            self.top = func + 3;
-            let r = self.precall(func, 2, 0);
-            if matches!(r, Ok(true) | Err(LuaError::Pause | LuaError::Yield))
-                && self.frames.len() > fi + 1
-            {
-                self.frames[fi + 1].cont = Cont::Close {
-                    top: keep_top as u32,
-                };
-            }
-            r?;
+            let cont = Cont::Close {
+                top: keep_top as u32,
+            };
+            self.start_close_frame(func, [tm, v, Value::Nil], fi, cont)?;
             return Ok(true);
         }
+    }
+
+    /// Calls `__close` handler `h` with `(value, error)` at stack slot `func` as a
+    /// frame above frame `below`, with continuation `cont` (also when it paused at
+    /// its entry, or is `coroutine.yield` itself and yielded).
+    fn start_close_frame(
+        &mut self,
+        func: usize,
+        [h, v, errv]: [Value; 3],
+        below: usize,
+        cont: Cont,
+    ) -> Result<(), LuaError> {
+        self.check_stack(func + 3)?;
+        self.stack[func] = h;
+        self.stack[func + 1] = v;
+        self.stack[func + 2] = errv;
+        self.top = func + 3;
+        let r = self.precall(func, 2, 0);
+        if matches!(r, Ok(true) | Err(LuaError::Pause | LuaError::Yield))
+            && self.frames.len() > below + 1
+        {
+            self.frames[below + 1].cont = cont;
+        }
+        r.map(|_| ())
     }
 
     pub(crate) fn close_tbc(
@@ -956,5 +949,16 @@ impl Vm {
             Some(v) if err.is_some() => Ok(v),
             _ => Ok(Value::Nil),
         }
+    }
+}
+
+/// Whether a `__close` handler runs as a frame of its own (so it may yield or
+/// pause): a Lua function, or `coroutine.yield` itself. Other natives are called in
+/// place.
+fn close_as_frame(h: Value) -> bool {
+    match h {
+        Value::LuaFn(_) => true,
+        Value::NatFn(nc) => matches!(nc.kind, NativeKind::CoYield),
+        _ => false,
     }
 }

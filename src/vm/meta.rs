@@ -69,12 +69,16 @@ impl Vm {
     /// Type name as the auxiliary library gives it (`tostring`, argument errors):
     /// the `__name` of any value's metatable, else the type.
     pub fn lib_type_name(&self, v: Value) -> String {
-        if let Some(mt) = self.metatable(v) {
-            if let Value::Str(s) = mt.get().get_str(self.tm_name(Tm::Name)) {
-                return String::from_utf8_lossy(s.as_bytes()).into_owned();
-            }
+        self.name_field(v)
+            .unwrap_or_else(|| v.type_name().to_string())
+    }
+
+    /// The `__name` string of `v`'s metatable, if it has one.
+    pub(crate) fn name_field(&self, v: Value) -> Option<String> {
+        match self.metatable(v)?.get().get_str(self.tm_name(Tm::Name)) {
+            Value::Str(s) => Some(String::from_utf8_lossy(s.as_bytes()).into_owned()),
+            _ => None,
         }
-        v.type_name().to_string()
     }
 
     /// `obj[key]` with `__index`, calling a function handler directly (for natives).

@@ -555,7 +555,7 @@ impl Vm {
                     match longs.find(h, same) {
                         Some(x) => Value::Str(*x),
                         None => {
-                            let x = self.strings.intern(&mut self.heap, s);
+                            let x = self.strings.intern_hashed(&mut self.heap, h, s);
                             longs.insert_unique(h, x, |x| x.hash());
                             Value::Str(x)
                         }
