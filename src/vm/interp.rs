@@ -123,38 +123,71 @@ impl Vm {
     /// `M` selects the metering mode ([`METER_OFF`], [`METER_ON`], [`METER_PROFILE`]):
     /// each is its own copy of the loop, so unmetered runs pay nothing for metering.
     pub(crate) fn run<const M: u8>(&mut self, entry_depth: usize) -> Result<(), LuaError> {
-        'frame: loop {
-            let fi = self.frames.len() - 1;
-            // Only the fields every instruction needs are read here; the rest are
-            // read where they are used (a frame record is 72 bytes).
-            let (fkind, base, mut pc) = {
+        // The running frame's state. It lives across calls and returns: a Lua-to-Lua
+        // call or return reassigns it in place and stays in the instruction loop (so
+        // nothing derived from it is loop-invariant, and nothing is re-derived that did
+        // not change); every other frame change goes round `'frame`, which reloads it
+        // from the frame stack.
+        //
+        // The references are taken with `get_static`: the frame record holds its
+        // closure (traced by the collector), the closure its instance, the instance
+        // its prototype, so they live as long as the frame does. Each is reassigned
+        // when the frame changes, before it is used again.
+        let mut fi: usize;
+        let mut base: usize;
+        let mut pc: usize;
+        let mut cl: &LuaClosure;
+        let mut pinst: &crate::value::ProtoInst;
+        let mut proto: &crate::bytecode::Proto;
+        let mut code: &[crate::bytecode::Instr];
+        let mut k: &[Value];
+        let mut segs: &[crate::meter::Seg];
+        let mut max_stack: usize;
+        let mut regs: *mut Value;
+        // Enters closure `$clg` at `base`: derives the closure's state and the
+        // register pointer (see the invariant below).
+        macro_rules! enter_closure {
+            ($clg:expr) => {{
+                let clg: Gc<LuaClosure> = $clg;
+                cl = clg.get_static();
+                pinst = cl.p.get_static();
+                proto = &*pinst.proto;
+                code = &proto.code[..];
+                k = &pinst.consts[..];
+                segs = &pinst.segs[..];
+                debug_assert_eq!(segs.len(), code.len());
+                // From the instance's copy: one load fewer on every call and return.
+                max_stack = pinst.max_stack as usize;
+                regs = self.stack[base..base + max_stack].as_mut_ptr();
+            }};
+        }
+        // Resumes the Lua frame `$fi` at its saved pc.
+        macro_rules! resume_frame {
+            ($fi:expr) => {{
+                fi = $fi;
                 let f = &self.frames[fi];
-                (f.kind, f.base, f.pc)
-            };
-            let FrameKind::Lua(clg) = fkind else {
-                unreachable!("run() entered on a non-Lua frame")
-            };
-            let cl = clg.get();
-            let pinst = cl.p.get();
-            let proto = &*pinst.proto;
-            let code = &proto.code[..];
-            let k = &pinst.consts[..];
-            let segs = &pinst.segs[..];
-            debug_assert_eq!(segs.len(), code.len());
+                let FrameKind::Lua(clg) = f.kind else {
+                    unreachable!("run() entered on a non-Lua frame")
+                };
+                base = f.base;
+                pc = f.pc;
+                enter_closure!(clg);
+            }};
+        }
+        'frame: loop {
+            resume_frame!(self.frames.len() - 1);
 
             // The running frame's registers, as a raw pointer: this is the interpreter's
             // one unsafe shortcut, and it is what keeps register access as cheap as in C.
             //
             // SAFETY invariant: `regs` points at `self.stack[base]`, and
-            // `self.stack.len() >= base + proto.max_stack` (established by `precall` for
-            // this frame; the stack never shrinks). Every register operand the compiler
-            // emits is below `max_stack` (checked by `bytecode::verify` when a chunk is
-            // loaded, and by `debug_assert` in `r!`/`set!`). Any operation that may
-            // reallocate the stack or otherwise borrow `self` mutably is followed by
-            // `reload!()`, which re-derives the pointer before the next register access.
-            // From the instance's copy: one load fewer on every call and return.
-            let max_stack = pinst.max_stack as usize;
-            let mut regs: *mut Value = self.stack[base..base + max_stack].as_mut_ptr();
+            // `self.stack.len() >= base + proto.max_stack` (established by `precall` or
+            // the inline call path for this frame; the stack never shrinks). Every
+            // register operand the compiler emits is below `max_stack` (checked by
+            // `bytecode::verify` when a chunk is loaded, and by `debug_assert` in
+            // `r!`/`set!`). Any operation that may reallocate the stack or otherwise
+            // borrow `self` mutably is followed by `reload!()`, which re-derives the
+            // pointer before the next register access.
             macro_rules! reload {
                 () => {
                     regs = self.stack[base..base + max_stack].as_mut_ptr()
@@ -932,7 +965,11 @@ impl Vm {
                                 if M != METER_OFF && (M != METER_HOOK || self.meter.enabled) {
                                     self.charge_segment(pi, 0)?;
                                 }
-                                continue 'frame;
+                                fi += 1;
+                                base = nbase;
+                                pc = 0;
+                                enter_closure!(ncl);
+                                continue;
                             }
                         }
                         // The common native call: a library function or a host
@@ -1080,6 +1117,13 @@ impl Vm {
                             self.top = func;
                         } else {
                             self.finish_results(func, base + a, n, nresults);
+                        }
+                        // Back into a Lua caller of this activation: resume it here.
+                        if fi > entry_depth {
+                            if let FrameKind::Lua(_) = self.frames[fi - 1].kind {
+                                resume_frame!(fi - 1);
+                                continue;
+                            }
                         }
                         if self.after_return(entry_depth) {
                             return Ok(());
