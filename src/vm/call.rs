@@ -278,9 +278,26 @@ impl Vm {
     }
 
     /// Grows the stack to `n` slots or fails with lua5.4's `stack overflow`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn check_stack(&mut self, n: usize) -> Result<(), LuaError> {
         if n > self.stack.len() {
+            return self.grow_stack(n);
+        }
+        Ok(())
+    }
+
+    /// [`check_stack`](Self::check_stack) as a call, for the interpreter loop, whose
+    /// register allocation suffers from every line inlined into it.
+    #[inline(never)]
+    pub(crate) fn check_stack_outlined(&mut self, n: usize) -> Result<(), LuaError> {
+        self.check_stack(n)
+    }
+
+    /// The growing half of [`check_stack`](Self::check_stack), out of line.
+    #[cold]
+    #[inline(never)]
+    fn grow_stack(&mut self, n: usize) -> Result<(), LuaError> {
+        {
             // After an overflow, message handlers get lua5.4's extra room
             // (ERRORSTACKSIZE); overflowing that too is an error in error handling.
             let limit = MAX_STACK + if self.stack_overflowed { ERROR_ROOM } else { 0 };
@@ -329,6 +346,8 @@ impl Vm {
         if nresults == 1 && n >= 1 {
             self.stack[func] = self.stack[src];
             self.top = func + 1;
+        } else if nresults == 0 {
+            self.top = func;
         } else {
             self.finish_results(func, src, n, nresults);
         }

@@ -1268,7 +1268,7 @@ impl Vm {
                         let src = base - nvar;
                         if i.c() == 0 {
                             self.frames[fi].pc = pc;
-                            self.check_stack(base + a + nvar + 1)?;
+                            self.check_stack_outlined(base + a + nvar + 1)?;
                             self.stack.copy_within(src..src + nvar, base + a);
                             self.top = base + a + nvar;
                             reload!();
