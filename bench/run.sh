@@ -15,6 +15,7 @@ BUILD=1
 TIMEOUT=60
 VMS_ARG="mani,lua5.4,luajit,dellingr"
 INSTALL_PEERS=0
+MICRO=0
 PROGRAMS=()
 
 usage() {
@@ -35,6 +36,9 @@ Options:
   --no-build        do not run `cargo build --release` before benchmarking
   --timeout S       per-run time limit in seconds (default 60)
   --install-peers   cargo install dellingr 0.6.0 if it is missing
+  --micro           afterwards, instruction counts of the micro loops
+                    (bench/micro.sh --check: fails if one is >5% over its
+                    recorded ceiling; needs valgrind)
   -h, --help        this help
 
 Environment:
@@ -57,6 +61,7 @@ while [ $# -gt 0 ]; do
     --timeout) TIMEOUT=${2:?--timeout needs seconds}; shift 2 ;;
     --timeout=*) TIMEOUT=${1#--timeout=}; shift ;;
     --install-peers) INSTALL_PEERS=1; shift ;;
+    --micro) MICRO=1; shift ;;
     -h|--help) usage; exit 0 ;;
     -*) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
     *) PROGRAMS+=("${1%.lua}"); shift ;;
@@ -297,3 +302,10 @@ if [ ${#NOTES[@]} -gt 0 ]; then
 fi
 echo
 echo "Commands: $(for vm in "${VMS[@]}"; do printf '%s=`%s` ' "$vm" "${CMD[$vm]:-${BROKEN[$vm]:-?}}"; done)"
+
+if [ "$MICRO" = 1 ]; then
+  echo
+  echo "Micro loops (instructions per iteration, cachegrind):"
+  echo
+  MANI="${mani_bin:-$ROOT/target/release/mani}" bash "$BENCH_DIR/micro.sh" --check
+fi

@@ -1,0 +1,3 @@
+-- micro benchmark (bench/micro.sh): instructions per iteration of a 2e6 loop
+local t = {1,2,3}
+for n = 1, 2000000 do t[2] = n end
