@@ -60,7 +60,18 @@ impl OrdMap {
         self.entries.is_empty()
     }
 
-    /// Position of `key` in insertion order.
+    /// Position of `key` in insertion order, for reading or storing its value.
+    ///
+    /// A removed entry (nil value) keeps its key, but that key is not traced, so its
+    /// object may be freed and its address reused. For identity keys (interned
+    /// strings, objects) that is harmless: an insertion meets the removed entry
+    /// before any empty slot and reuses it, so no live entry ever follows a removed
+    /// one with the same address. A long string is different: it is not interned,
+    /// a fresh probe string may sit at a dead key's address while the live entry
+    /// with its contents is further on. So a long string matches only live
+    /// entries (by identity or contents), and never reads a removed entry's key;
+    /// storing one after its removal adds a new entry (the old one goes at the next
+    /// rebuild).
     #[inline]
     pub fn get_index_of(&self, key: &Key) -> Option<usize> {
         if self.index.is_empty() {
@@ -75,19 +86,45 @@ impl OrdMap {
                 return None;
             }
             let (k, v) = &self.entries[e as usize];
-            if *k == *key {
-                return Some(e as usize);
-            }
-            // A long string equal by contents to a live entry's key. A removed
-            // entry (nil value) is matched by identity only: its key is not traced,
-            // so its object may be freed and must not be read (as lua5.4 compares
-            // dead keys).
-            if long && !v.is_nil() {
+            if !long {
+                if *k == *key {
+                    return Some(e as usize);
+                }
+            } else if !v.is_nil() {
                 if let (Value::Str(a), Value::Str(b)) = (k.0, key.0) {
-                    if LuaStr::same_long(b, a) {
+                    if a == b || LuaStr::same_long(b, a) {
                         return Some(e as usize);
                     }
                 }
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Position of `key` for `next`, which also accepts a key removed during the
+    /// traversal. The caller holds `key`, so it is alive; a removed entry with the
+    /// same address and an older (smaller) position belongs to a dead string whose
+    /// address `key` reuses (see [`get_index_of`](Self::get_index_of)), so the
+    /// newest identity match wins, and a live entry with equal contents before it.
+    pub fn next_index_of(&self, key: &Key) -> Option<usize> {
+        let long = matches!(key.0, Value::Str(s) if s.is_long());
+        if !long || self.index.is_empty() {
+            return self.get_index_of(key);
+        }
+        if let Some(p) = self.get_index_of(key) {
+            return Some(p);
+        }
+        let mask = self.index.len() - 1;
+        let mut i = hash(key) as usize & mask;
+        let mut best = None;
+        loop {
+            let e = self.index[i];
+            if e == EMPTY {
+                return best;
+            }
+            // Identity only: a removed entry's key is never read.
+            if self.entries[e as usize].0 == *key {
+                best = best.max(Some(e as usize));
             }
             i = (i + 1) & mask;
         }
@@ -141,7 +178,8 @@ impl OrdMap {
         let hint = cache.get() as usize;
         if let Some((k, v)) = self.entries.get(hint) {
             if let Value::Str(s) = k.0 {
-                if s == key {
+                // A removed long-string entry is not a hit (see `get_index_of`).
+                if s == key && (!v.is_nil() || !s.is_long()) {
                     return Some(v);
                 }
             }
@@ -159,7 +197,8 @@ impl OrdMap {
     #[inline(always)]
     pub fn get_str_cached_mut(&mut self, key: Gc<LuaStr>, cache: &Cell<u32>) -> Option<&mut Value> {
         let hint = cache.get() as usize;
-        let hit = matches!(self.entries.get(hint), Some((Key(Value::Str(s)), _)) if *s == key);
+        let hit = matches!(self.entries.get(hint),
+            Some((Key(Value::Str(s)), v)) if *s == key && (!v.is_nil() || !s.is_long()));
         if hit {
             return Some(&mut self.entries[hint].1);
         }

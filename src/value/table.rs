@@ -293,7 +293,7 @@ impl Table {
                             Some(i) => Key(Value::Int(i)),
                             None => Key(key),
                         };
-                        match (self.map.get_index_of(&k), ik) {
+                        match (self.map.next_index_of(&k), ik) {
                             (Some(p), _) => self.arr.len() + p + 1,
                             // An integer key past the array part that is not in the hash
                             // part either may have been in the array part until it was
