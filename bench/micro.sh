@@ -33,6 +33,13 @@ printf '| loop | mani | lua5.4 | ceiling |\n|---|---:|---:|---:|\n'
 printf '| empty (whole loop, per iteration) | %d | %s | |\n' $((m0 / ITER)) \
   "$([ $have_lua = 1 ] && echo $((l0 / ITER)) || echo -)"
 fail=0
+# over NAME COUNT: true (and marks a failure) when COUNT is >5% over NAME's ceiling.
+over() {
+  local c
+  c=$(awk -v n="$1" '$1 == n {print $2}' "$ceil_file" 2>/dev/null || true)
+  [ -n "$c" ] && [ $(($2 * 100)) -gt $((c * 105)) ] && fail=1
+}
+over empty $((m0 / ITER)) && echo "empty loop over its ceiling: $((m0 / ITER))"
 new_ceilings=""
 for f in bench/micro/*.lua; do
   name=$(basename "$f" .lua)
@@ -42,19 +49,10 @@ for f in bench/micro/*.lua; do
   [ $have_lua = 1 ] && l=$(( ($(count lua5.4 "$f") - l0) / ITER ))
   c=$(awk -v n="$name" '$1 == n {print $2}' "$ceil_file" 2>/dev/null || true)
   mark=""
-  if [ -n "$c" ] && [ $((m * 100)) -gt $((c * 105)) ]; then
-    mark=" (over)"
-    fail=1
-  fi
+  over "$name" "$m" && mark=" (over)"
   printf '| %s | %d%s | %s | %s |\n' "$name" "$m" "$mark" "$l" "${c:--}"
   new_ceilings+="$name $m"$'\n'
 done
-# The empty loop's own count per iteration is checked too.
-c=$(awk '$1 == "empty" {print $2}' "$ceil_file" 2>/dev/null || true)
-if [ -n "$c" ] && [ $((m0 / ITER * 100)) -gt $((c * 105)) ]; then
-  echo "empty loop over its ceiling: $((m0 / ITER)) > $c"
-  fail=1
-fi
 if [ "$mode" = --record ]; then
   { echo "# name instructions-per-iteration (bash bench/micro.sh --record)"
     echo "empty $((m0 / ITER))"

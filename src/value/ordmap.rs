@@ -41,6 +41,13 @@ fn hash(k: &Key) -> u64 {
     super::seed::mix(x)
 }
 
+/// Whether a cached entry is string key `key`'s: by identity, except that a removed
+/// long-string entry never matches (see [`OrdMap::get_index_of`]).
+#[inline(always)]
+fn hint_hits(k: &Key, v: &Value, key: Gc<LuaStr>) -> bool {
+    matches!(k.0, Value::Str(s) if s == key) && (!v.is_nil() || !key.is_long())
+}
+
 impl OrdMap {
     /// A map with room for `n` entries.
     pub fn with_capacity(n: usize) -> Self {
@@ -177,11 +184,8 @@ impl OrdMap {
     pub fn get_str_cached(&self, key: Gc<LuaStr>, cache: &Cell<u32>) -> Option<&Value> {
         let hint = cache.get() as usize;
         if let Some((k, v)) = self.entries.get(hint) {
-            if let Value::Str(s) = k.0 {
-                // A removed long-string entry is not a hit (see `get_index_of`).
-                if s == key && (!v.is_nil() || !s.is_long()) {
-                    return Some(v);
-                }
+            if hint_hits(k, v, key) {
+                return Some(v);
             }
         }
         match self.get_str_index(key) {
@@ -197,8 +201,7 @@ impl OrdMap {
     #[inline(always)]
     pub fn get_str_cached_mut(&mut self, key: Gc<LuaStr>, cache: &Cell<u32>) -> Option<&mut Value> {
         let hint = cache.get() as usize;
-        let hit = matches!(self.entries.get(hint),
-            Some((Key(Value::Str(s)), v)) if *s == key && (!v.is_nil() || !s.is_long()));
+        let hit = matches!(self.entries.get(hint), Some((k, v)) if hint_hits(k, v, key));
         if hit {
             return Some(&mut self.entries[hint].1);
         }

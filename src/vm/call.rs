@@ -297,23 +297,21 @@ impl Vm {
     #[cold]
     #[inline(never)]
     fn grow_stack(&mut self, n: usize) -> Result<(), LuaError> {
-        {
-            // After an overflow, message handlers get lua5.4's extra room
-            // (ERRORSTACKSIZE); overflowing that too is an error in error handling.
-            let limit = MAX_STACK + if self.stack_overflowed { ERROR_ROOM } else { 0 };
-            if n > limit {
-                if self.stack_overflowed {
-                    return Err(LuaError::msg("error in error handling"));
-                }
-                self.stack_overflowed = true;
-                return Err(LuaError::msg("stack overflow"));
+        // After an overflow, message handlers get lua5.4's extra room
+        // (ERRORSTACKSIZE); overflowing that too is an error in error handling.
+        let limit = MAX_STACK + if self.stack_overflowed { ERROR_ROOM } else { 0 };
+        if n > limit {
+            if self.stack_overflowed {
+                return Err(LuaError::msg("error in error handling"));
             }
-            let new_len = (n + n / 2).clamp(n, limit);
-            let grow = (new_len - self.stack.len()) * std::mem::size_of::<Value>();
-            self.check_alloc(grow)?;
-            self.heap.account(grow as isize);
-            self.stack.resize(new_len, Value::Nil);
+            self.stack_overflowed = true;
+            return Err(LuaError::msg("stack overflow"));
         }
+        let new_len = (n + n / 2).clamp(n, limit);
+        let grow = (new_len - self.stack.len()) * std::mem::size_of::<Value>();
+        self.check_alloc(grow)?;
+        self.heap.account(grow as isize);
+        self.stack.resize(new_len, Value::Nil);
         Ok(())
     }
 

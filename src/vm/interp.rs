@@ -144,8 +144,24 @@ impl Vm {
         let mut segs: &[crate::meter::Seg];
         let mut max_stack: usize;
         let mut regs: *mut Value;
+        // The running frame's registers, as a raw pointer: this is the interpreter's
+        // one unsafe shortcut, and it is what keeps register access as cheap as in C.
+        //
+        // SAFETY invariant: `regs` points at `self.stack[base]`, and
+        // `self.stack.len() >= base + proto.max_stack` (established by `precall` or
+        // the inline call path for this frame; the stack never shrinks). Every
+        // register operand the compiler emits is below `max_stack` (checked by
+        // `bytecode::verify` when a chunk is loaded, and by `debug_assert` in
+        // `r!`/`set!`). Any operation that may reallocate the stack or otherwise
+        // borrow `self` mutably is followed by `reload!()`, which re-derives the
+        // pointer before the next register access.
+        macro_rules! reload {
+            () => {
+                regs = self.stack[base..base + max_stack].as_mut_ptr()
+            };
+        }
         // Enters closure `$clg` at `base`: derives the closure's state and the
-        // register pointer (see the invariant below).
+        // register pointer.
         macro_rules! enter_closure {
             ($clg:expr) => {{
                 let clg: Gc<LuaClosure> = $clg;
@@ -158,7 +174,7 @@ impl Vm {
                 debug_assert_eq!(segs.len(), code.len());
                 // From the instance's copy: one load fewer on every call and return.
                 max_stack = pinst.max_stack as usize;
-                regs = self.stack[base..base + max_stack].as_mut_ptr();
+                reload!();
             }};
         }
         // Resumes the Lua frame `$fi` at its saved pc.
@@ -177,22 +193,6 @@ impl Vm {
         'frame: loop {
             resume_frame!(self.frames.len() - 1);
 
-            // The running frame's registers, as a raw pointer: this is the interpreter's
-            // one unsafe shortcut, and it is what keeps register access as cheap as in C.
-            //
-            // SAFETY invariant: `regs` points at `self.stack[base]`, and
-            // `self.stack.len() >= base + proto.max_stack` (established by `precall` or
-            // the inline call path for this frame; the stack never shrinks). Every
-            // register operand the compiler emits is below `max_stack` (checked by
-            // `bytecode::verify` when a chunk is loaded, and by `debug_assert` in
-            // `r!`/`set!`). Any operation that may reallocate the stack or otherwise
-            // borrow `self` mutably is followed by `reload!()`, which re-derives the
-            // pointer before the next register access.
-            macro_rules! reload {
-                () => {
-                    regs = self.stack[base..base + max_stack].as_mut_ptr()
-                };
-            }
             macro_rules! r {
                 ($i:expr) => {{
                     let i: usize = $i;
