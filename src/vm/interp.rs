@@ -210,6 +210,25 @@ impl Vm {
                     unsafe { *regs.add(i) = v }
                 }};
             }
+            // An integer or float result: one 16-byte store (`Value::write_int`).
+            macro_rules! set_int {
+                ($i:expr, $x:expr) => {{
+                    let x: i64 = $x;
+                    let i: usize = $i;
+                    debug_assert!(i < max_stack);
+                    // SAFETY: see the invariant above.
+                    unsafe { Value::write_int(regs.add(i), x) }
+                }};
+            }
+            macro_rules! set_num {
+                ($i:expr, $x:expr) => {{
+                    let x: f64 = $x;
+                    let i: usize = $i;
+                    debug_assert!(i < max_stack);
+                    // SAFETY: see the invariant above.
+                    unsafe { Value::write_num(regs.add(i), x) }
+                }};
+            }
             macro_rules! rref {
                 ($i:expr) => {{
                     let i: usize = $i;
@@ -263,44 +282,60 @@ impl Vm {
                 ($i:expr, $op:expr, $pb:expr, $int:expr, $flt:expr) => {{
                     let pa = rref!($i.b());
                     let pb: &Value = $pb;
-                    let v = match (pa, pb) {
+                    // Each arm stores its own result: a value known whole at the store
+                    // is written as tag and payload, where a value merged from the arms
+                    // went through a stack temporary whose padding bytes were copied.
+                    match (pa, pb) {
                         (Value::Int(x), Value::Int(y)) => match $int(*x, *y) {
-                            Some(r) => r,
+                            Some(r) => set!($i.a(), r),
                             None => {
                                 let (a, b) = (*pa, *pb);
-                                meta_val!($i.a(), self.arith_prep($op, a, b))
+                                let v = meta_val!($i.a(), self.arith_prep($op, a, b));
+                                set!($i.a(), v)
                             }
                         },
-                        (Value::Num(x), Value::Num(y)) => Value::Num($flt(*x, *y)),
-                        (Value::Int(x), Value::Num(y)) => Value::Num($flt(*x as f64, *y)),
-                        (Value::Num(x), Value::Int(y)) => Value::Num($flt(*x, *y as f64)),
+                        (Value::Num(x), Value::Num(y)) => set_num!($i.a(), $flt(*x, *y)),
+                        (Value::Int(x), Value::Num(y)) => set_num!($i.a(), $flt(*x as f64, *y)),
+                        (Value::Num(x), Value::Int(y)) => set_num!($i.a(), $flt(*x, *y as f64)),
                         _ => {
                             let (a, b) = (*pa, *pb);
-                            meta_val!($i.a(), self.arith_prep($op, a, b))
+                            let v = meta_val!($i.a(), self.arith_prep($op, a, b));
+                            set!($i.a(), v)
                         }
-                    };
-                    set!($i.a(), v);
+                    }
                 }};
             }
             // Arithmetic whose integer case always succeeds.
             macro_rules! arith {
-                ($i:expr, $op:expr, $pb:expr, $int:expr, $flt:expr) => {
-                    arith_gen!($i, $op, $pb, |x, y| Some(Value::Int($int(x, y))), $flt)
-                };
+                ($i:expr, $op:expr, $pb:expr, $int:expr, $flt:expr) => {{
+                    let pa = rref!($i.b());
+                    let pb: &Value = $pb;
+                    match (pa, pb) {
+                        (Value::Int(x), Value::Int(y)) => set_int!($i.a(), $int(*x, *y)),
+                        (Value::Num(x), Value::Num(y)) => set_num!($i.a(), $flt(*x, *y)),
+                        (Value::Int(x), Value::Num(y)) => set_num!($i.a(), $flt(*x as f64, *y)),
+                        (Value::Num(x), Value::Int(y)) => set_num!($i.a(), $flt(*x, *y as f64)),
+                        _ => {
+                            let (a, b) = (*pa, *pb);
+                            let v = meta_val!($i.a(), self.arith_prep($op, a, b));
+                            set!($i.a(), v)
+                        }
+                    }
+                }};
             }
             // Bitwise operations: integers inline, anything else through the slow path.
             macro_rules! bitwise {
                 ($i:expr, $op:expr, $pb:expr, $f:expr) => {{
                     let pa = rref!($i.b());
                     let pb: &Value = $pb;
-                    let v = match (pa, pb) {
-                        (Value::Int(x), Value::Int(y)) => Value::Int($f(*x, *y)),
+                    match (pa, pb) {
+                        (Value::Int(x), Value::Int(y)) => set_int!($i.a(), $f(*x, *y)),
                         _ => {
                             let (a, b) = (*pa, *pb);
-                            meta_val!($i.a(), self.arith_prep($op, a, b))
+                            let v = meta_val!($i.a(), self.arith_prep($op, a, b));
+                            set!($i.a(), v)
                         }
-                    };
-                    set!($i.a(), v);
+                    }
                 }};
             }
             // Metering: charges the segment that starts at `pc`, where control just
@@ -404,8 +439,8 @@ impl Vm {
                 match op {
                     Op::Move => set!(i.a(), r!(i.b())),
                     Op::LoadK => set!(i.a(), k[i.bx()]),
-                    Op::LoadI => set!(i.a(), Value::Int(i.sbx() as i64)),
-                    Op::LoadF => set!(i.a(), Value::Num(i.sbx() as f64)),
+                    Op::LoadI => set_int!(i.a(), i.sbx() as i64),
+                    Op::LoadF => set_num!(i.a(), i.sbx() as f64),
                     Op::LoadNil => {
                         let a = i.a();
                         for j in 0..=i.b() {
@@ -605,28 +640,34 @@ impl Vm {
                         }
                     }
                     Op::AddI => {
-                        let a = r!(i.b());
                         let imm = i.sc();
-                        let v = match a {
-                            Value::Int(x) => Value::Int(x.wrapping_add(imm)),
-                            Value::Num(x) => Value::Num(x + imm as f64),
+                        match rref!(i.b()) {
+                            Value::Int(x) => set_int!(i.a(), x.wrapping_add(imm)),
+                            Value::Num(x) => set_num!(i.a(), x + imm as f64),
                             _ => {
-                                meta_val!(i.a(), self.arith_prep(ArithOp::Add, a, Value::Int(imm)))
+                                let a = r!(i.b());
+                                let v = meta_val!(
+                                    i.a(),
+                                    self.arith_prep(ArithOp::Add, a, Value::Int(imm))
+                                );
+                                set!(i.a(), v)
                             }
-                        };
-                        set!(i.a(), v);
+                        }
                     }
                     Op::SubI => {
-                        let a = r!(i.b());
                         let imm = i.sc();
-                        let v = match a {
-                            Value::Int(x) => Value::Int(x.wrapping_sub(imm)),
-                            Value::Num(x) => Value::Num(x - imm as f64),
+                        match rref!(i.b()) {
+                            Value::Int(x) => set_int!(i.a(), x.wrapping_sub(imm)),
+                            Value::Num(x) => set_num!(i.a(), x - imm as f64),
                             _ => {
-                                meta_val!(i.a(), self.arith_prep(ArithOp::Sub, a, Value::Int(imm)))
+                                let a = r!(i.b());
+                                let v = meta_val!(
+                                    i.a(),
+                                    self.arith_prep(ArithOp::Sub, a, Value::Int(imm))
+                                );
+                                set!(i.a(), v)
                             }
-                        };
-                        set!(i.a(), v);
+                        }
                     }
                     Op::AddK => {
                         arith!(
@@ -757,15 +798,15 @@ impl Vm {
                     Op::Shr => bitwise!(i, ArithOp::Shr, rref!(i.c()), |x: i64, y: i64| {
                         arith::shift_left(x, y.wrapping_neg())
                     }),
-                    Op::Unm => {
-                        let a = r!(i.b());
-                        let v = match a {
-                            Value::Int(x) => Value::Int(x.wrapping_neg()),
-                            Value::Num(x) => Value::Num(-x),
-                            _ => meta_val!(i.a(), self.arith_prep(ArithOp::Unm, a, a)),
-                        };
-                        set!(i.a(), v);
-                    }
+                    Op::Unm => match rref!(i.b()) {
+                        Value::Int(x) => set_int!(i.a(), x.wrapping_neg()),
+                        Value::Num(x) => set_num!(i.a(), -x),
+                        _ => {
+                            let a = r!(i.b());
+                            let v = meta_val!(i.a(), self.arith_prep(ArithOp::Unm, a, a));
+                            set!(i.a(), v)
+                        }
+                    },
                     Op::BNot => {
                         let a = r!(i.b());
                         let v = match a {
@@ -1154,7 +1195,7 @@ impl Vm {
                                 *count -= 1;
                                 *idx = idx.wrapping_add(*step);
                                 let v = *idx;
-                                set!(a + 3, Value::Int(v));
+                                set_int!(a + 3, v);
                                 pc -= i.bx();
                             }
                             (Value::Num(idx), Value::Num(limit), Value::Num(step)) => {
@@ -1166,7 +1207,7 @@ impl Vm {
                                 };
                                 if go {
                                     *idx = next;
-                                    set!(a + 3, Value::Num(next));
+                                    set_num!(a + 3, next);
                                     pc -= i.bx();
                                 }
                             }
