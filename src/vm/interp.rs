@@ -156,9 +156,16 @@ impl Vm {
         // borrow `self` mutably is followed by `reload!()`, which re-derives the
         // pointer before the next register access.
         macro_rules! reload {
-            () => {
-                regs = self.stack[base..base + max_stack].as_mut_ptr()
-            };
+            () => {{
+                debug_assert!(base + max_stack <= self.stack.len());
+                // SAFETY: `base + max_stack <= self.stack.len()` by the invariant
+                // above: it held when this frame was entered, and the stack never
+                // shrinks (nothing truncates it; a coroutine switch swaps stack and
+                // frames together, so each frame stays with the stack it was entered
+                // on). The pointer is therefore in bounds (or one past the end for an
+                // empty register window).
+                regs = unsafe { self.stack.as_mut_ptr().add(base) }
+            }};
         }
         // Enters closure `$clg` at `base`: derives the closure's state and the
         // register pointer.
