@@ -138,17 +138,14 @@ impl Vm {
         let mut pc: usize;
         let mut cl: &LuaClosure;
         let mut pinst: &crate::value::ProtoInst;
-        let mut proto: &crate::bytecode::Proto;
         let mut code: &[crate::bytecode::Instr];
-        let mut k: &[Value];
-        let mut segs: &[crate::meter::Seg];
         let mut max_stack: usize;
         let mut regs: *mut Value;
         // The running frame's registers, as a raw pointer: this is the interpreter's
         // one unsafe shortcut, and it is what keeps register access as cheap as in C.
         //
         // SAFETY invariant: `regs` points at `self.stack[base]`, and
-        // `self.stack.len() >= base + proto.max_stack` (established by `precall` or
+        // `self.stack.len() >= base + max_stack` (established by `precall` or
         // the inline call path for this frame; the stack never shrinks). Every
         // register operand the compiler emits is below `max_stack` (checked by
         // `bytecode::verify` when a chunk is loaded, and by `debug_assert` in
@@ -174,11 +171,8 @@ impl Vm {
                 let clg: Gc<LuaClosure> = $clg;
                 cl = clg.get_static();
                 pinst = cl.p.get_static();
-                proto = &*pinst.proto;
-                code = &proto.code[..];
-                k = &pinst.consts[..];
-                segs = &pinst.segs[..];
-                debug_assert_eq!(segs.len(), code.len());
+                code = &pinst.proto.code[..];
+                debug_assert_eq!(pinst.segs.len(), code.len());
                 // From the instance's copy: one load fewer on every call and return.
                 max_stack = pinst.max_stack as usize;
                 reload!();
@@ -351,17 +345,17 @@ impl Vm {
             macro_rules! charge {
                 () => {{
                     if M != METER_OFF && (M != METER_HOOK || self.meter.enabled) {
-                        // SAFETY: `segs` has one entry per instruction, and `pc` is a
+                        // SAFETY: `pinst.segs` has one entry per instruction, and `pc` is a
                         // landing pc inside the code (jump targets and fall-through
                         // successors are in range: `bytecode::verify`).
-                        let s = unsafe { *segs.get_unchecked(pc) };
+                        let s = unsafe { *pinst.segs.get_unchecked(pc) };
                         if !self.meter.try_charge(s) {
                             self.frames[fi].pc = pc;
                             self.top = base + max_stack;
                             self.out_of_budget(s)?;
                         }
                         if M == METER_PROFILE {
-                            self.profile_segment(proto, pc);
+                            self.profile_segment(&pinst.proto, pc);
                         }
                     }
                 }};
@@ -445,7 +439,7 @@ impl Vm {
                 let op = unsafe { i.op_unchecked() };
                 match op {
                     Op::Move => set!(i.a(), r!(i.b())),
-                    Op::LoadK => set!(i.a(), k[i.bx()]),
+                    Op::LoadK => set!(i.a(), pinst.consts[i.bx()]),
                     Op::LoadI => set_int!(i.a(), i.sbx() as i64),
                     Op::LoadF => set_num!(i.a(), i.sbx() as f64),
                     Op::LoadNil => {
@@ -469,7 +463,7 @@ impl Vm {
                     }
                     Op::GetTabUp => {
                         let t = self.upval_get(cl, i.b());
-                        let Value::Str(key) = k[i.c()] else {
+                        let Value::Str(key) = pinst.consts[i.c()] else {
                             unreachable!("GETTABUP key")
                         };
                         match self.field_fast(&t, key, &pinst.caches[pc - 1]) {
@@ -485,11 +479,11 @@ impl Vm {
                     }
                     Op::SetTabUp | Op::SetTabUpK => {
                         let t = self.upval_get(cl, i.a());
-                        let key = k[i.b()];
+                        let key = pinst.consts[i.b()];
                         let v = if op == Op::SetTabUp {
                             r!(i.c())
                         } else {
-                            k[i.c()]
+                            pinst.consts[i.c()]
                         };
                         match self.store_global(t, key, v, &pinst.caches[pc - 1]) {
                             Stored::Done => {}
@@ -503,7 +497,7 @@ impl Vm {
                         reload!();
                     }
                     Op::GetField => {
-                        let Value::Str(key) = k[i.c()] else {
+                        let Value::Str(key) = pinst.consts[i.c()] else {
                             unreachable!("GETFIELD key")
                         };
                         match self.field_fast(rref!(i.b()), key, &pinst.caches[pc - 1]) {
@@ -576,12 +570,14 @@ impl Vm {
                         let v = if op == Op::SetField {
                             r!(i.c())
                         } else {
-                            k[i.c()]
+                            pinst.consts[i.c()]
                         };
                         // `t.name = v` into an existing field: through the
                         // instruction's cache, one compare and a store. (A field
                         // that holds nil is absent: `__newindex` may apply.)
-                        if let (Value::Table(tb), Value::Str(key)) = (r!(i.a()), k[i.b()]) {
+                        if let (Value::Table(tb), Value::Str(key)) =
+                            (r!(i.a()), pinst.consts[i.b()])
+                        {
                             let tbl = tb.get_mut();
                             let plain = tbl.meta.is_none();
                             if let Some(slot) = tbl.get_str_cached_mut(key, &pinst.caches[pc - 1]) {
@@ -591,7 +587,7 @@ impl Vm {
                                 }
                             }
                         }
-                        store!(i.a(), &k[i.b()], &v);
+                        store!(i.a(), &pinst.consts[i.b()], &v);
                     }
                     Op::SetTable | Op::SetTableK | Op::SetI | Op::SetIK => {
                         let int_key;
@@ -604,7 +600,7 @@ impl Vm {
                         };
                         let v: &Value = match op {
                             Op::SetTable | Op::SetI => rref!(i.c()),
-                            _ => &k[i.c()],
+                            _ => &pinst.consts[i.c()],
                         };
                         // `t[i] = v` into the array part: one bounds check and a
                         // store. (Storing nil may shrink it, and a nil slot of a
@@ -631,7 +627,7 @@ impl Vm {
                     }
                     Op::SelfOp => {
                         let obj = r!(i.b());
-                        let Value::Str(key) = k[i.c()] else {
+                        let Value::Str(key) = pinst.consts[i.c()] else {
                             unreachable!("SELF key")
                         };
                         set!(i.a() + 1, obj);
@@ -680,7 +676,7 @@ impl Vm {
                         arith!(
                             i,
                             ArithOp::Add,
-                            &k[i.c()],
+                            &pinst.consts[i.c()],
                             i64::wrapping_add,
                             |x: f64, y: f64| x + y
                         )
@@ -689,7 +685,7 @@ impl Vm {
                         arith!(
                             i,
                             ArithOp::Sub,
-                            &k[i.c()],
+                            &pinst.consts[i.c()],
                             i64::wrapping_sub,
                             |x: f64, y: f64| x - y
                         )
@@ -698,7 +694,7 @@ impl Vm {
                         arith!(
                             i,
                             ArithOp::Mul,
-                            &k[i.c()],
+                            &pinst.consts[i.c()],
                             i64::wrapping_mul,
                             |x: f64, y: f64| x * y
                         )
@@ -706,34 +702,43 @@ impl Vm {
                     Op::ModK => arith_gen!(
                         i,
                         ArithOp::Mod,
-                        &k[i.c()],
+                        &pinst.consts[i.c()],
                         |x: i64, y: i64| (y != 0).then(|| Value::Int(arith::mod_int(x, y))),
                         arith::mod_float_lua
                     ),
                     Op::PowK => arith_gen!(
                         i,
                         ArithOp::Pow,
-                        &k[i.c()],
+                        &pinst.consts[i.c()],
                         |x: i64, y: i64| Some(Value::Num(arith::pow_float(x as f64, y as f64))),
                         arith::pow_float
                     ),
                     Op::DivK => arith_gen!(
                         i,
                         ArithOp::Div,
-                        &k[i.c()],
+                        &pinst.consts[i.c()],
                         |x: i64, y: i64| Some(Value::Num(x as f64 / y as f64)),
                         |x: f64, y: f64| x / y
                     ),
                     Op::IDivK => arith_gen!(
                         i,
                         ArithOp::IDiv,
-                        &k[i.c()],
+                        &pinst.consts[i.c()],
                         |x: i64, y: i64| (y != 0).then(|| Value::Int(arith::idiv_int(x, y))),
                         |x: f64, y: f64| libm::floor(x / y)
                     ),
-                    Op::BAndK => bitwise!(i, ArithOp::BAnd, &k[i.c()], |x: i64, y: i64| x & y),
-                    Op::BOrK => bitwise!(i, ArithOp::BOr, &k[i.c()], |x: i64, y: i64| x | y),
-                    Op::BXorK => bitwise!(i, ArithOp::BXor, &k[i.c()], |x: i64, y: i64| x ^ y),
+                    Op::BAndK => {
+                        bitwise!(i, ArithOp::BAnd, &pinst.consts[i.c()], |x: i64, y: i64| x
+                            & y)
+                    }
+                    Op::BOrK => {
+                        bitwise!(i, ArithOp::BOr, &pinst.consts[i.c()], |x: i64, y: i64| x
+                            | y)
+                    }
+                    Op::BXorK => {
+                        bitwise!(i, ArithOp::BXor, &pinst.consts[i.c()], |x: i64, y: i64| x
+                            ^ y)
+                    }
                     Op::ShrI => bitwise!(i, ArithOp::Shr, &Value::Int(i.sc()), |x: i64, y: i64| {
                         arith::shift_left(x, y.wrapping_neg())
                     }),
@@ -861,9 +866,10 @@ impl Vm {
                         if v.is_truthy() {
                             if self.metamethod(v, Tm::Close).is_nil() {
                                 self.frames[fi].pc = pc;
-                                let name = proto
+                                let name = pinst
+                                    .proto
                                     .local_name(i.a(), pc - 1)
-                                    .or_else(|| proto.local_name(i.a(), pc))
+                                    .or_else(|| pinst.proto.local_name(i.a(), pc))
                                     .unwrap_or("?")
                                     .to_string();
                                 return Err(LuaError::rt(format!(
@@ -889,7 +895,7 @@ impl Vm {
                         cond_jump!(eq, i.c() != 0);
                     }
                     Op::EqK => {
-                        let eq = rref!(i.a()).raw_eq(&k[i.b()]);
+                        let eq = rref!(i.a()).raw_eq(&pinst.consts[i.b()]);
                         cond_jump!(eq, i.c() != 0);
                     }
                     Op::EqI => {
