@@ -996,7 +996,12 @@ impl Vm {
                             i.b() - 1
                         };
                         let nres = i.c() as i32 - 1;
-                        self.frames[fi].pc = pc;
+                        // One bounds check for both: the pc is saved, the depth read.
+                        let pdepth = {
+                            let f = &mut self.frames[fi];
+                            f.pc = pc;
+                            f.pdepth
+                        };
                         // The common call: a Lua function with a fixed parameter list
                         // whose registers fit in the stack as it is. Its frame is
                         // pushed right here (what `precall` does, minus the cases).
@@ -1010,7 +1015,6 @@ impl Vm {
                                 if nargs < np {
                                     self.stack[nbase + nargs..nbase + np].fill(Value::Nil);
                                 }
-                                let pdepth = self.frames[fi].pdepth;
                                 self.frames.push(super::frame::Frame::lua(
                                     func, nbase, nres, 0, ncl, pdepth,
                                 ));
@@ -1029,7 +1033,6 @@ impl Vm {
                         // The common native call: a library function or a host
                         // closure, without `precall`'s cases.
                         if let Some((nc, f)) = self.plain_native::<M>(r!(a)) {
-                            let pdepth = self.frames[fi].pdepth;
                             self.call_plain_native(nc, f, func, nargs, nres, pdepth)?;
                         } else {
                             self.check_callable(func)?;
