@@ -211,24 +211,32 @@ impl Vm {
                     unsafe { *regs.add(i) = v }
                 }};
             }
-            // An integer or float result: one 16-byte store (`Value::write_int`).
-            macro_rules! set_int {
-                ($i:expr, $x:expr) => {{
-                    let x: i64 = $x;
+            // An integer or float result: one 16-byte store (`Value::write_int`,
+            // `Value::write_num`).
+            macro_rules! set_whole {
+                ($write:ident, $i:expr, $x:expr) => {{
+                    let x = $x;
                     let i: usize = $i;
                     debug_assert!(i < max_stack);
                     // SAFETY: see the invariant above.
-                    unsafe { Value::write_int(regs.add(i), x) }
+                    unsafe { Value::$write(regs.add(i), x) }
                 }};
             }
+            macro_rules! set_int {
+                ($i:expr, $x:expr) => {
+                    set_whole!(write_int, $i, $x)
+                };
+            }
             macro_rules! set_num {
-                ($i:expr, $x:expr) => {{
-                    let x: f64 = $x;
-                    let i: usize = $i;
-                    debug_assert!(i < max_stack);
-                    // SAFETY: see the invariant above.
-                    unsafe { Value::write_num(regs.add(i), x) }
-                }};
+                ($i:expr, $x:expr) => {
+                    set_whole!(write_num, $i, $x)
+                };
+            }
+            // Constant `$i` of the running function.
+            macro_rules! k {
+                ($i:expr) => {
+                    pinst.consts[$i]
+                };
             }
             macro_rules! rref {
                 ($i:expr) => {{
@@ -439,7 +447,7 @@ impl Vm {
                 let op = unsafe { i.op_unchecked() };
                 match op {
                     Op::Move => set!(i.a(), r!(i.b())),
-                    Op::LoadK => set!(i.a(), pinst.consts[i.bx()]),
+                    Op::LoadK => set!(i.a(), k!(i.bx())),
                     Op::LoadI => set_int!(i.a(), i.sbx() as i64),
                     Op::LoadF => set_num!(i.a(), i.sbx() as f64),
                     Op::LoadNil => {
@@ -463,7 +471,7 @@ impl Vm {
                     }
                     Op::GetTabUp => {
                         let t = self.upval_get(cl, i.b());
-                        let Value::Str(key) = pinst.consts[i.c()] else {
+                        let Value::Str(key) = k!(i.c()) else {
                             unreachable!("GETTABUP key")
                         };
                         match self.field_fast(&t, key, &pinst.caches[pc - 1]) {
@@ -479,11 +487,11 @@ impl Vm {
                     }
                     Op::SetTabUp | Op::SetTabUpK => {
                         let t = self.upval_get(cl, i.a());
-                        let key = pinst.consts[i.b()];
+                        let key = k!(i.b());
                         let v = if op == Op::SetTabUp {
                             r!(i.c())
                         } else {
-                            pinst.consts[i.c()]
+                            k!(i.c())
                         };
                         match self.store_global(t, key, v, &pinst.caches[pc - 1]) {
                             Stored::Done => {}
@@ -497,7 +505,7 @@ impl Vm {
                         reload!();
                     }
                     Op::GetField => {
-                        let Value::Str(key) = pinst.consts[i.c()] else {
+                        let Value::Str(key) = k!(i.c()) else {
                             unreachable!("GETFIELD key")
                         };
                         match self.field_fast(rref!(i.b()), key, &pinst.caches[pc - 1]) {
@@ -570,14 +578,12 @@ impl Vm {
                         let v = if op == Op::SetField {
                             r!(i.c())
                         } else {
-                            pinst.consts[i.c()]
+                            k!(i.c())
                         };
                         // `t.name = v` into an existing field: through the
                         // instruction's cache, one compare and a store. (A field
                         // that holds nil is absent: `__newindex` may apply.)
-                        if let (Value::Table(tb), Value::Str(key)) =
-                            (r!(i.a()), pinst.consts[i.b()])
-                        {
+                        if let (Value::Table(tb), Value::Str(key)) = (r!(i.a()), k!(i.b())) {
                             let tbl = tb.get_mut();
                             let plain = tbl.meta.is_none();
                             if let Some(slot) = tbl.get_str_cached_mut(key, &pinst.caches[pc - 1]) {
@@ -587,7 +593,7 @@ impl Vm {
                                 }
                             }
                         }
-                        store!(i.a(), &pinst.consts[i.b()], &v);
+                        store!(i.a(), &k!(i.b()), &v);
                     }
                     Op::SetTable | Op::SetTableK | Op::SetI | Op::SetIK => {
                         let int_key;
@@ -600,7 +606,7 @@ impl Vm {
                         };
                         let v: &Value = match op {
                             Op::SetTable | Op::SetI => rref!(i.c()),
-                            _ => &pinst.consts[i.c()],
+                            _ => &k!(i.c()),
                         };
                         // `t[i] = v` into the array part: one bounds check and a
                         // store. (Storing nil may shrink it, and a nil slot of a
@@ -627,7 +633,7 @@ impl Vm {
                     }
                     Op::SelfOp => {
                         let obj = r!(i.b());
-                        let Value::Str(key) = pinst.consts[i.c()] else {
+                        let Value::Str(key) = k!(i.c()) else {
                             unreachable!("SELF key")
                         };
                         set!(i.a() + 1, obj);
@@ -676,7 +682,7 @@ impl Vm {
                         arith!(
                             i,
                             ArithOp::Add,
-                            &pinst.consts[i.c()],
+                            &k!(i.c()),
                             i64::wrapping_add,
                             |x: f64, y: f64| x + y
                         )
@@ -685,7 +691,7 @@ impl Vm {
                         arith!(
                             i,
                             ArithOp::Sub,
-                            &pinst.consts[i.c()],
+                            &k!(i.c()),
                             i64::wrapping_sub,
                             |x: f64, y: f64| x - y
                         )
@@ -694,7 +700,7 @@ impl Vm {
                         arith!(
                             i,
                             ArithOp::Mul,
-                            &pinst.consts[i.c()],
+                            &k!(i.c()),
                             i64::wrapping_mul,
                             |x: f64, y: f64| x * y
                         )
@@ -702,42 +708,39 @@ impl Vm {
                     Op::ModK => arith_gen!(
                         i,
                         ArithOp::Mod,
-                        &pinst.consts[i.c()],
+                        &k!(i.c()),
                         |x: i64, y: i64| (y != 0).then(|| Value::Int(arith::mod_int(x, y))),
                         arith::mod_float_lua
                     ),
                     Op::PowK => arith_gen!(
                         i,
                         ArithOp::Pow,
-                        &pinst.consts[i.c()],
+                        &k!(i.c()),
                         |x: i64, y: i64| Some(Value::Num(arith::pow_float(x as f64, y as f64))),
                         arith::pow_float
                     ),
                     Op::DivK => arith_gen!(
                         i,
                         ArithOp::Div,
-                        &pinst.consts[i.c()],
+                        &k!(i.c()),
                         |x: i64, y: i64| Some(Value::Num(x as f64 / y as f64)),
                         |x: f64, y: f64| x / y
                     ),
                     Op::IDivK => arith_gen!(
                         i,
                         ArithOp::IDiv,
-                        &pinst.consts[i.c()],
+                        &k!(i.c()),
                         |x: i64, y: i64| (y != 0).then(|| Value::Int(arith::idiv_int(x, y))),
                         |x: f64, y: f64| libm::floor(x / y)
                     ),
                     Op::BAndK => {
-                        bitwise!(i, ArithOp::BAnd, &pinst.consts[i.c()], |x: i64, y: i64| x
-                            & y)
+                        bitwise!(i, ArithOp::BAnd, &k!(i.c()), |x: i64, y: i64| x & y)
                     }
                     Op::BOrK => {
-                        bitwise!(i, ArithOp::BOr, &pinst.consts[i.c()], |x: i64, y: i64| x
-                            | y)
+                        bitwise!(i, ArithOp::BOr, &k!(i.c()), |x: i64, y: i64| x | y)
                     }
                     Op::BXorK => {
-                        bitwise!(i, ArithOp::BXor, &pinst.consts[i.c()], |x: i64, y: i64| x
-                            ^ y)
+                        bitwise!(i, ArithOp::BXor, &k!(i.c()), |x: i64, y: i64| x ^ y)
                     }
                     Op::ShrI => bitwise!(i, ArithOp::Shr, &Value::Int(i.sc()), |x: i64, y: i64| {
                         arith::shift_left(x, y.wrapping_neg())
@@ -895,7 +898,7 @@ impl Vm {
                         cond_jump!(eq, i.c() != 0);
                     }
                     Op::EqK => {
-                        let eq = rref!(i.a()).raw_eq(&pinst.consts[i.b()]);
+                        let eq = rref!(i.a()).raw_eq(&k!(i.b()));
                         cond_jump!(eq, i.c() != 0);
                     }
                     Op::EqI => {
