@@ -4,7 +4,7 @@
 
 use super::frame::Cont;
 use super::thread::{Thread, ThreadStatus};
-use super::{LuaError, Vm, MAX_NATIVE_DEPTH};
+use super::{LuaError, Vm, MAX_NATIVE_DEPTH, MAX_STACK};
 use crate::heap::Gc;
 use crate::value::{NativeClosure, NativeKind, Value};
 
@@ -17,6 +17,22 @@ pub struct YieldSite {
     /// handler lets its CLOSE or RETURN run again on resume.
     pub cont: Cont,
 }
+
+/// Where a resume's arguments come from.
+#[derive(Clone, Copy)]
+pub(crate) enum ResumeArgs<'a> {
+    /// A host's values.
+    Values(&'a [Value]),
+    /// `n` values at slot `at` of the resumer's stack (`coroutine.resume` and the
+    /// functions made by `coroutine.wrap` pass their own arguments without copying
+    /// them out first).
+    Resumer { at: usize, n: usize },
+}
+
+/// What a resume produced: the values a coroutine yielded or returned, as the
+/// slots `start..end` of its stack (read them before it runs again), or the error
+/// value it died with.
+pub(crate) type Resumed = Result<(usize, usize), Value>;
 
 impl Vm {
     /// Swaps the running thread's stacks with those stored in `t`.
@@ -57,6 +73,16 @@ impl Vm {
         co: Gc<Thread>,
         args: &[Value],
     ) -> Result<Result<Vec<Value>, Value>, LuaError> {
+        let r = self.resume_in(co, ResumeArgs::Values(args))?;
+        Ok(r.map(|(start, end)| co.get().stack[start..end].to_vec()))
+    }
+
+    /// [`resume`](Self::resume) leaving the results in the coroutine's stack.
+    pub(crate) fn resume_in(
+        &mut self,
+        co: Gc<Thread>,
+        args: ResumeArgs,
+    ) -> Result<Resumed, LuaError> {
         match co.status {
             ThreadStatus::Suspended => {}
             ThreadStatus::Dead => {
@@ -69,12 +95,27 @@ impl Vm {
         }
         let saved = self.enter_thread(co);
         let first = self.frames.is_empty();
+        let nargs = match args {
+            ResumeArgs::Values(v) => v.len(),
+            ResumeArgs::Resumer { n, .. } => n,
+        };
+        // Copies the arguments to slot `dst` of the coroutine's stack (which has room).
+        let put_args = |vm: &mut Vm, dst: usize| {
+            let to = &mut vm.stack[dst..dst + nargs];
+            match args {
+                ResumeArgs::Values(v) => to.copy_from_slice(v),
+                // The resumer's stack is parked in its thread while `co` runs.
+                ResumeArgs::Resumer { at, n } => {
+                    to.copy_from_slice(&saved.0.get().stack[at..at + n])
+                }
+            }
+        };
         let r = (|| -> Result<(), LuaError> {
             if first {
-                self.check_stack(args.len() + 1)?;
-                self.stack[1..1 + args.len()].copy_from_slice(args);
-                self.top = 1 + args.len();
-                if self.precall(0, args.len(), -1)? {
+                self.check_stack(nargs + 1)?;
+                put_args(self, 1);
+                self.top = 1 + nargs;
+                if self.precall(0, nargs, -1)? {
                     self.execute(0)?;
                 }
             } else {
@@ -85,9 +126,9 @@ impl Vm {
                     self.hook_return(top, 0)?;
                 }
                 let at = self.top;
-                self.check_stack(at + args.len())?;
-                self.stack[at..at + args.len()].copy_from_slice(args);
-                self.finish_results(site.func, at, args.len(), site.nresults);
+                self.check_stack(at + nargs)?;
+                put_args(self, at);
+                self.finish_results(site.func, at, nargs, site.nresults);
                 if let Cont::Close { .. } | Cont::Unwind = site.cont {
                     self.apply_cont(site.cont, Value::Nil)?;
                 }
@@ -106,6 +147,13 @@ impl Vm {
         &mut self,
         co: Gc<Thread>,
     ) -> Result<Result<Vec<Value>, Value>, LuaError> {
+        let r = self.resume_paused_in(co)?;
+        Ok(r.map(|(start, end)| co.get().stack[start..end].to_vec()))
+    }
+
+    /// [`resume_paused_thread`](Self::resume_paused_thread) leaving the results in
+    /// the coroutine's stack.
+    fn resume_paused_in(&mut self, co: Gc<Thread>) -> Result<Resumed, LuaError> {
         let saved = self.enter_thread(co);
         let r = self.continue_thread(0);
         self.leave_thread(co, saved, r)
@@ -138,7 +186,7 @@ impl Vm {
         co: Gc<Thread>,
         (prev, yield_depth, pause_depth): (Gc<Thread>, usize, usize),
         r: Result<(), LuaError>,
-    ) -> Result<Result<Vec<Value>, Value>, LuaError> {
+    ) -> Result<Resumed, LuaError> {
         self.native_depth -= 1;
         self.yield_depth = yield_depth;
         self.meter.pause_depth = pause_depth;
@@ -146,12 +194,12 @@ impl Vm {
             Ok(()) => {
                 co.get_mut().status = ThreadStatus::Dead;
                 // The body's results were delivered to its own slot, 0.
-                Ok(Ok(self.stack[..self.top].to_vec()))
+                Ok(Ok((0, self.top)))
             }
             Err(LuaError::Yield) => {
                 // The yield's native frame is on top: its arguments are the values.
                 let f = self.frames.pop().expect("yield frame");
-                let vals = self.stack[f.base..self.top].to_vec();
+                let vals = (f.base, self.top);
                 co.get_mut().yield_site = YieldSite {
                     func: f.func,
                     nresults: f.nresults,
@@ -243,13 +291,13 @@ impl Vm {
         nargs: usize,
     ) -> Result<usize, LuaError> {
         let wrap = matches!(nc.kind, NativeKind::CoWrapCall);
-        let (co, args) = if wrap {
-            (nc.upvals[0], &self.stack[base..base + nargs])
+        let co = if wrap {
+            nc.upvals[0]
         } else {
             if nargs == 0 {
                 return Err(LuaError::Arg(1, "thread expected, got no value".into()));
             }
-            (self.stack[base], &self.stack[base + 1..base + nargs])
+            self.stack[base]
         };
         let Value::Thread(co) = co else {
             let got = if !wrap && nargs == 0 {
@@ -259,8 +307,9 @@ impl Vm {
             };
             return Err(LuaError::Arg(1, format!("thread expected, got {got}")));
         };
-        let args = args.to_vec();
-        self.resume_native_with(nc, co, Some(&args))
+        let at = base + !wrap as usize;
+        let n = nargs - !wrap as usize;
+        self.resume_native_with(nc, co, Some(ResumeArgs::Resumer { at, n }))
     }
 
     /// Resumes `co` (with `args`, or continuing after a pause when `None`) for the
@@ -269,24 +318,31 @@ impl Vm {
         &mut self,
         nc: Gc<NativeClosure>,
         co: Gc<Thread>,
-        args: Option<&[Value]>,
+        args: Option<ResumeArgs>,
     ) -> Result<usize, LuaError> {
         let wrap = matches!(nc.kind, NativeKind::CoWrapCall);
-        let r = match args {
+        let mut r = match args {
             // Only the host runs a task.
             Some(_) if co.get().task => Err(self.new_str(b"cannot resume non-suspended coroutine")),
-            Some(args) => self.resume(co, args)?,
-            None => self.resume_paused_thread(co)?,
+            Some(args) => self.resume_in(co, args)?,
+            None => self.resume_paused_in(co)?,
         };
+        if let Ok((start, end)) = r {
+            if self.top + (end - start) + 1 > MAX_STACK {
+                r = Err(self.new_str(b"too many results to resume"));
+            }
+        }
         match r {
-            Ok(vals) => {
+            Ok((start, end)) => {
                 if !wrap {
                     self.push(Value::Bool(true));
                 }
-                for v in &vals {
-                    self.push(*v);
-                }
-                Ok(vals.len() + !wrap as usize)
+                let n = end - start;
+                self.check_stack(self.top + n)?;
+                let top = self.top;
+                self.stack[top..top + n].copy_from_slice(&co.get().stack[start..end]);
+                self.top = top + n;
+                Ok(n + !wrap as usize)
             }
             Err(mut e) => {
                 if wrap {

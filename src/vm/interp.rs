@@ -1355,12 +1355,20 @@ impl Vm {
 
     /// Fails with lua5.4's "attempt to call" error unless the value at stack slot
     /// `func` is a function or has `__call` (CALL and TAILCALL, before `precall`).
-    /// Out of line: it is on the calls' slow path only.
-    #[inline(never)]
+    /// Only the tag test is inline; the rest is out of line.
+    #[inline(always)]
     fn check_callable(&self, func: usize) -> Result<(), LuaError> {
-        let f = self.stack[func];
-        if matches!(f, Value::LuaFn(_) | Value::NatFn(_)) || !self.metamethod(f, Tm::Call).is_nil()
-        {
+        match self.stack[func] {
+            Value::LuaFn(_) | Value::NatFn(_) => Ok(()),
+            f => self.check_call_meta(f),
+        }
+    }
+
+    /// [`check_callable`](Self::check_callable) for a value that is not a function:
+    /// out of line, so the common case has no frame to set up.
+    #[inline(never)]
+    fn check_call_meta(&self, f: Value) -> Result<(), LuaError> {
+        if !self.metamethod(f, Tm::Call).is_nil() {
             return Ok(());
         }
         let info = self.operand_info(0);
