@@ -66,10 +66,7 @@ impl Function {
         match self.0.raw() {
             Raw::LuaFn(cl) => {
                 let uv = *cl.upvals.first()?;
-                let v = match uv.state {
-                    crate::value::UpValState::Closed(v) => v,
-                    crate::value::UpValState::Open { .. } => return None,
-                };
+                let v = uv.closed_value()?;
                 match v {
                     Raw::Table(_) => Some(Table(Ref::new(&self.0.lua.s, v))),
                     _ => None,

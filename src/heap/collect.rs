@@ -2,7 +2,7 @@
 //! sweeps. Collection runs only at the interpreter's safe points (see `gc.rs`).
 
 use super::ObjRef;
-use crate::value::{UpValState, Value};
+use crate::value::Value;
 use crate::vm::{LuaError, Vm};
 
 impl Vm {
@@ -227,10 +227,10 @@ impl Vm {
                 }
                 ObjRef::UpVal(g) => {
                     if g.mark() {
-                        match g.state {
-                            UpValState::Closed(v) => gray.extend(v.obj_ref()),
-                            UpValState::Open { thread, .. } => gray.push(ObjRef::Thread(thread)),
+                        if let Some(t) = g.open_thread() {
+                            gray.push(ObjRef::Thread(t));
                         }
+                        gray.extend(g.closed_value().and_then(|v| v.obj_ref()));
                     }
                 }
                 ObjRef::Proto(g) => {

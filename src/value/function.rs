@@ -49,18 +49,108 @@ impl HeapObject for LuaClosure {
     }
 }
 
-/// Where an upvalue's value lives.
-#[derive(Clone, Copy, Debug)]
-pub enum UpValState {
-    /// Still a register: slot `idx` of `thread`'s stack.
-    Open { thread: Gc<Thread>, idx: usize },
-    /// The variable went out of scope; the upvalue owns the value.
-    Closed(Value),
+/// A captured variable shared between closures (lua5.4's `UpVal`): while open, a
+/// slot of its thread's stack, read and written through a pointer; once closed, a
+/// value of its own.
+pub struct UpVal {
+    /// SAFETY invariant: null once closed; while open, the address of slot `idx` of
+    /// the stack of `thread`. That stack outlives the upvalue (the upvalue keeps the
+    /// thread reachable, and stacks never shrink), and its buffer moves only in
+    /// `Stack::grow`, which calls [`UpVal::rebase`] on the thread's open upvalues; a
+    /// coroutine switch moves stacks without moving their buffers.
+    slot: *mut Value,
+    /// The stack slot, while open.
+    idx: usize,
+    /// The thread owning the stack, while open (traced by the collector).
+    thread: Option<Gc<Thread>>,
+    /// The value, once closed.
+    closed: Value,
 }
 
-/// A captured variable shared between closures.
-pub struct UpVal {
-    pub state: UpValState,
+impl UpVal {
+    /// A closed upvalue holding `v`.
+    pub(crate) fn closed(v: Value) -> Self {
+        UpVal {
+            slot: std::ptr::null_mut(),
+            idx: 0,
+            thread: None,
+            closed: v,
+        }
+    }
+
+    /// An open upvalue for slot `idx` of `thread`'s stack, whose buffer starts at
+    /// `base`.
+    ///
+    /// # Safety
+    /// `base` is the current buffer of `thread`'s stack and `idx` is below its
+    /// length; the upvalue joins that thread's open list, so that the stack's growth
+    /// rebases it.
+    pub(crate) unsafe fn open(thread: Gc<Thread>, idx: usize, base: *mut Value) -> Self {
+        UpVal {
+            // SAFETY: in bounds by the caller's contract.
+            slot: unsafe { base.add(idx) },
+            idx,
+            thread: Some(thread),
+            closed: Value::Nil,
+        }
+    }
+
+    /// The variable's value.
+    #[inline(always)]
+    pub(crate) fn get(&self) -> Value {
+        if self.slot.is_null() {
+            self.closed
+        } else {
+            // SAFETY: an open upvalue's slot is a live stack slot (type invariant).
+            unsafe { *self.slot }
+        }
+    }
+
+    /// Assigns the variable.
+    #[inline(always)]
+    pub(crate) fn set(&mut self, v: Value) {
+        if self.slot.is_null() {
+            self.closed = v
+        } else {
+            // SAFETY: as in `get`.
+            unsafe { *self.slot = v }
+        }
+    }
+
+    /// The stack slot of an open upvalue.
+    #[inline]
+    pub(crate) fn open_slot(&self) -> Option<usize> {
+        (!self.slot.is_null()).then_some(self.idx)
+    }
+
+    /// The thread whose stack an open upvalue reads (for the collector).
+    pub(crate) fn open_thread(&self) -> Option<Gc<Thread>> {
+        self.thread
+    }
+
+    /// The value of a closed upvalue.
+    pub(crate) fn closed_value(&self) -> Option<Value> {
+        self.slot.is_null().then_some(self.closed)
+    }
+
+    /// Closes the upvalue: it keeps the variable's current value.
+    pub(crate) fn close(&mut self) {
+        self.closed = self.get();
+        self.slot = std::ptr::null_mut();
+        self.thread = None;
+    }
+
+    /// Points an open upvalue into its stack's new buffer `base`.
+    ///
+    /// # Safety
+    /// `base` is the new buffer of the stack this upvalue's slot belongs to, which
+    /// still has more than `idx` slots.
+    pub(crate) unsafe fn rebase(&mut self, base: *mut Value) {
+        if !self.slot.is_null() {
+            // SAFETY: in bounds by the caller's contract.
+            self.slot = unsafe { base.add(self.idx) };
+        }
+    }
 }
 
 impl HeapObject for UpVal {

@@ -9,7 +9,6 @@ mod userdata;
 
 pub use function::{
     ForwardFn, HostFn, LuaClosure, NativeClosure, NativeFn, NativeKind, ProtoInst, UpVal,
-    UpValState,
 };
 pub use string::{hash_bytes, LuaStr, StrTable, MAX_SHORT};
 pub use table::{Key, Table};

@@ -6,7 +6,7 @@
 use super::frame::{Cont, Frame, FrameKind};
 use super::{LuaError, Tm, Vm, MAX_NATIVE_DEPTH, MAX_STACK};
 use crate::heap::Gc;
-use crate::value::{NativeKind, UpVal, UpValState, Value};
+use crate::value::{NativeKind, UpVal, Value};
 
 /// What made a call from native code, for the name of its frame.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -311,7 +311,7 @@ impl Vm {
         let grow = (new_len - self.stack.len()) * std::mem::size_of::<Value>();
         self.check_alloc(grow)?;
         self.heap.account(grow as isize);
-        self.stack.resize(new_len, Value::Nil);
+        self.stack.grow(new_len, &self.open_upvals);
         Ok(())
     }
 
@@ -367,9 +367,7 @@ impl Vm {
                 self.move_values(src, dst, m);
             }
             if wanted > m {
-                if self.stack.len() < dst + wanted {
-                    self.stack.resize(dst + wanted, Value::Nil);
-                }
+                self.stack.grow(dst + wanted, &self.open_upvals);
                 for v in &mut self.stack[dst + m..dst + wanted] {
                     *v = Value::Nil;
                 }
@@ -825,21 +823,21 @@ impl Vm {
 
     /// Finds or creates the open upvalue for stack slot `idx`.
     pub(crate) fn find_upval(&mut self, idx: usize) -> Gc<UpVal> {
-        let pos = self.open_upvals.partition_point(|u| match u.state {
-            UpValState::Open { idx: i, .. } => i < idx,
-            UpValState::Closed(_) => true,
-        });
+        let slot = |u: &Gc<UpVal>| u.open_slot().expect("closed upvalue in the open list");
+        let pos = self.open_upvals.partition_point(|u| slot(u) < idx);
         if let Some(u) = self.open_upvals.get(pos) {
-            if matches!(u.state, UpValState::Open { idx: i, .. } if i == idx) {
+            if slot(u) == idx {
                 return *u;
             }
         }
-        let u = self.heap.alloc(UpVal {
-            state: UpValState::Open {
-                thread: self.current,
-                idx,
-            },
-        });
+        assert!(
+            idx < self.stack.len(),
+            "upvalue for a slot outside the stack"
+        );
+        // SAFETY: `idx` is a slot of the running thread's stack (checked above), whose
+        // buffer this is, and the upvalue joins that thread's open list.
+        let u = unsafe { UpVal::open(self.current, idx, self.stack.as_mut_ptr()) };
+        let u = self.heap.alloc(u);
         self.open_upvals.insert(pos, u);
         u
     }
@@ -847,14 +845,11 @@ impl Vm {
     /// Closes every open upvalue at or above stack slot `level`.
     pub(crate) fn close_upvals(&mut self, level: usize) {
         while let Some(u) = self.open_upvals.last() {
-            let UpValState::Open { idx, .. } = u.state else {
-                unreachable!("closed upvalue in the open list")
-            };
+            let idx = u.open_slot().expect("closed upvalue in the open list");
             if idx < level {
                 break;
             }
-            let v = self.stack[idx];
-            u.get_mut().state = UpValState::Closed(v);
+            u.get_mut().close();
             self.open_upvals.pop();
         }
     }

@@ -54,7 +54,8 @@ impl Vm {
     /// Creates a suspended coroutine that will run `f`.
     pub fn new_thread(&mut self, f: Value) -> Gc<Thread> {
         let mut t = Thread::new();
-        t.stack.push(f);
+        t.stack.grow(1, &[]);
+        t.stack[0] = f;
         t.top = 1;
         self.heap.alloc(t)
     }

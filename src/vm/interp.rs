@@ -10,7 +10,7 @@ use super::frame::{Cont, FrameKind};
 use super::{LuaError, Tm, Vm};
 use crate::bytecode::Op;
 use crate::heap::Gc;
-use crate::value::{LuaClosure, LuaStr, UpValState, Value};
+use crate::value::{LuaClosure, LuaStr, Value};
 use std::cell::Cell;
 
 /// How many `__index` tables a field read follows inline before the slow path.
@@ -40,32 +40,13 @@ impl Vm {
     /// Upvalue `i` of `cl` (open ones read the owning thread's stack).
     #[inline(always)]
     pub(crate) fn upval_get(&self, cl: &LuaClosure, i: usize) -> Value {
-        match cl.upvals[i].get().state {
-            UpValState::Closed(v) => v,
-            UpValState::Open { thread, idx } => {
-                if thread == self.current {
-                    self.stack[idx]
-                } else {
-                    thread.get().stack[idx]
-                }
-            }
-        }
+        cl.upvals[i].get().get()
     }
 
     /// Sets upvalue `i` of `cl`.
     #[inline(always)]
     pub(crate) fn upval_set(&mut self, cl: &LuaClosure, i: usize, v: Value) {
-        let u = cl.upvals[i];
-        match u.get().state {
-            UpValState::Closed(_) => u.get_mut().state = UpValState::Closed(v),
-            UpValState::Open { thread, idx } => {
-                if thread == self.current {
-                    self.stack[idx] = v
-                } else {
-                    thread.get_mut().stack[idx] = v
-                }
-            }
-        }
+        cl.upvals[i].get_mut().set(v)
     }
 
     /// Field read `t.key` for the common cases, without calling anything: a table that

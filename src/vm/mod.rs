@@ -11,6 +11,7 @@ pub mod host;
 mod interp;
 pub(crate) mod meta;
 pub mod metering;
+pub mod stack;
 pub mod task;
 pub mod thread;
 
@@ -229,7 +230,7 @@ pub struct Vm {
     pub heap: Heap,
     pub strings: StrTable,
     /// The running thread's value stack.
-    pub stack: Vec<Value>,
+    pub stack: stack::Stack,
     /// The running thread's call frames.
     pub frames: Vec<Frame>,
     /// Open upvalues of the running thread, sorted by stack index.
@@ -385,7 +386,7 @@ impl Vm {
             heap,
             strings,
             // Both grow on demand: a State that runs little stays small.
-            stack: Vec::new(),
+            stack: stack::Stack::new(),
             frames: Vec::new(),
             open_upvals: Vec::new(),
             tbc: Vec::new(),
@@ -523,9 +524,17 @@ impl Vm {
         if self.top < self.stack.len() {
             self.stack[self.top] = v;
         } else {
-            self.stack.push(v);
+            self.push_grow(v);
         }
         self.top += 1;
+    }
+
+    /// [`push`](Self::push) past the stack's end.
+    #[cold]
+    #[inline(never)]
+    fn push_grow(&mut self, v: Value) {
+        self.stack.grow(self.top + 1, &self.open_upvals);
+        self.stack[self.top] = v;
     }
 
     /// Instantiates a compiled prototype (and its children) in this State.
@@ -611,9 +620,7 @@ impl Vm {
         let mut upvals = Vec::with_capacity(n);
         for i in 0..n {
             let v = if i == 0 { env } else { Value::Nil };
-            upvals.push(self.heap.alloc(UpVal {
-                state: crate::value::UpValState::Closed(v),
-            }));
+            upvals.push(self.heap.alloc(UpVal::closed(v)));
         }
         let cl = self.heap.alloc(LuaClosure {
             p: inst,

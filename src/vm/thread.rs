@@ -17,7 +17,7 @@ pub enum ThreadStatus {
 
 /// A Lua thread. While it runs, its stacks are moved into the [`Vm`](crate::vm::Vm).
 pub struct Thread {
-    pub stack: Vec<Value>,
+    pub stack: crate::vm::stack::Stack,
     pub frames: Vec<Frame>,
     pub open_upvals: Vec<Gc<UpVal>>,
     pub tbc: Vec<usize>,
@@ -37,7 +37,7 @@ impl Thread {
     /// A fresh thread with an empty stack.
     pub fn new() -> Self {
         Thread {
-            stack: Vec::new(),
+            stack: crate::vm::stack::Stack::new(),
             frames: Vec::new(),
             open_upvals: Vec::new(),
             tbc: Vec::new(),
