@@ -7,6 +7,7 @@
 
 use super::arith::{self, ArithOp, TWO63};
 use super::frame::{Cont, FrameKind};
+use super::meta::Prep;
 use super::{LuaError, Tm, Vm};
 use crate::bytecode::Op;
 use crate::heap::Gc;
@@ -115,13 +116,31 @@ impl Vm {
         // its prototype, so they live as long as the frame does. Each is reassigned
         // when the frame changes, before it is used again.
         let mut fi: usize;
-        let mut base: usize;
         let mut pc: usize;
         let mut cl: &LuaClosure;
         let mut pinst: &crate::value::ProtoInst;
         let mut code: &[crate::bytecode::Instr];
-        let mut max_stack: usize;
         let mut regs: *mut Value;
+        // The register base and window size are read where needed (from the frame
+        // record and the instance), not kept as variables: kept, they let the optimizer
+        // carry `base + k` values across the loop and spill half a dozen of them at
+        // every call and return.
+        macro_rules! base {
+            () => {
+                self.frames[fi].base
+            };
+        }
+        macro_rules! max_stack {
+            () => {
+                pinst.max_stack as usize
+            };
+        }
+        // One past the running frame's last register.
+        macro_rules! top_limit {
+            () => {
+                base!() + max_stack!()
+            };
+        }
         // The running frame's registers, as a raw pointer: this is the interpreter's
         // one unsafe shortcut, and it is what keeps register access as cheap as in C.
         //
@@ -135,28 +154,31 @@ impl Vm {
         // pointer before the next register access.
         macro_rules! reload {
             () => {{
-                debug_assert!(base + max_stack <= self.stack.len());
+                let b = base!();
+                reload!(b)
+            }};
+            ($base:expr) => {{
+                let b: usize = $base;
+                debug_assert!(b + max_stack!() <= self.stack.len());
                 // SAFETY: `base + max_stack <= self.stack.len()` by the invariant
                 // above: it held when this frame was entered, and the stack never
                 // shrinks (nothing truncates it; a coroutine switch swaps stack and
                 // frames together, so each frame stays with the stack it was entered
                 // on). The pointer is therefore in bounds (or one past the end for an
                 // empty register window).
-                regs = unsafe { self.stack.as_mut_ptr().add(base) }
+                regs = unsafe { self.stack.as_mut_ptr().add(b) };
+                code = &pinst.proto.code[..];
             }};
         }
-        // Enters closure `$clg` at `base`: derives the closure's state and the
-        // register pointer.
+        // Enters closure `$clg` with its registers at `$base`: derives the closure's
+        // state and the register pointer.
         macro_rules! enter_closure {
-            ($clg:expr) => {{
+            ($clg:expr, $base:expr) => {{
                 let clg: Gc<LuaClosure> = $clg;
                 cl = clg.get_static();
                 pinst = cl.p.get_static();
-                code = &pinst.proto.code[..];
-                debug_assert_eq!(pinst.segs.len(), code.len());
-                // From the instance's copy: one load fewer on every call and return.
-                max_stack = pinst.max_stack as usize;
-                reload!();
+                debug_assert_eq!(pinst.segs.len(), pinst.proto.code.len());
+                reload!($base);
             }};
         }
         // Resumes the Lua frame `$fi` at its saved pc.
@@ -167,9 +189,9 @@ impl Vm {
                 let FrameKind::Lua(clg) = f.kind else {
                     unreachable!("run() entered on a non-Lua frame")
                 };
-                base = f.base;
+                let b = f.base;
                 pc = f.pc;
-                enter_closure!(clg);
+                enter_closure!(clg, b);
             }};
         }
         'frame: loop {
@@ -178,7 +200,7 @@ impl Vm {
             macro_rules! r {
                 ($i:expr) => {{
                     let i: usize = $i;
-                    debug_assert!(i < max_stack);
+                    debug_assert!(i < max_stack!());
                     // SAFETY: see the invariant above.
                     unsafe { *regs.add(i) }
                 }};
@@ -187,7 +209,7 @@ impl Vm {
                 ($i:expr, $v:expr) => {{
                     let v: Value = $v;
                     let i: usize = $i;
-                    debug_assert!(i < max_stack);
+                    debug_assert!(i < max_stack!());
                     // SAFETY: see the invariant above.
                     unsafe { *regs.add(i) = v }
                 }};
@@ -198,7 +220,7 @@ impl Vm {
                 ($write:ident, $i:expr, $x:expr) => {{
                     let x = $x;
                     let i: usize = $i;
-                    debug_assert!(i < max_stack);
+                    debug_assert!(i < max_stack!());
                     // SAFETY: see the invariant above.
                     unsafe { Value::$write(regs.add(i), x) }
                 }};
@@ -222,7 +244,7 @@ impl Vm {
             macro_rules! rref {
                 ($i:expr) => {{
                     let i: usize = $i;
-                    debug_assert!(i < max_stack);
+                    debug_assert!(i < max_stack!());
                     // SAFETY: see the invariant above.
                     unsafe { &*regs.add(i) }
                 }};
@@ -232,12 +254,11 @@ impl Vm {
             // result is the macro's value.
             macro_rules! meta_val {
                 ($dst:expr, $prep:expr) => {{
-                    self.frames[fi].pc = pc;
-                    self.top = base + max_stack;
-                    let m = $prep?;
-                    match self.run_meta(m, Cont::Reg((base + $dst) as u32))? {
+                    let cont = Cont::Reg((base!() + $dst) as u32);
+                    match self.meta_slow(fi, pc, top_limit!(), cont, $prep)? {
                         Some(v) => {
                             reload!();
+                            pc = self.frames[fi].pc;
                             v
                         }
                         None => continue 'frame,
@@ -246,18 +267,14 @@ impl Vm {
             }
             macro_rules! meta_cond {
                 ($prep:expr, $k:expr) => {{
-                    self.frames[fi].pc = pc;
-                    self.top = base + max_stack;
-                    let m = $prep?;
-                    match self.run_meta(
-                        m,
-                        Cont::Cond {
-                            k: $k,
-                            negate: false,
-                        },
-                    )? {
+                    let cont = Cont::Cond {
+                        k: $k,
+                        negate: false,
+                    };
+                    match self.meta_slow(fi, pc, top_limit!(), cont, $prep)? {
                         Some(v) => {
                             reload!();
+                            pc = self.frames[fi].pc;
                             v.is_truthy()
                         }
                         None => continue 'frame,
@@ -280,7 +297,7 @@ impl Vm {
                             Some(r) => set!($i.a(), r),
                             None => {
                                 let (a, b) = (*pa, *pb);
-                                let v = meta_val!($i.a(), self.arith_prep($op, a, b));
+                                let v = meta_val!($i.a(), Prep::Arith($op, a, b));
                                 set!($i.a(), v)
                             }
                         },
@@ -289,7 +306,7 @@ impl Vm {
                         (Value::Num(x), Value::Int(y)) => set_num!($i.a(), $flt(*x, *y as f64)),
                         _ => {
                             let (a, b) = (*pa, *pb);
-                            let v = meta_val!($i.a(), self.arith_prep($op, a, b));
+                            let v = meta_val!($i.a(), Prep::Arith($op, a, b));
                             set!($i.a(), v)
                         }
                     }
@@ -307,7 +324,7 @@ impl Vm {
                         (Value::Num(x), Value::Int(y)) => set_num!($i.a(), $flt(*x, *y as f64)),
                         _ => {
                             let (a, b) = (*pa, *pb);
-                            let v = meta_val!($i.a(), self.arith_prep($op, a, b));
+                            let v = meta_val!($i.a(), Prep::Arith($op, a, b));
                             set!($i.a(), v)
                         }
                     }
@@ -322,7 +339,7 @@ impl Vm {
                         (Value::Int(x), Value::Int(y)) => set_int!($i.a(), $f(*x, *y)),
                         _ => {
                             let (a, b) = (*pa, *pb);
-                            let v = meta_val!($i.a(), self.arith_prep($op, a, b));
+                            let v = meta_val!($i.a(), Prep::Arith($op, a, b));
                             set!($i.a(), v)
                         }
                     }
@@ -340,8 +357,9 @@ impl Vm {
                         let s = unsafe { *pinst.segs.get_unchecked(pc) };
                         if !self.meter.try_charge(s) {
                             self.frames[fi].pc = pc;
-                            self.top = base + max_stack;
+                            self.top = top_limit!();
                             self.out_of_budget(s)?;
+                            pc = self.frames[fi].pc;
                         }
                         if M == METER_PROFILE {
                             self.profile_segment(&pinst.proto, pc);
@@ -359,8 +377,9 @@ impl Vm {
                 () => {{
                     if self.heap.should_collect() {
                         self.frames[fi].pc = pc;
-                        self.gc_poll(base + max_stack)?;
+                        self.gc_poll(top_limit!())?;
                         reload!();
+                        pc = self.frames[fi].pc;
                     }
                 }};
                 (live $limit:expr) => {{
@@ -370,6 +389,7 @@ impl Vm {
                         self.top = live;
                         self.gc_poll(live)?;
                         reload!();
+                        pc = self.frames[fi].pc;
                     }
                 }};
             }
@@ -385,7 +405,7 @@ impl Vm {
                         Stored::Grew => gc_point!(),
                         Stored::Declined => {
                             let (t, key, v) = (r!(a), *key, *v);
-                            if self.store(t, key, v, fi, pc, base + max_stack)? {
+                            if self.store(t, key, v, fi, pc, top_limit!())? {
                                 continue 'frame;
                             }
                             reload!();
@@ -415,7 +435,7 @@ impl Vm {
                 if M == METER_HOOK && !self.in_hook {
                     // A multiple-results `top` may be pending for this instruction.
                     let saved = self.top;
-                    self.top = saved.max(base + max_stack);
+                    self.top = saved.max(top_limit!());
                     self.hook_instr(fi, pc)?;
                     self.top = saved;
                     if self.frames.len() != fi + 1 {
@@ -461,7 +481,7 @@ impl Vm {
                                 set!(i.a(), v);
                             }
                             None => {
-                                let v = meta_val!(i.a(), self.index_prep(t, Value::Str(key)));
+                                let v = meta_val!(i.a(), Prep::Index(t, Value::Str(key)));
                                 set!(i.a(), v);
                             }
                         }
@@ -478,7 +498,7 @@ impl Vm {
                             Stored::Done => {}
                             Stored::Grew => gc_point!(),
                             Stored::Declined => {
-                                if self.store(t, key, v, fi, pc, base + max_stack)? {
+                                if self.store(t, key, v, fi, pc, top_limit!())? {
                                     continue 'frame;
                                 }
                             }
@@ -496,7 +516,7 @@ impl Vm {
                             }
                             None => {
                                 let t = r!(i.b());
-                                let v = meta_val!(i.a(), self.index_prep(t, Value::Str(key)));
+                                let v = meta_val!(i.a(), Prep::Index(t, Value::Str(key)));
                                 set!(i.a(), v);
                             }
                         }
@@ -517,8 +537,7 @@ impl Vm {
                             }
                             None => {
                                 let t = r!(i.b());
-                                let v =
-                                    meta_val!(i.a(), self.index_prep(t, Value::Int(i.c() as i64)));
+                                let v = meta_val!(i.a(), Prep::Index(t, Value::Int(i.c() as i64)));
                                 set!(i.a(), v);
                             }
                         }
@@ -550,7 +569,7 @@ impl Vm {
                             }
                             None => {
                                 let (t, key) = (r!(i.b()), r!(i.c()));
-                                let v = meta_val!(i.a(), self.index_prep(t, key));
+                                let v = meta_val!(i.a(), Prep::Index(t, key));
                                 set!(i.a(), v);
                             }
                         }
@@ -610,7 +629,7 @@ impl Vm {
                         let t = self.new_table(narr, i.b());
                         reload!();
                         set!(i.a(), Value::Table(t));
-                        gc_point!(live base + i.a() + 1);
+                        gc_point!(live base!() + i.a() + 1);
                     }
                     Op::SelfOp => {
                         let obj = r!(i.b());
@@ -624,7 +643,7 @@ impl Vm {
                                 set!(i.a(), v);
                             }
                             None => {
-                                let v = meta_val!(i.a(), self.index_prep(obj, Value::Str(key)));
+                                let v = meta_val!(i.a(), Prep::Index(obj, Value::Str(key)));
                                 set!(i.a(), v);
                             }
                         }
@@ -636,10 +655,8 @@ impl Vm {
                             Value::Num(x) => set_num!(i.a(), x + imm as f64),
                             _ => {
                                 let a = r!(i.b());
-                                let v = meta_val!(
-                                    i.a(),
-                                    self.arith_prep(ArithOp::Add, a, Value::Int(imm))
-                                );
+                                let v =
+                                    meta_val!(i.a(), Prep::Arith(ArithOp::Add, a, Value::Int(imm)));
                                 set!(i.a(), v)
                             }
                         }
@@ -651,10 +668,8 @@ impl Vm {
                             Value::Num(x) => set_num!(i.a(), x - imm as f64),
                             _ => {
                                 let a = r!(i.b());
-                                let v = meta_val!(
-                                    i.a(),
-                                    self.arith_prep(ArithOp::Sub, a, Value::Int(imm))
-                                );
+                                let v =
+                                    meta_val!(i.a(), Prep::Arith(ArithOp::Sub, a, Value::Int(imm)));
                                 set!(i.a(), v)
                             }
                         }
@@ -761,7 +776,7 @@ impl Vm {
                             (Value::Int(x), Value::Int(y)) => Value::Num(x as f64 / y as f64),
                             _ => match arith::arith_numbers(ArithOp::Div, a, b) {
                                 Some(Ok(v)) => v,
-                                _ => meta_val!(i.a(), self.arith_prep(ArithOp::Div, a, b)),
+                                _ => meta_val!(i.a(), Prep::Arith(ArithOp::Div, a, b)),
                             },
                         };
                         set!(i.a(), v);
@@ -799,7 +814,7 @@ impl Vm {
                         Value::Num(x) => set_num!(i.a(), -x),
                         _ => {
                             let a = r!(i.b());
-                            let v = meta_val!(i.a(), self.arith_prep(ArithOp::Unm, a, a));
+                            let v = meta_val!(i.a(), Prep::Arith(ArithOp::Unm, a, a));
                             set!(i.a(), v)
                         }
                     },
@@ -807,7 +822,7 @@ impl Vm {
                         let a = r!(i.b());
                         let v = match a {
                             Value::Int(x) => Value::Int(!x),
-                            _ => meta_val!(i.a(), self.arith_prep(ArithOp::BNot, a, a)),
+                            _ => meta_val!(i.a(), Prep::Arith(ArithOp::BNot, a, a)),
                         };
                         set!(i.a(), v);
                     }
@@ -819,25 +834,25 @@ impl Vm {
                             Value::Table(t) if t.get().meta.is_none() => {
                                 Value::Int(t.get().len() as i64)
                             }
-                            _ => meta_val!(i.a(), self.len_prep(a)),
+                            _ => meta_val!(i.a(), Prep::Len(a)),
                         };
                         set!(i.a(), v);
                     }
                     Op::Concat => {
                         self.frames[fi].pc = pc;
-                        self.top = base + max_stack;
-                        if self.concat_from(base + i.a(), i.b())? {
+                        self.top = top_limit!();
+                        if self.concat_from(base!() + i.a(), i.b())? {
                             continue 'frame;
                         }
-                        gc_point!(live base + i.a() + 1);
+                        gc_point!(live base!() + i.a() + 1);
                         reload!();
                     }
                     Op::Close => {
-                        let level = base + i.a();
+                        let level = base!() + i.a();
                         self.close_upvals(level);
                         if self.tbc.last().is_some_and(|&s| s >= level) {
                             self.frames[fi].pc = pc;
-                            let keep = base + max_stack;
+                            let keep = top_limit!();
                             if self.close_pending(level, fi, keep)? {
                                 continue 'frame;
                             }
@@ -845,7 +860,7 @@ impl Vm {
                         reload!();
                     }
                     Op::Tbc => {
-                        let slot = base + i.a();
+                        let slot = base!() + i.a();
                         let v = self.stack[slot];
                         if v.is_truthy() {
                             if self.metamethod(v, Tm::Close).is_nil() {
@@ -872,7 +887,7 @@ impl Vm {
                         let eq = match (a, b) {
                             (Value::Table(_), Value::Table(_))
                             | (Value::UData(_), Value::UData(_)) => {
-                                meta_cond!(self.equals_prep(a, b), i.c() != 0)
+                                meta_cond!(Prep::Eq(a, b), i.c() != 0)
                             }
                             _ => a.raw_eq(&b),
                         };
@@ -892,7 +907,7 @@ impl Vm {
                     }
                     Op::Lt => {
                         let (ia, ib) = (i.a(), i.b());
-                        debug_assert!(ia < max_stack && ib < max_stack);
+                        debug_assert!(ia < max_stack!() && ib < max_stack!());
                         // SAFETY: register invariant above.
                         let (pa, pb) = unsafe { (&*regs.add(ia), &*regs.add(ib)) };
                         let res = match (pa, pb) {
@@ -903,14 +918,14 @@ impl Vm {
                             }
                             _ => {
                                 let (a, b) = (*pa, *pb);
-                                meta_cond!(self.less_prep(a, b, false), i.c() != 0)
+                                meta_cond!(Prep::Less(a, b, false), i.c() != 0)
                             }
                         };
                         cond_jump!(res, i.c() != 0);
                     }
                     Op::Le => {
                         let (ia, ib) = (i.a(), i.b());
-                        debug_assert!(ia < max_stack && ib < max_stack);
+                        debug_assert!(ia < max_stack!() && ib < max_stack!());
                         // SAFETY: register invariant above.
                         let (pa, pb) = unsafe { (&*regs.add(ia), &*regs.add(ib)) };
                         let res = match (pa, pb) {
@@ -921,7 +936,7 @@ impl Vm {
                             }
                             _ => {
                                 let (a, b) = (*pa, *pb);
-                                meta_cond!(self.less_prep(a, b, true), i.c() != 0)
+                                meta_cond!(Prep::Less(a, b, true), i.c() != 0)
                             }
                         };
                         cond_jump!(res, i.c() != 0);
@@ -947,10 +962,10 @@ impl Vm {
                             a => {
                                 let b = Value::Int(imm);
                                 match op {
-                                    Op::LtI => meta_cond!(self.less_prep(a, b, false), i.c() != 0),
-                                    Op::LeI => meta_cond!(self.less_prep(a, b, true), i.c() != 0),
-                                    Op::GtI => meta_cond!(self.less_prep(b, a, false), i.c() != 0),
-                                    _ => meta_cond!(self.less_prep(b, a, true), i.c() != 0),
+                                    Op::LtI => meta_cond!(Prep::Less(a, b, false), i.c() != 0),
+                                    Op::LeI => meta_cond!(Prep::Less(a, b, true), i.c() != 0),
+                                    Op::GtI => meta_cond!(Prep::Less(b, a, false), i.c() != 0),
+                                    _ => meta_cond!(Prep::Less(b, a, true), i.c() != 0),
                                 }
                             }
                         };
@@ -973,19 +988,19 @@ impl Vm {
                     }
                     Op::Call => {
                         let a = i.a();
-                        let func = base + a;
+                        // One bounds check for all three: the pc is saved, the base
+                        // and depth read.
+                        let (func, pdepth) = {
+                            let f = &mut self.frames[fi];
+                            f.pc = pc;
+                            (f.base + a, f.pdepth)
+                        };
                         let nargs = if i.b() == 0 {
                             self.top - func - 1
                         } else {
                             i.b() - 1
                         };
                         let nres = i.c() as i32 - 1;
-                        // One bounds check for both: the pc is saved, the depth read.
-                        let pdepth = {
-                            let f = &mut self.frames[fi];
-                            f.pc = pc;
-                            f.pdepth
-                        };
                         // The common call: a Lua function with a fixed parameter list
                         // whose registers fit in the stack as it is. Its frame is
                         // pushed right here (what `precall` does, minus the cases).
@@ -1008,9 +1023,8 @@ impl Vm {
                                     self.charge_segment(pi, 0)?;
                                 }
                                 fi += 1;
-                                base = nbase;
                                 pc = 0;
-                                enter_closure!(ncl);
+                                enter_closure!(ncl, nbase);
                                 continue;
                             }
                         }
@@ -1037,7 +1051,7 @@ impl Vm {
                     }
                     Op::TailCall => {
                         let a = i.a();
-                        let func = base + a;
+                        let func = base!() + a;
                         let nargs = if i.b() == 0 {
                             self.top - func - 1
                         } else {
@@ -1056,7 +1070,7 @@ impl Vm {
                             continue;
                         }
                         if !self.open_upvals.is_empty() {
-                            self.close_upvals(base);
+                            self.close_upvals(base!());
                         }
                         // Move the callee and its arguments down over this frame.
                         let frame = self.frames[fi];
@@ -1099,47 +1113,47 @@ impl Vm {
                             Op::Return1 => 1,
                             _ => {
                                 if i.b() == 0 {
-                                    self.top - (base + a)
+                                    self.top - (base!() + a)
                                 } else {
                                     i.b() - 1
                                 }
                             }
                         };
-                        if self.tbc.last().is_some_and(|&s| s >= base) {
+                        if self.tbc.last().is_some_and(|&s| s >= base!()) {
                             self.frames[fi].pc = pc;
                             // A multiple-results RETURN counts its results from `top`
                             // when it runs again after a handler.
                             let keep = if op == Op::Return && i.b() == 0 {
                                 self.top
                             } else {
-                                (base + a + n).max(base + max_stack)
+                                (base!() + a + n).max(top_limit!())
                             };
-                            self.close_upvals(base);
-                            if self.close_pending(base, fi, keep)? {
+                            self.close_upvals(base!());
+                            if self.close_pending(base!(), fi, keep)? {
                                 continue 'frame;
                             }
-                            self.top = keep.max(base + max_stack);
+                            self.top = keep.max(top_limit!());
                             if M != METER_HOOK && self.hook_active && !self.in_hook {
                                 // A `__close` handler set a hook: it sees this
                                 // function's return, as in lua5.4.
-                                self.hook_return(base + a, n)?;
+                                self.hook_return(base!() + a, n)?;
                             }
                             reload!();
                         }
                         if M == METER_HOOK && !self.in_hook {
                             self.frames[fi].pc = pc;
                             let saved = self.top;
-                            self.top = (base + a + n).max(base + max_stack);
-                            self.hook_return(base + a, n)?;
+                            self.top = (base!() + a + n).max(top_limit!());
+                            self.hook_return(base!() + a, n)?;
                             self.top = saved;
                             reload!();
                         }
                         if !self.open_upvals.is_empty() {
-                            self.close_upvals(base);
+                            self.close_upvals(base!());
                         }
-                        let (func, nresults, cont) = {
+                        let (func, nresults, cont, fbase) = {
                             let f = &self.frames[fi];
-                            (f.func, f.nresults, f.cont)
+                            (f.func, f.nresults, f.cont, f.base)
                         };
                         self.frames.truncate(fi);
                         if cont != Cont::None {
@@ -1157,7 +1171,7 @@ impl Vm {
                         } else if n == 0 && nresults == 0 {
                             self.top = func;
                         } else {
-                            self.finish_results(func, base + a, n, nresults);
+                            self.finish_results(func, fbase + a, n, nresults);
                         }
                         // Back into a Lua caller of this activation: resume it here.
                         if fi > entry_depth {
@@ -1174,7 +1188,7 @@ impl Vm {
                     Op::ForPrep => {
                         let a = i.a();
                         self.frames[fi].pc = pc;
-                        if self.for_prep(base + a)? {
+                        if self.for_prep(base!() + a)? {
                             pc += i.bx();
                         }
                         reload!();
@@ -1182,7 +1196,7 @@ impl Vm {
                     }
                     Op::ForLoop => {
                         let a = i.a();
-                        debug_assert!(a + 3 < max_stack);
+                        debug_assert!(a + 3 < max_stack!());
                         // SAFETY: register invariant above; a..=a+3 are the loop's
                         // registers, all below max_stack.
                         let (pidx, pcount, pstep) = unsafe {
@@ -1217,7 +1231,7 @@ impl Vm {
                     }
                     Op::TForPrep => {
                         let a = i.a();
-                        let slot = base + a + 3;
+                        let slot = base!() + a + 3;
                         let v = self.stack[slot];
                         if v.is_truthy() {
                             if self.metamethod(v, Tm::Close).is_nil() {
@@ -1232,7 +1246,7 @@ impl Vm {
                         charge!();
                     }
                     Op::TForCall => {
-                        let a = base + i.a();
+                        let a = base!() + i.a();
                         self.stack.copy_within(a..a + 3, a + 4);
                         self.top = a + 7;
                         self.frames[fi].pc = pc;
@@ -1267,12 +1281,12 @@ impl Vm {
                         let first = code[pc].ax_arg() as usize;
                         pc += 1;
                         let n = if i.b() == 0 {
-                            self.top - (base + a) - 1
+                            self.top - (base!() + a) - 1
                         } else {
                             i.b()
                         };
                         if let Value::Table(t) = r!(a) {
-                            let start = base + a + 1;
+                            let start = base!() + a + 1;
                             let before = crate::heap::HeapObject::size(t.get());
                             let vals = &self.stack[start..start + n];
                             t.get_mut().set_list(first, vals);
@@ -1289,7 +1303,7 @@ impl Vm {
                         let mut ups = Vec::with_capacity(descs.len());
                         for d in descs {
                             ups.push(if d.in_stack {
-                                self.find_upval(base + d.idx as usize)
+                                self.find_upval(base!() + d.idx as usize)
                             } else {
                                 cl.upvals[d.idx as usize]
                             });
@@ -1301,17 +1315,17 @@ impl Vm {
                         reload!();
                         set!(i.a(), Value::LuaFn(c));
                         // The compiler puts closures in the top live register.
-                        gc_point!(live base + i.a() + 1);
+                        gc_point!(live base!() + i.a() + 1);
                     }
                     Op::VarArg => {
                         let a = i.a();
                         let nvar = self.frames[fi].nvarargs;
-                        let src = base - nvar;
+                        let src = base!() - nvar;
                         if i.c() == 0 {
                             self.frames[fi].pc = pc;
-                            self.check_stack_outlined(base + a + nvar + 1)?;
-                            self.stack.copy_within(src..src + nvar, base + a);
-                            self.top = base + a + nvar;
+                            self.check_stack_outlined(base!() + a + nvar + 1)?;
+                            self.stack.copy_within(src..src + nvar, base!() + a);
+                            self.top = base!() + a + nvar;
                             reload!();
                         } else {
                             let want = i.c() - 1;

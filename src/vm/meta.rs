@@ -15,6 +15,22 @@ pub(crate) enum Meta {
     Call(Value, [Value; 3], usize, bool),
 }
 
+/// A metamethod-aware operation the interpreter hands to its slow path
+/// ([`Vm::meta_slow`]): what to prepare with the `*_prep` functions below.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Prep {
+    /// `a op b` (unary operations repeat the operand).
+    Arith(ArithOp, Value, Value),
+    /// `obj[key]`.
+    Index(Value, Value),
+    /// `#v`.
+    Len(Value),
+    /// `a == b`.
+    Eq(Value, Value),
+    /// `a < b`, or `a <= b` with the flag.
+    Less(Value, Value, bool),
+}
+
 /// Slot in `Vm::type_metas` of a value's type.
 #[inline]
 fn type_meta_index(v: Value) -> usize {
@@ -79,6 +95,32 @@ impl Vm {
             Value::Str(s) => Some(String::from_utf8_lossy(s.as_bytes()).into_owned()),
             _ => None,
         }
+    }
+
+    /// The interpreter's slow path for an operation that may call a metamethod,
+    /// out of its loop: saves frame `fi`'s pc, sets `top` past the frame's
+    /// registers, prepares `prep` and runs the handler as a frame whose result goes
+    /// to `cont`. `Some`: the finished result; `None`: a Lua handler's frame was
+    /// pushed, to run next.
+    #[inline(never)]
+    pub(crate) fn meta_slow(
+        &mut self,
+        fi: usize,
+        pc: usize,
+        top: usize,
+        cont: super::frame::Cont,
+        prep: Prep,
+    ) -> Result<Option<Value>, LuaError> {
+        self.frames[fi].pc = pc;
+        self.top = top;
+        let m = match prep {
+            Prep::Arith(op, a, b) => self.arith_prep(op, a, b),
+            Prep::Index(obj, key) => self.index_prep(obj, key),
+            Prep::Len(v) => self.len_prep(v),
+            Prep::Eq(a, b) => self.equals_prep(a, b),
+            Prep::Less(a, b, le) => self.less_prep(a, b, le),
+        }?;
+        self.run_meta(m, cont)
     }
 
     /// `obj[key]` with `__index`, calling a function handler directly (for natives).

@@ -77,9 +77,14 @@ mod tests {
         let w = vm.find_upval(5);
         assert_eq!(u, vm.find_upval(3), "one upvalue per slot");
         let mut moved = false;
-        for n in [100, 10_000, 200_000] {
+        // Small steps, each followed by an allocation that keeps the allocator from
+        // extending the buffer in place, then large ones.
+        let mut blockers = Vec::new();
+        let sizes = (6..13).map(|k| 1usize << k).chain([10_000, 200_000]);
+        for n in sizes {
             let before = vm.stack.as_ptr();
-            vm.check_stack(n).unwrap();
+            vm.check_stack(n.max(vm.stack.len() + 1)).unwrap();
+            blockers.push(vec![0u8; 64]);
             assert!(vm.stack.len() >= n);
             moved |= !std::ptr::eq(before, vm.stack.as_ptr());
             assert!(matches!(u.get().get(), Value::Int(42)));
