@@ -189,9 +189,11 @@ mod tests {
                 for &cost in &segs {
                     for &steps in &segs {
                         let s = Seg { cost, steps };
-                        let mut v = Meter::default();
-                        v.budget = b;
-                        v.steps = st;
+                        let mut v = Meter {
+                            budget: b,
+                            steps: st,
+                            ..Meter::default()
+                        };
                         let mut w = v.clone();
                         let r = v.try_charge(s);
                         assert_eq!(r, w.try_charge_scalar(s), "{b} {st} {s:?}");
