@@ -75,7 +75,7 @@ impl Vm {
         args: &[Value],
     ) -> Result<Result<Vec<Value>, Value>, LuaError> {
         let r = self.resume_in(co, ResumeArgs::Values(args))?;
-        Ok(r.map(|(start, end)| co.get().stack[start..end].to_vec()))
+        Ok(Self::resumed_values(co, r))
     }
 
     /// [`resume`](Self::resume) leaving the results in the coroutine's stack.
@@ -149,7 +149,12 @@ impl Vm {
         co: Gc<Thread>,
     ) -> Result<Result<Vec<Value>, Value>, LuaError> {
         let r = self.resume_paused_in(co)?;
-        Ok(r.map(|(start, end)| co.get().stack[start..end].to_vec()))
+        Ok(Self::resumed_values(co, r))
+    }
+
+    /// The values of a resume, copied out of `co`'s stack.
+    fn resumed_values(co: Gc<Thread>, r: Resumed) -> Result<Vec<Value>, Value> {
+        r.map(|(start, end)| co.get().stack[start..end].to_vec())
     }
 
     /// [`resume_paused_thread`](Self::resume_paused_thread) leaving the results in

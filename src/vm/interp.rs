@@ -151,7 +151,7 @@ impl Vm {
         // `bytecode::verify` when a chunk is loaded, and by `debug_assert` in
         // `r!`/`set!`). Any operation that may reallocate the stack or otherwise
         // borrow `self` mutably is followed by `reload!()`, which re-derives the
-        // pointer before the next register access.
+        // pointer (and the code slice) before the next register access.
         macro_rules! reload {
             () => {{
                 let b = base!();
@@ -197,6 +197,14 @@ impl Vm {
         'frame: loop {
             resume_frame!(self.frames.len() - 1);
 
+            // After a slow-path call that saved the pc in the frame record: reads it
+            // back, so the register allocator need not keep the pc alive across the
+            // call (the value is the same).
+            macro_rules! restore_pc {
+                () => {
+                    pc = self.frames[fi].pc
+                };
+            }
             macro_rules! r {
                 ($i:expr) => {{
                     let i: usize = $i;
@@ -258,7 +266,7 @@ impl Vm {
                     match self.meta_slow(fi, pc, top_limit!(), cont, $prep)? {
                         Some(v) => {
                             reload!();
-                            pc = self.frames[fi].pc;
+                            restore_pc!();
                             v
                         }
                         None => continue 'frame,
@@ -274,7 +282,7 @@ impl Vm {
                     match self.meta_slow(fi, pc, top_limit!(), cont, $prep)? {
                         Some(v) => {
                             reload!();
-                            pc = self.frames[fi].pc;
+                            restore_pc!();
                             v.is_truthy()
                         }
                         None => continue 'frame,
@@ -359,7 +367,7 @@ impl Vm {
                             self.frames[fi].pc = pc;
                             self.top = top_limit!();
                             self.out_of_budget(s)?;
-                            pc = self.frames[fi].pc;
+                            restore_pc!();
                         }
                         if M == METER_PROFILE {
                             self.profile_segment(&pinst.proto, pc);
@@ -379,7 +387,7 @@ impl Vm {
                         self.frames[fi].pc = pc;
                         self.gc_poll(top_limit!())?;
                         reload!();
-                        pc = self.frames[fi].pc;
+                        restore_pc!();
                     }
                 }};
                 (live $limit:expr) => {{
@@ -389,7 +397,7 @@ impl Vm {
                         self.top = live;
                         self.gc_poll(live)?;
                         reload!();
-                        pc = self.frames[fi].pc;
+                        restore_pc!();
                     }
                 }};
             }
